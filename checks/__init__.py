@@ -1,0 +1,75 @@
+"""The rule registry: every rule iamlint runs, in one reviewable tuple.
+
+A new rule is a module in this package, one line here and a ``fixtures/<ID>/`` directory.
+"""
+
+from __future__ import annotations
+
+from checks.duplicate_key import DuplicateKey
+from checks.duplicate_sid import DuplicateSid
+from checks.empty_document import EmptyDocument
+from checks.empty_value import EmptyValue
+from checks.file_too_large import FileTooLarge
+from checks.internal_error import InternalError
+from checks.invalid_action_element import InvalidActionElement
+from checks.invalid_condition_block import InvalidConditionBlock
+from checks.invalid_effect import InvalidEffect
+from checks.invalid_encoding import InvalidEncoding
+from checks.invalid_policy_structure import InvalidPolicyStructure
+from checks.invalid_principal_element import InvalidPrincipalElement
+from checks.invalid_resource_element import InvalidResourceElement
+from checks.invalid_sid import InvalidSid
+from checks.invalid_version import InvalidVersion
+from checks.json_comment import JsonComment
+from checks.json_syntax_error import InvalidJson
+from checks.missing_version import MissingVersion
+from checks.nesting_too_deep import NestingTooDeep
+from checks.non_finite_number import NonFiniteNumber
+from checks.old_version import OldVersion
+from checks.trailing_comma import TrailingComma
+from checks.unknown_element import UnknownElement
+from checks.unreadable_file import UnreadableFile
+from linter.check import Check
+
+ALL_CHECKS: tuple[type[Check], ...] = (
+    # JSON: the decoder's problems
+    InvalidJson,
+    TrailingComma,
+    JsonComment,
+    DuplicateKey,
+    InvalidEncoding,
+    NonFiniteNumber,
+    NestingTooDeep,
+    FileTooLarge,
+    EmptyDocument,
+    # Grammar
+    MissingVersion,
+    InvalidVersion,
+    OldVersion,
+    InvalidPolicyStructure,
+    InvalidEffect,
+    InvalidActionElement,
+    InvalidResourceElement,
+    InvalidPrincipalElement,
+    InvalidSid,
+    DuplicateSid,
+    UnknownElement,
+    EmptyValue,
+    InvalidConditionBlock,
+    # Validity: actions (ACT)
+    # Validity: resources (RES)
+    # Validity: principals (PRI)
+    # Validity: conditions (CND)
+    # Validity: policy level (POL)
+    # Transcribe best practices: KMS encryption context (KMS)
+    # Transcribe best practices: output encryption and tag-based access control (TRN)
+    # Transcribe best practices: temporary credentials (CRD)
+    # Transcribe best practices: roles and trust policies (TRU)
+    # Transcribe best practices: CloudTrail, AWS Config and key tamper (MON)
+    # Least privilege (LPR)
+    # Engine
+    InternalError,
+    UnreadableFile,
+)
+
+RULES_BY_ID: dict[str, type[Check]] = {rule.id: rule for rule in ALL_CHECKS}

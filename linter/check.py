@@ -1,0 +1,94 @@
+"""The base class every rule in ``checks/`` derives from, and what a rule yields."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
+
+from linter.model import ALL_POLICY_TYPES, JsonPath, PolicyType, Severity, Span
+
+if TYPE_CHECKING:
+    from linter.context import Context
+    from linter.policy import Policy
+
+
+class Report(NamedTuple):
+    """What a rule yields: a JSON path into the policy and a message.
+
+    ``key=True`` places the finding on the object key at ``path`` rather than on its value.
+    ``severity`` overrides the rule's default for this one finding (e.g. a Transcribe-specific
+    escalation); config severity overrides still win over it. ``span`` is only for the decoder
+    rules, whose problems have a position but no path.
+    """
+
+    path: JsonPath
+    message: str
+    key: bool = False
+    severity: Severity | None = None
+    span: Span | None = None
+
+
+class Check:
+    """A rule: metadata as class attributes, documentation as the class docstring.
+
+    The docstring has the headings ``What it does``, ``Why is this bad?``, ``Example``,
+    ``Use instead`` and ``References`` (each as a ``## `` Markdown heading).
+    """
+
+    id: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    severity: ClassVar[Severity]
+    policy_types: ClassVar[frozenset[PolicyType]] = ALL_POLICY_TYPES
+    tags: ClassVar[tuple[str, ...]] = ()
+    # Rules that only re-report decoder problems run even when the file did not decode.
+    runs_on_undecodable: ClassVar[bool] = False
+    # Findings the engine itself produces (crashes, unreadable files); run() yields nothing.
+    engine_reported: ClassVar[bool] = False
+
+    def run(self, policy: Policy, context: Context) -> Iterator[Report]:
+        raise NotImplementedError
+
+    @classmethod
+    def documentation(cls) -> str:
+        return _dedent_docstring(cls.__doc__ or "")
+
+    @classmethod
+    def doc_sections(cls) -> dict[str, str]:
+        """The docstring split at its ``## `` headings."""
+        sections: dict[str, str] = {}
+        current = None
+        lines: list[str] = []
+        for line in cls.documentation().splitlines():
+            heading = _HEADING.match(line)
+            if heading:
+                if current is not None:
+                    sections[current] = "\n".join(lines).strip()
+                current, lines = heading.group(1).strip(), []
+            elif current is not None:
+                lines.append(line)
+        if current is not None:
+            sections[current] = "\n".join(lines).strip()
+        return sections
+
+
+_HEADING = re.compile(r"^##\s+(.*)$")
+
+
+def _dedent_docstring(doc: str) -> str:
+    import inspect
+
+    return inspect.cleandoc(doc)
+
+
+class DecoderProblemCheck(Check):
+    """Base for the rules that re-report one kind of decoder problem (``JSON0xx``)."""
+
+    problem_code: ClassVar[str]
+    runs_on_undecodable = True
+
+    def run(self, policy: Policy, context: Context) -> Iterator[Report]:
+        for problem in policy.problems:
+            if problem.code == self.problem_code:
+                yield Report((), problem.message, span=problem.span)

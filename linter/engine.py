@@ -1,0 +1,284 @@
+"""The engine: decode a file, find its policy, run the selected rules, resolve paths to spans.
+
+A rule that raises becomes an ``INT001`` finding for that file; an unreadable file becomes an
+``IO001`` finding; neither stops the run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import sys
+import traceback
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from linter.check import Check, Report
+from linter.context import Context, RuleSettings
+from linter.decode import Decoded, decode_bytes, too_large_problem
+from linter.inputs import InputError, InputFile, PolicySource, discover, matches_any, unwrap
+from linter.model import FILE_START, Finding, JsonPath, PolicyType, Severity, Span
+from linter.policy import Policy
+from linter.policy_type import detect_policy_type, type_from_file_name
+
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+DEFAULT_MAX_DEPTH = 64
+INTERNAL_ERROR_ID = "INT001"
+UNREADABLE_ID = "IO001"
+STDIN_NAME = "-"
+
+
+@dataclasses.dataclass(frozen=True)
+class LintOptions:
+    """Everything that decides what a run reports; built by the CLI from flags and config."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    policy_type: PolicyType | None = None
+    policy_type_globs: tuple[tuple[str, PolicyType], ...] = ()
+    severity_overrides: Mapping[str, Severity] = dataclasses.field(default_factory=dict)
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    include: tuple[str, ...] = ("*.json",)
+    exclude: tuple[str, ...] = ()
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    max_depth: int = DEFAULT_MAX_DEPTH
+    rule_settings: RuleSettings = dataclasses.field(default_factory=RuleSettings)
+
+
+@dataclasses.dataclass
+class FileResult:
+    """The outcome for one input file."""
+
+    path: str
+    status: str  # "linted" | "not-a-policy" | "unreadable" | "undecodable"
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+    text: str | None = None
+    policy_type: PolicyType | None = None
+    wrapper: str | None = None
+    notifications: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class RunResult:
+    """The outcome of a whole run, ready for the reporters."""
+
+    files: list[FileResult]
+    rules: tuple[type[Check], ...]
+
+    @property
+    def findings(self) -> list[Finding]:
+        found = [f for result in self.files for f in result.findings]
+        found.sort(key=Finding.sort_key)
+        return found
+
+    @property
+    def execution_successful(self) -> bool:
+        return not any(r.status == "unreadable" or r.notifications for r in self.files)
+
+    def source_text(self, path: str) -> str | None:
+        for result in self.files:
+            if result.path == path:
+                return result.text
+        return None
+
+
+class Linter:
+    """Lints documents with a fixed rule selection and options; reusable across files."""
+
+    def __init__(self, options: LintOptions | None = None, rules: Sequence[type[Check]] | None = None):
+        from checks import ALL_CHECKS
+        from linter.selection import select_rules
+
+        self.options = options or LintOptions()
+        available = ALL_CHECKS if rules is None else tuple(rules)
+        self.rules: tuple[type[Check], ...] = select_rules(
+            available, self.options.select, self.options.ignore
+        )
+        self._instances = {rule: rule() for rule in self.rules}
+        self.context = Context(self.options.rule_settings)
+        self._all_rules = {rule.id: rule for rule in ALL_CHECKS}
+
+    # -- files --------------------------------------------------------------------------------
+
+    def lint_paths(self, paths: Iterable[str], stdin: Any = None) -> RunResult:
+        files: list[FileResult] = []
+        for entry in discover(paths, include=self.options.include, exclude=self.options.exclude):
+            if isinstance(entry, InputError):
+                files.append(self._unreadable(entry.path, entry.message))
+                continue
+            files.append(self.lint_file(entry, stdin=stdin))
+        files.sort(key=lambda r: r.path)
+        return RunResult(files, self.rules)
+
+    def lint_file(self, entry: InputFile, stdin: Any = None) -> FileResult:
+        try:
+            if entry.path == STDIN_NAME:
+                stream = stdin if stdin is not None else sys.stdin.buffer
+                data = stream.read(self.options.max_file_size + 1)
+            else:
+                with open(entry.path, "rb") as handle:
+                    data = handle.read(self.options.max_file_size + 1)
+        except OSError as error:
+            return self._unreadable(entry.path, error.strerror or str(error))
+        return self.lint_bytes(data, entry.path, explicit=entry.explicit)
+
+    def _unreadable(self, path: str, message: str) -> FileResult:
+        finding = Finding(
+            path, FILE_START, UNREADABLE_ID, f"cannot read {path}: {message}", Severity.ERROR
+        )
+        return FileResult(path, "unreadable", [finding], notifications=[message])
+
+    # -- documents ----------------------------------------------------------------------------
+
+    def lint_bytes(self, data: bytes, path: str = STDIN_NAME, *, explicit: bool = True) -> FileResult:
+        if len(data) > self.options.max_file_size:
+            problem = too_large_problem(len(data), self.options.max_file_size)
+            decoded = Decoded.failed(problem)
+            return self._finish_undecodable(path, decoded)
+        decoded = decode_bytes(data, max_depth=self.options.max_depth)
+        return self._lint_decoded(decoded, path, explicit)
+
+    def lint_text(self, text: str, path: str = STDIN_NAME) -> FileResult:
+        return self.lint_bytes(text.encode("utf-8", "surrogatepass"), path)
+
+    def _lint_decoded(self, decoded: Decoded, path: str, explicit: bool) -> FileResult:
+        if not decoded.ok:
+            if explicit or "statement" in decoded.text.lower():
+                return self._finish_undecodable(path, decoded)
+            return FileResult(path, "not-a-policy")
+        source = unwrap(decoded)
+        if source is None:
+            return FileResult(path, "not-a-policy")
+        if not source.decoded.ok:
+            return self._finish_undecodable(path, source.decoded, wrapper=source.wrapper)
+        policy_type = self._policy_type(path, source)
+        policy = Policy(source.document, policy_type, path)
+        policy.problems = list(decoded.problems)
+        if source.decoded is not decoded:
+            policy.problems.extend(source.decoded.problems)
+        result = FileResult(
+            path, "linted", text=decoded.text, policy_type=policy_type, wrapper=source.wrapper
+        )
+        result.findings = self._run_rules(policy, source, path, result)
+        return result
+
+    def _finish_undecodable(
+        self, path: str, decoded: Decoded, wrapper: str | None = None
+    ) -> FileResult:
+        policy = Policy(None, self.options.policy_type or PolicyType.IDENTITY, path)
+        policy.problems = list(decoded.problems)
+        source = PolicySource(None, decoded, (), wrapper)
+        result = FileResult(path, "undecodable", text=decoded.text, wrapper=wrapper)
+        result.findings = self._run_rules(policy, source, path, result, undecodable=True)
+        return result
+
+    def _policy_type(self, path: str, source: PolicySource) -> PolicyType:
+        if self.options.policy_type is not None:
+            return self.options.policy_type
+        for pattern, policy_type in self.options.policy_type_globs:
+            if matches_any(path, (pattern,)):
+                return policy_type
+        from_name = type_from_file_name(path)
+        if from_name is not None:
+            return from_name
+        if source.implied_type is not None:
+            return source.implied_type
+        return detect_policy_type(Policy(source.document, PolicyType.IDENTITY, path))
+
+    def _run_rules(
+        self,
+        policy: Policy,
+        source: PolicySource,
+        path: str,
+        result: FileResult,
+        *,
+        undecodable: bool = False,
+    ) -> list[Finding]:
+        ignored_here = self._ignored_for(path)
+        findings: list[Finding] = []
+        for rule, instance in self._instances.items():
+            if undecodable and not rule.runs_on_undecodable:
+                continue
+            if policy.policy_type not in rule.policy_types or rule.id in ignored_here:
+                continue
+            try:
+                reports = list(instance.run(policy, self.context))
+            except Exception as error:  # a broken rule must not stop the run
+                findings.append(self._internal_error(rule, error, path))
+                result.notifications.append(f"rule {rule.id} failed: {error!r}")
+                continue
+            for report in reports:
+                findings.append(self._finding(rule, report, policy, source, path))
+        findings = sorted(set(findings), key=Finding.sort_key)
+        return findings
+
+    def _ignored_for(self, path: str) -> frozenset[str]:
+        ignored: set[str] = set()
+        for pattern, rule_ids in self.options.per_file_ignores:
+            if matches_any(path, (pattern,)):
+                ignored.update(r.upper() for r in rule_ids)
+        if not ignored:
+            return frozenset()
+        return frozenset(
+            rule.id for rule in self.rules if any(rule.id.startswith(i) for i in ignored)
+        )
+
+    def _finding(
+        self,
+        rule: type[Check],
+        report: Report,
+        policy: Policy,
+        source: PolicySource,
+        path: str,
+    ) -> Finding:
+        if report.span is not None:
+            span = report.span
+        else:
+            span = source.decoded.nearest_span((*source.prefix, *report.path), key=report.key)
+        severity = self.options.severity_overrides.get(rule.id) or report.severity or rule.severity
+        json_path = (*source.prefix, *report.path) if report.span is None else ()
+        return Finding(
+            path=path,
+            span=span,
+            rule_id=rule.id,
+            message=report.message,
+            severity=severity,
+            json_path=json_path,
+            statement_fingerprint=statement_fingerprint(policy.document, report.path),
+        )
+
+    def _internal_error(self, rule: type[Check], error: Exception, path: str) -> Finding:
+        frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+        where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
+        message = f"rule {rule.id} ({rule.name}) crashed: {type(error).__name__}: {error}{where}"
+        return Finding(path, FILE_START, INTERNAL_ERROR_ID, message, Severity.ERROR)
+
+
+def statement_fingerprint(document: Any, path: JsonPath) -> str:
+    """A line-independent identity for the statement a path points into.
+
+    The Sid when the statement has one, else the statement's canonical JSON; the rest of the
+    path after the statement is appended so two findings in one statement differ.
+    """
+    if not isinstance(document, dict) or not path or path[0] != "Statement":
+        return _digest(json.dumps(list(path), default=str))
+    statements = document.get("Statement")
+    if isinstance(statements, list) and len(path) > 1 and isinstance(path[1], int):
+        statement = statements[path[1]] if path[1] < len(statements) else None
+        rest = path[2:]
+    else:
+        statement, rest = statements, path[1:]
+    if isinstance(statement, dict) and isinstance(statement.get("Sid"), str) and statement["Sid"]:
+        identity = "sid:" + statement["Sid"]
+    else:
+        identity = "json:" + json.dumps(statement, sort_keys=True, separators=(",", ":"))
+    return _digest(identity + "|" + json.dumps(list(rest), default=str))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def span_or_start(span: Span | None) -> Span:
+    return span or FILE_START

@@ -1,0 +1,74 @@
+"""Frozen value types shared by the decoder, the engine, the checks and the reporters."""
+
+from __future__ import annotations
+
+import enum
+from typing import NamedTuple, Union
+
+PathElement = Union[str, int]
+JsonPath = tuple[PathElement, ...]
+
+
+class Severity(enum.Enum):
+    """How serious a finding is; ordered error > warning > note."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.NOTE: 1}
+
+
+class PolicyType(enum.Enum):
+    """The kinds of policy document iamlint distinguishes."""
+
+    IDENTITY = "identity"
+    RESOURCE = "resource"
+    TRUST = "trust"
+    KMS_KEY = "kms-key"
+    SCP = "scp"
+    RCP = "rcp"
+
+
+ALL_POLICY_TYPES = frozenset(PolicyType)
+
+
+class Span(NamedTuple):
+    """A range in a source file: 1-based lines and columns, end column exclusive.
+
+    Columns count Unicode code points; a tab counts as one column.
+    """
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def contains(self, other: Span) -> bool:
+        return (self.line, self.column) <= (other.line, other.column) and (
+            other.end_line,
+            other.end_column,
+        ) <= (self.end_line, self.end_column)
+
+
+FILE_START = Span(1, 1, 1, 1)
+
+
+class Finding(NamedTuple):
+    """One problem found in one file, with its exact location."""
+
+    path: str
+    span: Span
+    rule_id: str
+    message: str
+    severity: Severity
+    json_path: JsonPath = ()
+    statement_fingerprint: str = ""
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.span, self.rule_id, self.message)

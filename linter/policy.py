@@ -1,0 +1,329 @@
+"""The normalised policy model that rules read instead of walking raw JSON.
+
+IAM accepts a statement as an object or a list, and most elements as a string or a list of strings.
+This module normalises those shapes once, keeping the JSON path of every value, so a rule can
+yield ``Report(item.path, message)`` and the engine finds the exact span.
+Values of the wrong JSON type are not normalised away silently: the grammar rules report them, and
+the accessors here skip them so other rules never crash on them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+from linter.model import JsonPath, PolicyType
+
+SET_QUALIFIERS = ("ForAllValues", "ForAnyValue")
+PRINCIPAL_KINDS = ("AWS", "Service", "Federated", "CanonicalUser")
+
+
+class Item(NamedTuple):
+    """One JSON value and where it is."""
+
+    value: Any
+    path: JsonPath
+
+
+class Principal(NamedTuple):
+    """One principal value: ``kind`` is AWS, Service, Federated, CanonicalUser or ``*``."""
+
+    kind: str
+    value: Any
+    path: JsonPath
+
+
+class ConditionEntry(NamedTuple):
+    """One condition key under one operator, e.g. ``StringEquals`` → ``aws:SourceAccount``."""
+
+    operator: str
+    qualifier: str | None
+    base_operator: str
+    if_exists: bool
+    key: str
+    values: tuple[Item, ...]
+    operator_path: JsonPath
+    key_path: JsonPath
+    raw_value: Any
+
+    @property
+    def key_lower(self) -> str:
+        return self.key.lower()
+
+    @property
+    def string_values(self) -> tuple[str, ...]:
+        return tuple(str(v.value) for v in self.values if isinstance(v.value, (str, bool, int)))
+
+
+def split_operator(operator: str) -> tuple[str | None, str, bool]:
+    """Split ``ForAnyValue:StringLikeIfExists`` into (``ForAnyValue``, ``StringLike``, True)."""
+    qualifier = None
+    base = operator
+    head, sep, tail = operator.partition(":")
+    if sep and head.lower() in ("forallvalues", "foranyvalue"):
+        qualifier, base = head, tail
+    if_exists = base.lower().endswith("ifexists") and base.lower() != "ifexists"
+    if if_exists:
+        base = base[: -len("IfExists")]
+    return qualifier, base, if_exists
+
+
+def _as_list(value: Any, path: JsonPath) -> list[Item]:
+    if isinstance(value, list):
+        return [Item(v, (*path, i)) for i, v in enumerate(value)]
+    return [Item(value, path)]
+
+
+class Statement:
+    """One statement of a policy, with its elements normalised."""
+
+    def __init__(self, raw: Any, path: JsonPath, index: int) -> None:
+        self.raw = raw
+        self.path = path
+        self.index = index
+        self.data: dict[str, Any] = raw if isinstance(raw, dict) else {}
+
+    def __repr__(self) -> str:
+        return f"Statement({self.path!r})"
+
+    def element(self, name: str) -> Item | None:
+        if name in self.data:
+            return Item(self.data[name], (*self.path, name))
+        return None
+
+    def anchor(self) -> tuple[JsonPath, bool]:
+        """Where to report something the statement lacks: its Sid key, else its first key.
+
+        Returns ``(path, key)`` for ``Report``; an empty statement is reported as a whole.
+        """
+        if "Sid" in self.data:
+            return (*self.path, "Sid"), True
+        for name in self.data:
+            return (*self.path, name), True
+        return self.path, False
+
+    @functools.cached_property
+    def sid(self) -> str | None:
+        sid = self.data.get("Sid")
+        return sid if isinstance(sid, str) else None
+
+    @functools.cached_property
+    def effect(self) -> str | None:
+        effect = self.data.get("Effect")
+        return effect if isinstance(effect, str) else None
+
+    @property
+    def is_allow(self) -> bool:
+        return self.effect == "Allow"
+
+    @property
+    def is_deny(self) -> bool:
+        return self.effect == "Deny"
+
+    def _strings(self, element: str) -> tuple[Item, ...]:
+        item = self.element(element)
+        if item is None:
+            return ()
+        return tuple(i for i in _as_list(item.value, item.path) if isinstance(i.value, str))
+
+    @functools.cached_property
+    def action_element(self) -> str | None:
+        """``Action``, ``NotAction`` or None (grammar rules report both-or-neither)."""
+        if "Action" in self.data:
+            return "Action"
+        if "NotAction" in self.data:
+            return "NotAction"
+        return None
+
+    @functools.cached_property
+    def actions(self) -> tuple[Item, ...]:
+        """The string values of ``Action`` (empty when the statement uses NotAction)."""
+        return self._strings("Action")
+
+    @functools.cached_property
+    def not_actions(self) -> tuple[Item, ...]:
+        return self._strings("NotAction")
+
+    @functools.cached_property
+    def resource_element(self) -> str | None:
+        if "Resource" in self.data:
+            return "Resource"
+        if "NotResource" in self.data:
+            return "NotResource"
+        return None
+
+    @functools.cached_property
+    def resources(self) -> tuple[Item, ...]:
+        return self._strings("Resource")
+
+    @functools.cached_property
+    def not_resources(self) -> tuple[Item, ...]:
+        return self._strings("NotResource")
+
+    @functools.cached_property
+    def principal_element(self) -> str | None:
+        if "Principal" in self.data:
+            return "Principal"
+        if "NotPrincipal" in self.data:
+            return "NotPrincipal"
+        return None
+
+    def _principals(self, element: str) -> tuple[Principal, ...]:
+        item = self.element(element)
+        if item is None:
+            return ()
+        if item.value == "*":
+            return (Principal("*", "*", item.path),)
+        if not isinstance(item.value, dict):
+            return ()
+        found = []
+        for kind, value in item.value.items():
+            for entry in _as_list(value, (*item.path, kind)):
+                if isinstance(entry.value, str):
+                    found.append(Principal(kind, entry.value, entry.path))
+        return tuple(found)
+
+    @functools.cached_property
+    def principals(self) -> tuple[Principal, ...]:
+        return self._principals("Principal")
+
+    @functools.cached_property
+    def not_principals(self) -> tuple[Principal, ...]:
+        return self._principals("NotPrincipal")
+
+    @functools.cached_property
+    def conditions(self) -> tuple[ConditionEntry, ...]:
+        """Every (operator, key) pair of the Condition element, in document order."""
+        block = self.data.get("Condition")
+        if not isinstance(block, dict):
+            return ()
+        entries = []
+        condition_path = (*self.path, "Condition")
+        for operator, keys in block.items():
+            if not isinstance(keys, dict):
+                continue
+            qualifier, base, if_exists = split_operator(operator)
+            operator_path = (*condition_path, operator)
+            for key, value in keys.items():
+                key_path = (*operator_path, key)
+                values = tuple(_as_list(value, key_path))
+                entries.append(
+                    ConditionEntry(
+                        operator=operator,
+                        qualifier=qualifier,
+                        base_operator=base,
+                        if_exists=if_exists,
+                        key=key,
+                        values=values,
+                        operator_path=operator_path,
+                        key_path=key_path,
+                        raw_value=value,
+                    )
+                )
+        return tuple(entries)
+
+    @functools.cached_property
+    def condition_keys(self) -> frozenset[str]:
+        """The lower-case condition keys used in this statement."""
+        return frozenset(entry.key_lower for entry in self.conditions)
+
+    def conditions_on(self, *keys: str) -> tuple[ConditionEntry, ...]:
+        """Condition entries whose key equals one of ``keys`` (case-insensitive)."""
+        wanted = {k.lower() for k in keys}
+        return tuple(c for c in self.conditions if c.key_lower in wanted)
+
+    def conditions_with_prefix(self, prefix: str) -> tuple[ConditionEntry, ...]:
+        prefix = prefix.lower()
+        return tuple(c for c in self.conditions if c.key_lower.startswith(prefix))
+
+    def covers_action(self, action_name: str) -> bool:
+        """Whether the statement's Action/NotAction applies to ``action_name`` (e.g. ``s3:GetObject``)."""
+        if self.action_element == "Action":
+            return any(action_pattern_matches(i.value, action_name) for i in self.actions)
+        if self.action_element == "NotAction":
+            return not any(action_pattern_matches(i.value, action_name) for i in self.not_actions)
+        return False
+
+    def action_items_covering(self, action_name: str) -> tuple[Item, ...]:
+        """The Action values that match ``action_name`` (for NotAction: the element itself)."""
+        if self.action_element == "Action":
+            return tuple(i for i in self.actions if action_pattern_matches(i.value, action_name))
+        if self.covers_action(action_name):
+            return (Item(self.data["NotAction"], (*self.path, "NotAction")),)
+        return ()
+
+
+@functools.lru_cache(maxsize=4096)
+def _pattern_regex(pattern: str) -> re.Pattern[str]:
+    parts = []
+    for char in pattern:
+        if char == "*":
+            parts.append(".*")
+        elif char == "?":
+            parts.append(".")
+        else:
+            parts.append(re.escape(char))
+    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+
+
+def action_pattern_matches(pattern: str, action_name: str) -> bool:
+    """IAM action matching: case-insensitive, ``*`` any run, ``?`` one character."""
+    if "*" not in pattern and "?" not in pattern:
+        return pattern.lower() == action_name.lower()
+    return _pattern_regex(pattern).fullmatch(action_name) is not None
+
+
+class Policy:
+    """A decoded policy document: its statements and top-level elements."""
+
+    def __init__(self, document: Any, policy_type: PolicyType, file: str = "") -> None:
+        self.document = document
+        self.data: dict[str, Any] = document if isinstance(document, dict) else {}
+        self.policy_type = policy_type
+        self.file = file
+
+    def element(self, name: str) -> Item | None:
+        if name in self.data:
+            return Item(self.data[name], (name,))
+        return None
+
+    @functools.cached_property
+    def version(self) -> str | None:
+        version = self.data.get("Version")
+        return version if isinstance(version, str) else None
+
+    @functools.cached_property
+    def statement_is_list(self) -> bool:
+        return isinstance(self.data.get("Statement"), list)
+
+    @functools.cached_property
+    def statements(self) -> tuple[Statement, ...]:
+        """Statements that are JSON objects; other shapes are left to the grammar rules."""
+        raw = self.data.get("Statement")
+        if isinstance(raw, dict):
+            return (Statement(raw, ("Statement",), 0),)
+        if isinstance(raw, list):
+            return tuple(
+                Statement(s, ("Statement", i), i) for i, s in enumerate(raw) if isinstance(s, dict)
+            )
+        return ()
+
+    def allow_statements(self) -> Iterator[Statement]:
+        return (s for s in self.statements if s.is_allow)
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of a decoded value's type, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"

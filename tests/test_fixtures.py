@@ -1,0 +1,68 @@
+"""Every rule's fixtures: bad files give exactly the expected findings, good files none.
+
+Layout: ``fixtures/<RULE-ID>/bad_<case>[.<policy-type>].json`` with
+``bad_<case>[.<policy-type>].expected.json`` beside it, and ``good_<case>[...].json``.
+Set ``IAMLINT_UPDATE_FIXTURES=1`` to rewrite the expected files, then read the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from checks import RULES_BY_ID
+from linter.engine import LintOptions, Linter
+from tests.conftest import FIXTURES
+
+UPDATE = os.environ.get("IAMLINT_UPDATE_FIXTURES") == "1"
+
+
+def _policy_files(prefix: str) -> list[Path]:
+    return sorted(
+        p
+        for p in FIXTURES.glob(f"*/{prefix}*")
+        if p.suffix in (".json", ".txt") and not p.name.endswith(".expected.json")
+    )
+
+
+def _expected_path(path: Path) -> Path:
+    return path.with_name(path.name[: -len(path.suffix)] + ".expected.json")
+
+
+def _findings_for(path: Path) -> list[dict]:
+    rule_id = path.parent.name
+    linter = Linter(LintOptions())
+    result = linter.lint_bytes(path.read_bytes(), path.name)
+    return [
+        {
+            "id": f.rule_id,
+            "line": f.span.line,
+            "column": f.span.column,
+            "end_line": f.span.end_line,
+            "end_column": f.span.end_column,
+            "message": f.message,
+        }
+        for f in result.findings
+        if f.rule_id == rule_id
+    ]
+
+
+@pytest.mark.parametrize("path", _policy_files("bad_"), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_bad_fixture_gives_exactly_the_expected_findings(path: Path) -> None:
+    assert path.parent.name in RULES_BY_ID, f"fixture directory for unknown rule {path.parent.name}"
+    actual = _findings_for(path)
+    expected_path = _expected_path(path)
+    if UPDATE:
+        expected_path.write_text(json.dumps(actual, indent=2, ensure_ascii=False) + "\n")
+    expected = json.loads(expected_path.read_text())
+    assert actual, f"{path.name} must trigger {path.parent.name}"
+    assert actual == expected
+
+
+@pytest.mark.parametrize("path", _policy_files("good_"), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_good_fixture_is_clean_for_its_rule(path: Path) -> None:
+    assert path.parent.name in RULES_BY_ID, f"fixture directory for unknown rule {path.parent.name}"
+    assert _findings_for(path) == []
