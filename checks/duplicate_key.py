@@ -11,7 +11,8 @@ class DuplicateKey(DecoderProblemCheck):
     Reports an object key that appears more than once in the same object, at the later occurrence.
 
     ## Why is this bad?
-    AWS keeps only one of the values without telling you: a second `Condition` or `Resource` silently replaces the first, and the policy grants something other than what the reviewer read.
+    AWS keeps only one of the values without telling you: a second `Condition` or `Resource`
+    silently replaces the first, and the policy grants something other than what the reviewer read.
 
     ## Example
     ```json
@@ -24,7 +25,8 @@ class DuplicateKey(DecoderProblemCheck):
     ```
 
     ## References
-    - [RFC 8259 §4](https://www.rfc-editor.org/rfc/rfc8259#section-4): names within an object should be unique
+    - [RFC 8259 §4](https://www.rfc-editor.org/rfc/rfc8259#section-4): names within an object should
+      be unique
     - cfn-lint's duplicate-key check
     """
 

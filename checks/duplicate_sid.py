@@ -9,7 +9,9 @@ from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
 
-_REQUIRED_UNIQUE = frozenset({PolicyType.SCP, PolicyType.RCP, PolicyType.RESOURCE, PolicyType.KMS_KEY})
+_REQUIRED_UNIQUE = frozenset(
+    {PolicyType.SCP, PolicyType.RCP, PolicyType.RESOURCE, PolicyType.KMS_KEY}
+)
 
 
 class DuplicateSid(Check):

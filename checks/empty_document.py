@@ -24,7 +24,8 @@ class EmptyDocument(DecoderProblemCheck):
     ```
 
     ## References
-    - [Policy grammar](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html)
+    - [Policy
+      grammar](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html)
     """
 
     id = "JSON009"

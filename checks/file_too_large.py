@@ -11,7 +11,8 @@ class FileTooLarge(DecoderProblemCheck):
     Reports a file larger than the configured limit (10 MiB by default) without reading it further.
 
     ## Why is this bad?
-    The largest policy AWS accepts is a few kilobytes (32 KB for a key policy); a larger file is not a policy and reading it would slow every commit.
+    The largest policy AWS accepts is a few kilobytes (32 KB for a key policy); a larger file is not
+    a policy and reading it would slow every commit.
 
     ## Example
     ```json
@@ -24,7 +25,8 @@ class FileTooLarge(DecoderProblemCheck):
     ```
 
     ## References
-    - [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)
+    - [IAM and STS
+      quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)
     """
 
     id = "JSON008"

@@ -66,14 +66,14 @@ class InvalidActionElement(Check):
                     yield Report(
                         item.path,
                         f"{element} must be a string or an array of strings, "
-                        f"not a {json_type(item.value)}",
+                        f"not {json_type(item.value)}",
                     )
                     continue
                 for index, value in enumerate(values):
                     path = (*item.path, index) if isinstance(item.value, list) else item.path
                     if not isinstance(value, str):
                         yield Report(
-                            path, f"an {element} entry must be a string, not a {json_type(value)}"
+                            path, f"an {element} entry must be a string, not {json_type(value)}"
                         )
                     elif value != "*" and value and not _ACTION_FORMAT.match(value):
                         yield Report(

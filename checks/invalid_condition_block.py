@@ -50,7 +50,7 @@ class InvalidConditionBlock(Check):
                     item.path,
                     "Condition must be an object of operators, e.g. "
                     '{"StringEquals": {"aws:PrincipalOrgID": "o-..."}}, '
-                    f"not a {json_type(item.value)}",
+                    f"not {json_type(item.value)}",
                 )
                 continue
             for operator, block in item.value.items():
@@ -59,7 +59,7 @@ class InvalidConditionBlock(Check):
                     yield Report(
                         operator_path,
                         f'the "{operator}" block must be an object of condition keys, '
-                        f"not a {json_type(block)}",
+                        f"not {json_type(block)}",
                     )
                     continue
                 for key, value in block.items():
@@ -71,5 +71,5 @@ class InvalidConditionBlock(Check):
                             yield Report(
                                 path,
                                 f'a value of "{key}" must be a string, number or boolean, '
-                                f"not a {json_type(entry)}",
+                                f"not {json_type(entry)}",
                             )

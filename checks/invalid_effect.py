@@ -48,12 +48,15 @@ class InvalidEffect(Check):
                 yield Report(path, 'the statement has no "Effect"; add "Allow" or "Deny"', key=key)
             elif not isinstance(item.value, str):
                 yield Report(
-                    item.path, f'Effect must be "Allow" or "Deny", not a {json_type(item.value)}'
+                    item.path, f'Effect must be "Allow" or "Deny", not {json_type(item.value)}'
                 )
             elif item.value not in ("Allow", "Deny"):
                 hint = item.value.strip().capitalize()
                 if hint in ("Allow", "Deny"):
-                    message = f'Effect "{item.value}" is not valid; values are case-sensitive: use "{hint}"'
+                    message = (
+                        f'Effect "{item.value}" is not valid; values are case-sensitive: '
+                        f'use "{hint}"'
+                    )
                 else:
                     message = f'Effect "{item.value}" is not valid; use "Allow" or "Deny"'
                 yield Report(item.path, message)

@@ -8,7 +8,8 @@ from linter.model import Severity
 
 class InvalidEncoding(DecoderProblemCheck):
     """## What it does
-    Reports bytes that are not valid UTF-8 (at their line and column), and UTF-16/UTF-32 files. A UTF-8 byte-order mark is accepted.
+    Reports bytes that are not valid UTF-8 (at their line and column), and UTF-16/UTF-32 files. A
+    UTF-8 byte-order mark is accepted.
 
     ## Why is this bad?
     IAM policies are UTF-8 JSON; AWS and most tools reject other encodings.

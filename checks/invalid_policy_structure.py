@@ -1,4 +1,4 @@
-"""GRM004 invalid-policy-structure: Statement missing or not an object or list of objects."""
+"""GRM004 invalid-policy-structure: Statement not an object or a list of objects."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from linter.policy import Policy, json_type
 
 class InvalidPolicyStructure(Check):
     """## What it does
-    Reports a policy whose `Statement` is missing, is not an object or an array, or holds
-    something other than objects; and an `Id` that is not a string.
+    Reports a policy whose `Statement` is not an object or an array, or holds something other
+    than objects; and an `Id` that is not a string.
 
     ## Why is this bad?
     AWS rejects the policy. A statement written as a string or a number is not read as a
@@ -32,34 +32,33 @@ class InvalidPolicyStructure(Check):
 
     ## References
     - [IAM JSON policy grammar](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html)
-    - Access Analyzer `MISSING_STATEMENT`, `DATA_TYPE_MISMATCH`
+    - Access Analyzer `DATA_TYPE_MISMATCH` (`MISSING_STATEMENT`: a file without a statement is
+      not treated as a policy; a misspelt one is GRM011)
     """
 
     id = "GRM004"
     name = "invalid-policy-structure"
-    summary = "Statement is missing or is not an object or a list of objects."
+    summary = "Statement is not an object or a list of objects, or Id is not a string."
     severity = Severity.ERROR
     tags = ("grammar",)
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         identifier = policy.element("Id")
         if identifier is not None and not isinstance(identifier.value, str):
-            yield Report(identifier.path, f"Id must be a string, not a {json_type(identifier.value)}")
+            yield Report(identifier.path, f"Id must be a string, not {json_type(identifier.value)}")
         item = policy.element("Statement")
-        if item is None:
-            yield Report((), 'the policy has no "Statement" element')
-            return
-        if isinstance(item.value, dict):
+        # A "statement" key in another letter case is GRM011's (unknown element, did you mean).
+        if item is None or isinstance(item.value, dict):
             return
         if not isinstance(item.value, list):
             yield Report(
                 item.path,
-                f"Statement must be an object or an array of objects, not a {json_type(item.value)}",
+                f"Statement must be an object or an array of objects, not {json_type(item.value)}",
             )
             return
         for index, statement in enumerate(item.value):
             if not isinstance(statement, dict):
                 yield Report(
                     (*item.path, index),
-                    f"a statement must be an object, not a {json_type(statement)}",
+                    f"a statement must be an object, not {json_type(statement)}",
                 )

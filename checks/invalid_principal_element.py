@@ -1,4 +1,4 @@
-"""GRM008 invalid-principal-element: Principal/NotPrincipal wrong for the policy type or malformed."""
+"""GRM008 invalid-principal-element: Principal/NotPrincipal wrong for the policy type or shape."""
 
 from __future__ import annotations
 
@@ -41,9 +41,11 @@ class InvalidPrincipalElement(Check):
     ```
 
     ## References
-    - [IAM JSON policy elements: Principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html)
+    - [IAM JSON policy elements:
+      Principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html)
     - Access Analyzer `MISSING_PRINCIPAL`, `UNSUPPORTED_PRINCIPAL`, `INVALID_PRINCIPAL_FORMAT`,
-      `INVALID_PRINCIPAL_KEY`, `SCP_SYNTAX_ERROR_PRINCIPAL`, `ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL`
+      `INVALID_PRINCIPAL_KEY`, `SCP_SYNTAX_ERROR_PRINCIPAL`,
+      `ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL`
     """
 
     id = "GRM008"
@@ -114,7 +116,7 @@ def _check_shape(statement: Statement, element: str) -> Iterator[Report]:
         )
         return
     if not isinstance(item.value, dict):
-        yield Report(item.path, f"{element} must be an object, not a {json_type(item.value)}")
+        yield Report(item.path, f"{element} must be an object, not {json_type(item.value)}")
         return
     canonical = {kind.lower(): kind for kind in PRINCIPAL_KINDS}
     for kind, value in item.value.items():
@@ -133,11 +135,12 @@ def _check_shape(statement: Statement, element: str) -> Iterator[Report]:
         if not isinstance(value, (str, list)):
             yield Report(
                 kind_path,
-                f"{element}.{kind} must be a string or an array of strings, "
-                f"not a {json_type(value)}",
+                f"{element}.{kind} must be a string or an array of strings, not {json_type(value)}",
             )
             continue
         for index, entry in enumerate(values):
             if not isinstance(entry, str):
                 path = (*kind_path, index) if isinstance(value, list) else kind_path
-                yield Report(path, f"a {kind} principal must be a string, not a {json_type(entry)}")
+                yield Report(
+                    path, f"each {kind} principal must be a string, not {json_type(entry)}"
+                )

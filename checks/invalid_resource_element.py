@@ -74,11 +74,11 @@ class InvalidResourceElement(Check):
                         if not isinstance(value, str):
                             yield Report(
                                 (*item.path, index),
-                                f"a {element} entry must be a string, not a {json_type(value)}",
+                                f"a {element} entry must be a string, not {json_type(value)}",
                             )
                 elif not isinstance(item.value, str):
                     yield Report(
                         item.path,
                         f"{element} must be a string or an array of strings, "
-                        f"not a {json_type(item.value)}",
+                        f"not {json_type(item.value)}",
                     )

@@ -54,10 +54,13 @@ class InvalidSid(Check):
             if item is None:
                 continue
             if not isinstance(item.value, str):
-                yield Report(item.path, f"Sid must be a string, not a {json_type(item.value)}")
+                yield Report(item.path, f"Sid must be a string, not {json_type(item.value)}")
             elif item.value == "":
-                yield Report(item.path, "the Sid is empty; remove it or name the statement",
-                             severity=Severity.NOTE)
+                yield Report(
+                    item.path,
+                    "the Sid is empty; remove it or name the statement",
+                    severity=Severity.NOTE,
+                )
             elif strict and not _IAM_SID.match(item.value):
                 bad = sorted({c for c in item.value if not re.match(r"[A-Za-z0-9]", c)})
                 shown = ", ".join(repr(c) for c in bad)

@@ -48,7 +48,7 @@ class InvalidVersion(Check):
         if not isinstance(item.value, str):
             yield Report(
                 item.path,
-                f'Version must be the string "2012-10-17", not a {json_type(item.value)}',
+                f'Version must be the string "2012-10-17", not {json_type(item.value)}',
             )
         else:
             yield Report(

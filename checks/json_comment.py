@@ -11,7 +11,8 @@ class JsonComment(DecoderProblemCheck):
     Reports `//` and `/* */` comments. iamlint reports them and reads on.
 
     ## Why is this bad?
-    JSON has no comments and AWS rejects the policy. Put explanations in the `Sid` or next to the file, and suppressions in iamlint's configuration.
+    JSON has no comments and AWS rejects the policy. Put explanations in the `Sid` or next to the
+    file, and suppressions in iamlint's configuration.
 
     ## Example
     ```json

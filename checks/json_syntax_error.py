@@ -11,7 +11,8 @@ class InvalidJson(DecoderProblemCheck):
     Reports JSON syntax errors at the exact character, saying what was expected there.
 
     ## Why is this bad?
-    AWS rejects a policy that is not valid JSON (Access Analyzer: `JSON_SYNTAX_ERROR`); nothing else in the file can be checked until it parses.
+    AWS rejects a policy that is not valid JSON (Access Analyzer: `JSON_SYNTAX_ERROR`); nothing else
+    in the file can be checked until it parses.
 
     ## Example
     ```json

@@ -8,10 +8,12 @@ from linter.model import Severity
 
 class NestingTooDeep(DecoderProblemCheck):
     """## What it does
-    Reports the bracket at which the document becomes deeper than the nesting limit (64 by default). A policy needs about six levels.
+    Reports the bracket at which the document becomes deeper than the nesting limit (64 by default).
+    A policy needs about six levels.
 
     ## Why is this bad?
-    Such a file is not a policy and may be built to exhaust a parser (parliament fails with RecursionError at about 500 levels); iamlint stops reading it there.
+    Such a file is not a policy and may be built to exhaust a parser (parliament fails with
+    RecursionError at about 500 levels); iamlint stops reading it there.
 
     ## Example
     ```json
@@ -24,7 +26,8 @@ class NestingTooDeep(DecoderProblemCheck):
     ```
 
     ## References
-    - [Policy grammar](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html)
+    - [Policy
+      grammar](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html)
     """
 
     id = "JSON007"

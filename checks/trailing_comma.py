@@ -8,10 +8,13 @@ from linter.model import Severity
 
 class TrailingComma(DecoderProblemCheck):
     """## What it does
-    Reports a comma directly before `]` or `}`. iamlint reports it and reads on, so the rest of the file is still checked.
+    Reports a comma directly before `]` or `}`. iamlint reports it and reads on, so the rest of the
+    file is still checked.
 
     ## Why is this bad?
-    JSON has no trailing commas and AWS rejects the policy. AWS's own Transcribe confused-deputy example has one after `"sts:AssumeRole"`; parliament accepts it silently (duo-labs/parliament#248).
+    JSON has no trailing commas and AWS rejects the policy. AWS's own Transcribe confused-deputy
+    example has one after `"sts:AssumeRole"`; parliament accepts it silently
+    (duo-labs/parliament#248).
 
     ## Example
     ```json
@@ -29,7 +32,8 @@ class TrailingComma(DecoderProblemCheck):
 
     ## References
     - [RFC 8259](https://www.rfc-editor.org/rfc/rfc8259)
-    - [Transcribe confused deputy prevention](https://docs.aws.amazon.com/transcribe/latest/dg/security-iam-confused-deputy.html)
+    - [Transcribe confused deputy
+      prevention](https://docs.aws.amazon.com/transcribe/latest/dg/security-iam-confused-deputy.html)
     """
 
     id = "JSON002"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from linter.engine import FileResult, LintOptions, Linter, RunResult
+from linter.engine import FileResult, Linter, LintOptions, RunResult
 from linter.model import Finding, PolicyType
 
 __all__ = ["FileResult", "LintOptions", "Linter", "RunResult", "lint_paths", "lint_text"]

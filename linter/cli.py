@@ -109,7 +109,7 @@ def check(
 ) -> None:
     """Lint policy files and directories (recursively); '-' reads standard input."""
     from checks import ALL_CHECKS
-    from linter.engine import LintOptions, Linter
+    from linter.engine import Linter, LintOptions
     from linter.policy_type import parse_policy_type
     from linter.reporters import RenderOptions, render
     from linter.selection import unknown_selectors

@@ -86,7 +86,9 @@ class RunResult:
 class Linter:
     """Lints documents with a fixed rule selection and options; reusable across files."""
 
-    def __init__(self, options: LintOptions | None = None, rules: Sequence[type[Check]] | None = None):
+    def __init__(
+        self, options: LintOptions | None = None, rules: Sequence[type[Check]] | None = None
+    ):
         from checks import ALL_CHECKS
         from linter.selection import select_rules
 
@@ -131,7 +133,9 @@ class Linter:
 
     # -- documents ----------------------------------------------------------------------------
 
-    def lint_bytes(self, data: bytes, path: str = STDIN_NAME, *, explicit: bool = True) -> FileResult:
+    def lint_bytes(
+        self, data: bytes, path: str = STDIN_NAME, *, explicit: bool = True
+    ) -> FileResult:
         if len(data) > self.options.max_file_size:
             problem = too_large_problem(len(data), self.options.max_file_size)
             decoded = Decoded.failed(problem)

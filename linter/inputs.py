@@ -52,9 +52,7 @@ def matches_any(path: str, patterns: Iterable[str]) -> bool:
             return True
         if "/" not in pattern and any(fnmatch.fnmatchcase(p, pattern) for p in parts):
             return True
-        if any(
-            fnmatch.fnmatchcase("/".join(parts[i:]), pattern) for i in range(1, len(parts))
-        ):
+        if any(fnmatch.fnmatchcase("/".join(parts[i:]), pattern) for i in range(1, len(parts))):
             return True
     return False
 
@@ -139,8 +137,10 @@ def looks_like_policy(document: Any) -> bool:
 def _holds_document(value: Any) -> bool:
     if isinstance(value, dict):
         return True
-    return isinstance(value, str) and value.lstrip()[:3] in ("%7B", "%7b") or (
-        isinstance(value, str) and value.lstrip().startswith("{")
+    return (
+        (isinstance(value, str)
+        and value.lstrip()[:3] in ("%7B", "%7b"))
+        or (isinstance(value, str) and value.lstrip().startswith("{"))
     )
 
 

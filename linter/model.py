@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from typing import NamedTuple, Union
+from typing import NamedTuple
 
-PathElement = Union[str, int]
+PathElement = str | int
 JsonPath = tuple[PathElement, ...]
 
 

@@ -239,7 +239,7 @@ class Statement:
         return tuple(c for c in self.conditions if c.key_lower.startswith(prefix))
 
     def covers_action(self, action_name: str) -> bool:
-        """Whether the statement's Action/NotAction applies to ``action_name`` (e.g. ``s3:GetObject``)."""
+        """Whether Action/NotAction applies to ``action_name`` (e.g. ``s3:GetObject``)."""
         if self.action_element == "Action":
             return any(action_pattern_matches(i.value, action_name) for i in self.actions)
         if self.action_element == "NotAction":
@@ -315,15 +315,15 @@ class Policy:
 
 
 def json_type(value: Any) -> str:
-    """The JSON name of a decoded value's type, for messages."""
+    """The JSON type of a decoded value with its article, for messages: "an array", "null"."""
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "boolean"
+        return "a boolean"
     if isinstance(value, (int, float)):
-        return "number"
+        return "a number"
     if isinstance(value, str):
-        return "string"
+        return "a string"
     if isinstance(value, list):
-        return "array"
-    return "object"
+        return "an array"
+    return "an object"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from linter.engine import LintOptions, Linter
+from linter.engine import Linter, LintOptions
 from linter.model import Finding, PolicyType
 
 ROOT = Path(__file__).resolve().parent.parent

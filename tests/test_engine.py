@@ -9,15 +9,19 @@ from collections.abc import Iterator
 import pytest
 
 from linter.check import Check, Report
-from linter.engine import LintOptions, Linter
+from linter.engine import Linter, LintOptions
 from linter.model import PolicyType, Severity, Span
 from tests.conftest import as_rows, lint, policy
 
+_DOC = "\n".join(
+    f"## {h}\nx"
+    for h in ("What it does", "Why is this bad?", "Example", "Use instead", "References")
+)
 GOOD = policy({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
 
 
 class _Exploding(Check):
-    """## What it does\nx\n## Why is this bad?\nx\n## Example\nx\n## Use instead\nx\n## References\nx"""
+    __doc__ = _DOC
 
     id = "TST001"
     name = "exploding"
@@ -30,7 +34,7 @@ class _Exploding(Check):
 
 
 class _ReportsVersion(Check):
-    """## What it does\nx\n## Why is this bad?\nx\n## Example\nx\n## Use instead\nx\n## References\nx"""
+    __doc__ = _DOC
 
     id = "TST002"
     name = "reports-version"
@@ -135,16 +139,29 @@ def test_aws_cli_get_policy_version_output_is_unwrapped() -> None:
     }
     findings = lint(json.dumps(document, indent=2), select=("GRM001", "GRM007"))
     assert as_rows(findings) == [
-        ("GRM001", 3, 7, 3, 18, 'the policy has no "Version": IAM applies the 2008-10-17 rules, '
-         'in which policy variables are not substituted; add "Version": "2012-10-17"'),
-        ("GRM007", 5, 11, 5, 19, 'the statement has neither "Resource" nor "NotResource"'),
+        (
+            "GRM001",
+            4,
+            7,
+            4,
+            18,
+            'the policy has no "Version": IAM applies the 2008-10-17 rules, '
+            'in which policy variables are not substituted; add "Version": "2012-10-17"',
+        ),
+        ("GRM007", 6, 11, 6, 19, 'the statement has neither "Resource" nor "NotResource"'),
     ]
     assert findings[1].json_path == ("PolicyVersion", "Document", "Statement", 0, "Effect")
 
 
 def test_kms_get_key_policy_output_points_inside_the_string() -> None:
-    inner = policy({"Effect": "allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
-                    "Action": "kms:*", "Resource": "*"})
+    inner = policy(
+        {
+            "Effect": "allow",
+            "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+            "Action": "kms:*",
+            "Resource": "*",
+        }
+    )
     text = json.dumps({"Policy": inner, "PolicyName": "default"})
     result = Linter(LintOptions(select=("GRM005",))).lint_text(text, "key.json")
     assert result.policy_type is PolicyType.KMS_KEY
@@ -155,10 +172,21 @@ def test_kms_get_key_policy_output_points_inside_the_string() -> None:
 
 
 def test_get_role_output_is_a_trust_policy() -> None:
-    document = {"Role": {"RoleName": "r", "AssumeRolePolicyDocument": {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
-                       "Action": "sts:AssumeRole"}]}}}
+    document = {
+        "Role": {
+            "RoleName": "r",
+            "AssumeRolePolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "ec2.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            },
+        }
+    }
     result = Linter(LintOptions()).lint_text(json.dumps(document), "role.json")
     assert result.policy_type is PolicyType.TRUST
     assert [f.rule_id for f in result.findings if f.rule_id.startswith("GRM")] == []
@@ -167,13 +195,48 @@ def test_get_role_output_is_a_trust_policy() -> None:
 @pytest.mark.parametrize(
     ("document", "expected"),
     [
-        ({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}, "identity"),
-        ({"Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
-                         "Action": "sts:AssumeRole"}]}, "trust"),
-        ({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"},
-                         "Action": "kms:*", "Resource": "*"}]}, "kms-key"),
-        ({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-                         "Resource": "arn:aws:s3:::b/*"}]}, "resource"),
+        (
+            {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]},
+            "identity",
+        ),
+        (
+            {
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "ec2.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ]
+            },
+            "trust",
+        ),
+        (
+            {
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": "arn:aws:iam::1:root"},
+                        "Action": "kms:*",
+                        "Resource": "*",
+                    }
+                ]
+            },
+            "kms-key",
+        ),
+        (
+            {
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": "*",
+                        "Action": "s3:GetObject",
+                        "Resource": "arn:aws:s3:::b/*",
+                    }
+                ]
+            },
+            "resource",
+        ),
     ],
 )
 def test_policy_type_detection(document: dict, expected: str) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from checks import RULES_BY_ID
-from linter.engine import LintOptions, Linter
+from linter.engine import Linter, LintOptions
 from tests.conftest import FIXTURES
 
 UPDATE = os.environ.get("IAMLINT_UPDATE_FIXTURES") == "1"

@@ -28,9 +28,7 @@ def _rule_classes_in_modules() -> set[type[Check]]:
         classes = [
             obj
             for obj in vars(module).values()
-            if inspect.isclass(obj)
-            and issubclass(obj, Check)
-            and obj.__module__ == module.__name__
+            if inspect.isclass(obj) and issubclass(obj, Check) and obj.__module__ == module.__name__
         ]
         assert len(classes) == 1, f"checks.{module_info.name} must define exactly one rule"
         found.update(classes)

@@ -38,7 +38,11 @@ def render(result: RunResult, options: RenderOptions) -> str:
             "catalog_as_of": options.catalog_as_of,
         },
         "files": [
-            {"path": f.path, "status": f.status, "policy_type": f.policy_type.value if f.policy_type else None}
+            {
+                "path": f.path,
+                "status": f.status,
+                "policy_type": f.policy_type.value if f.policy_type else None,
+            }
             for f in result.files
         ],
         "findings": findings,

@@ -70,9 +70,7 @@ def _summary(findings: list[Finding], result: RunResult) -> str:
     if not findings:
         return f"All checks passed ({checked} {files_word} checked)."
     counts = Counter(f.severity for f in findings)
-    parts = [
-        f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}" for s in Severity if counts[s]
-    ]
+    parts = [f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}" for s in Severity if counts[s]]
     total = len(findings)
     problem_word = "problem" if total == 1 else "problems"
     return f"Found {total} {problem_word} ({', '.join(parts)}) in {checked} {files_word} checked."
