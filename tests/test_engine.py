@@ -270,3 +270,14 @@ def test_per_file_ignores_and_severity_overrides() -> None:
     assert [f.rule_id for f in linter.lint_text(text, "legacy/a.json").findings] == []
     [finding] = linter.lint_text(text, "new/a.json").findings
     assert finding.severity is Severity.ERROR
+
+
+def test_results_are_identical_with_one_and_two_processes() -> None:
+    from tests.conftest import FIXTURES
+
+    linter = Linter(LintOptions())
+    one = linter.lint_paths([str(FIXTURES)], jobs=1)
+    two = linter.lint_paths([str(FIXTURES)], jobs=2)
+    assert one.findings == two.findings
+    assert [(f.path, f.status) for f in one.files] == [(f.path, f.status) for f in two.files]
+    assert len(one.findings) > 50

@@ -1,0 +1,273 @@
+"""Benchmark iamlint against baselines measured in the same run, and print ratios.
+
+Shared machines are noisy: every figure is the median of several runs, and each target is a ratio
+against a baseline timed alongside it, never an absolute time.
+
+    python bench/bench.py                  # all benchmarks
+    python bench/bench.py --quick          # fewer repetitions, no 20,000-file corpus
+    python bench/bench.py --only startup corpus
+
+Benchmarks:
+  startup   one small file vs `python -c pass` and `python -c "import click"` (same interpreter)
+  corpus    ../shared/corpus/aws-managed (1,452 AWS managed policies) vs a json.loads loop, and vs
+            parliament 1.6.4's analyze_policy_string in one process (its crashes counted)
+  scaling   generated corpora of 2,000 and 20,000 policies (10x files must cost <= 11x time),
+            peak memory for 20,000, and one 5 MB policy with 40,000 statements
+  jobs      --jobs 1 vs --jobs 2 on the 20,000-file corpus (identical output required)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "aws-managed"
+PYTHON = sys.executable
+IAMLINT = [PYTHON, "-m", "linter"]
+
+
+def measure(command: list[str], repeat: int) -> tuple[float, int, subprocess.CompletedProcess]:
+    """Median wall time over ``repeat`` runs, the largest peak RSS (KiB), and the last result."""
+    times, peaks = [], []
+    completed = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT
+        )
+        stdout_chunks, stderr_chunks = _drain(process)
+        _, status, usage = os.wait4(process.pid, 0)
+        times.append(time.perf_counter() - start)
+        peaks.append(usage.ru_maxrss)
+        code = os.waitstatus_to_exitcode(status)
+        completed = subprocess.CompletedProcess(command, code, stdout_chunks, stderr_chunks)
+    return statistics.median(times), max(peaks), completed
+
+
+def _drain(process: subprocess.Popen) -> tuple[bytes, bytes]:
+    """Read stdout and stderr to the end without deadlocking, leaving the child unreaped."""
+    import threading
+
+    chunks: dict[str, bytes] = {}
+
+    def read(name: str, stream) -> None:
+        chunks[name] = stream.read()
+
+    reader = threading.Thread(target=read, args=("err", process.stderr))
+    reader.start()
+    chunks["out"] = process.stdout.read()
+    reader.join()
+    return chunks["out"], chunks["err"]
+
+
+def small_policy(tmp: Path) -> Path:
+    path = tmp / "small.json"
+    path.write_text(
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": "s3:GetObject",
+                        "Resource": "arn:aws:s3:::example-bucket/*",
+                    }
+                ],
+            },
+            indent=2,
+        )
+    )
+    return path
+
+
+def bench_startup(tmp: Path, repeat: int) -> dict:
+    small = small_policy(tmp)
+    bare, _, _ = measure([PYTHON, "-c", "pass"], repeat)
+    click, _, _ = measure([PYTHON, "-c", "import click"], repeat)
+    one, peak, result = measure([*IAMLINT, "check", str(small)], repeat)
+    assert result.returncode in (0, 1), result.stderr.decode()
+    return {
+        "python -c pass (s)": bare,
+        'python -c "import click" (s)': click,
+        "iamlint check small.json (s)": one,
+        "ratio vs python -c pass": one / bare,
+        "ratio vs import click (target <= 1.5)": one / click,
+        "peak RSS (MiB)": peak / 1024,
+    }
+
+
+JSON_LOOP = """
+import json, os, sys
+root = sys.argv[1]
+for name in sorted(os.listdir(root)):
+    if name.endswith('.json'):
+        with open(os.path.join(root, name), 'rb') as handle:
+            json.loads(handle.read())
+"""
+
+PARLIAMENT_LOOP = """
+import os, sys, time
+import parliament
+from parliament import analyze_policy_string
+root = sys.argv[1]
+crashes = findings = 0
+start = time.perf_counter()
+for name in sorted(os.listdir(root)):
+    if not name.endswith('.json'):
+        continue
+    with open(os.path.join(root, name)) as handle:
+        text = handle.read()
+    try:
+        policy = analyze_policy_string(text, include_community_auditors=True)
+        findings += len(policy.findings)
+    except Exception:
+        crashes += 1
+print(crashes, findings, time.perf_counter() - start)
+"""
+
+
+def bench_corpus(repeat: int, directory: Path, label: str, parliament: bool) -> dict:
+    files = len([p for p in directory.iterdir() if p.suffix == ".json"])
+    loop, _, _ = measure([PYTHON, "-c", JSON_LOOP, str(directory)], repeat)
+    lint, peak, result = measure([*IAMLINT, "check", "-q", "--jobs", "1", str(directory)], repeat)
+    assert result.returncode in (0, 1), result.stderr.decode()[-2000:]
+    findings = len(result.stdout.splitlines())
+    row = {
+        f"{label}: files": files,
+        f"{label}: json.loads loop (s)": loop,
+        f"{label}: iamlint --jobs 1 (s)": lint,
+        f"{label}: findings": findings,
+        f"{label}: ratio vs json.loads loop (target <= 3)": lint / loop,
+        f"{label}: iamlint peak RSS (MiB)": peak / 1024,
+    }
+    if parliament:
+        elapsed, _, result = measure([PYTHON, "-c", PARLIAMENT_LOOP, str(directory)], 1)
+        if result.returncode == 0:
+            crashes, parliament_findings, _inner = result.stdout.split()
+            row[f"{label}: parliament 1.6.4 in-process (s)"] = elapsed
+            row[f"{label}: parliament crashes"] = int(crashes)
+            row[f"{label}: parliament findings"] = int(parliament_findings)
+            row[f"{label}: iamlint speed-up vs parliament (target >= 20)"] = elapsed / lint
+        else:
+            row[f"{label}: parliament"] = "unavailable: " + result.stderr.decode()[-200:].strip()
+    return row
+
+
+def generate_corpus(target: Path, count: int, seed: int = 7) -> None:
+    """Write ``count`` synthetic policies built from the shapes of real ones."""
+    target.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    services = ["s3", "kms", "transcribe", "iam", "ec2", "logs", "dynamodb", "sqs", "sns"]
+    verbs = ["Get", "List", "Describe", "Put", "Delete", "Create", "Update", "Start"]
+    for index in range(count):
+        statements = []
+        for number in range(rng.randint(1, 6)):
+            service = rng.choice(services)
+            statement = {
+                "Sid": f"S{number}",
+                "Effect": rng.choice(["Allow", "Allow", "Deny"]),
+                "Action": [f"{service}:{rng.choice(verbs)}*" for _ in range(rng.randint(1, 4))],
+                "Resource": rng.choice(
+                    ["*", f"arn:aws:{service}:us-east-1:111122223333:*", "arn:aws:s3:::b/*"]
+                ),
+            }
+            if rng.random() < 0.4:
+                statement["Condition"] = {
+                    "StringEquals": {"aws:ResourceTag/team": rng.choice(["a", "b"])}
+                }
+            statements.append(statement)
+        document = {"Version": "2012-10-17", "Statement": statements}
+        (target / f"p{index:05d}.json").write_text(json.dumps(document, indent=2))
+
+
+def bench_scaling(tmp: Path, repeat: int) -> dict:
+    small_dir, large_dir = tmp / "gen2k", tmp / "gen20k"
+    generate_corpus(small_dir, 2_000)
+    generate_corpus(large_dir, 20_000)
+    small, _, _ = measure([*IAMLINT, "check", "-q", "--jobs", "1", str(small_dir)], repeat)
+    large, peak, result = measure([*IAMLINT, "check", "-q", "--jobs", "1", str(large_dir)], 1)
+    assert result.returncode in (0, 1), result.stderr.decode()[-2000:]
+    big = tmp / "big" / "big.json"
+    big.parent.mkdir()
+    statements = [
+        {
+            "Sid": f"S{i}",
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::b{i}/*",
+        }
+        for i in range(40_000)
+    ]
+    big.write_text(json.dumps({"Version": "2012-10-17", "Statement": statements}, indent=2))
+    one_big, big_peak, result = measure([*IAMLINT, "check", "-q", str(big)], 1)
+    return {
+        "2,000 generated files (s)": small,
+        "20,000 generated files (s)": large,
+        "10x files cost (target <= 11x)": large / small,
+        "20,000 files peak RSS (MiB, target < 200)": peak / 1024,
+        f"one {big.stat().st_size / 1e6:.1f} MB policy, 40,000 statements (s)": one_big,
+        "one big policy peak RSS (MiB)": big_peak / 1024,
+    }
+
+
+def bench_jobs(tmp: Path) -> dict:
+    directory = tmp / "gen20k"
+    if not directory.exists():
+        generate_corpus(directory, 20_000)
+    one, _, first = measure([*IAMLINT, "check", "-q", "--jobs", "1", str(directory)], 1)
+    two, _, second = measure([*IAMLINT, "check", "-q", "--jobs", "2", str(directory)], 1)
+    return {
+        "--jobs 1 (s)": one,
+        "--jobs 2 (s)": two,
+        "speed-up": one / two,
+        "identical output": first.stdout == second.stdout,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", nargs="*", choices=["startup", "corpus", "scaling", "jobs"])
+    parser.add_argument("--no-parliament", action="store_true")
+    args = parser.parse_args()
+    wanted = set(args.only or ["startup", "corpus", "scaling", "jobs"])
+    if args.quick:
+        wanted.discard("scaling")
+        wanted.discard("jobs")
+    repeat = 5 if args.quick else 11
+    results: dict[str, object] = {"python": sys.version.split()[0], "cpus": os.cpu_count()}
+    tmp = Path(tempfile.mkdtemp(prefix="iamlint-bench-"))
+    try:
+        if "startup" in wanted:
+            results.update(bench_startup(tmp, repeat * 2))
+        if "corpus" in wanted:
+            if CORPUS.is_dir():
+                results.update(
+                    bench_corpus(max(3, repeat // 2), CORPUS, "aws-managed", not args.no_parliament)
+                )
+            else:
+                results["aws-managed"] = f"not found at {CORPUS}"
+        if "scaling" in wanted:
+            results.update(bench_scaling(tmp, 3))
+        if "jobs" in wanted:
+            results.update(bench_jobs(tmp))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    width = max(len(k) for k in results)
+    for key, value in results.items():
+        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+        print(f"{key:<{width}}  {shown}")
+
+
+if __name__ == "__main__":
+    main()
