@@ -12,7 +12,7 @@ import json
 import sys
 import traceback
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linter.check import Check, Report
 from linter.context import Context, RuleSettings
@@ -21,6 +21,10 @@ from linter.inputs import InputError, InputFile, PolicySource, discover, matches
 from linter.model import FILE_START, Finding, JsonPath, PolicyType, Severity, Span
 from linter.policy import Policy
 from linter.policy_type import detect_policy_type, type_from_file_name
+
+if TYPE_CHECKING:
+    from linter.baseline import BaselineOutcome
+    from linter.suppressions import SuppressedFinding, Suppression
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 64
@@ -44,6 +48,7 @@ class LintOptions:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     max_depth: int = DEFAULT_MAX_DEPTH
     rule_settings: RuleSettings = dataclasses.field(default_factory=RuleSettings)
+    suppressions: tuple[Suppression, ...] = ()
 
 
 @dataclasses.dataclass
@@ -51,12 +56,13 @@ class FileResult:
     """The outcome for one input file."""
 
     path: str
-    status: str  # "linted" | "not-a-policy" | "unreadable" | "undecodable"
+    status: str  # "linted" | "not-a-policy" | "unreadable" | "undecodable" | "config"
     findings: list[Finding] = dataclasses.field(default_factory=list)
     text: str | None = None
     policy_type: PolicyType | None = None
     wrapper: str | None = None
     notifications: list[str] = dataclasses.field(default_factory=list)
+    suppressed: list[SuppressedFinding] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -65,6 +71,7 @@ class RunResult:
 
     files: list[FileResult]
     rules: tuple[type[Check], ...]
+    baseline: BaselineOutcome | None = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -120,6 +127,14 @@ class Linter:
             files.extend(self._lint_in_processes(inputs, workers))
         else:
             files.extend(self._lint_one(entry, stdin) for entry in inputs)
+        if self.options.suppressions:
+            from linter.suppressions import unused_suppression_results
+
+            files.extend(
+                unused_suppression_results(
+                    files, self.options.suppressions, self.rules, self.options.severity_overrides
+                )
+            )
         files.sort(key=lambda r: r.path)
         return RunResult(files, self.rules)
 
@@ -247,6 +262,17 @@ class Linter:
             for report in reports:
                 findings.append(self._finding(rule, report, policy, source, path))
         findings = sorted(set(findings), key=Finding.sort_key)
+        if self.options.suppressions:
+            from linter.suppressions import split_suppressed
+
+            findings, result.suppressed = split_suppressed(
+                findings,
+                path,
+                policy.document,
+                source.prefix,
+                self.options.suppressions,
+                self._all_rules,
+            )
         return findings
 
     def _ignored_for(self, path: str) -> frozenset[str]:

@@ -1,0 +1,182 @@
+"""Suppressions from configuration, and the report of the ones that no longer match anything.
+
+JSON has no comments, so a finding is suppressed from outside the policy: a
+``[[tool.iamlint.suppress]]`` entry names a path glob, a rule (id, prefix, name or tag), optionally
+a statement ``sid``, and a required ``reason``. The engine moves matching findings from
+``FileResult.findings`` to ``FileResult.suppressed``; a baseline does the same with its own
+``source``.
+
+An entry is *unused* when it was in force this run (its rule was selected and a file matching its
+path was checked) and hid nothing. Those are reported as ``SUP001`` at the entry in the config
+file, like ruff's ``RUF100 unused-noqa``. An entry whose files were not part of the run (a
+pre-commit run over a few changed files) is not reported: nothing can be said about it.
+``per-file-ignores`` are not checked this way, because the engine does not run an ignored rule on
+the file at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from linter.inputs import matches_any
+from linter.model import FILE_START, Finding, JsonPath, Severity, Span
+
+if TYPE_CHECKING:
+    from linter.check import Check
+    from linter.engine import FileResult
+
+UNUSED_SUPPRESSION_ID = "SUP001"
+SOURCE_CONFIG = "config"
+SOURCE_BASELINE = "baseline"
+CHECKED_STATUSES = ("linted", "undecodable")
+
+
+class Suppression(NamedTuple):
+    """One ``[[tool.iamlint.suppress]]`` entry, with where it was written."""
+
+    path: str
+    rule: str
+    reason: str
+    sid: str | None = None
+    origin: str = ""
+    span: Span = FILE_START
+
+    def describe(self) -> str:
+        sid = f' sid "{self.sid}"' if self.sid is not None else ""
+        return f'rule "{self.rule}"{sid} in "{self.path}"'
+
+
+class SuppressedFinding(NamedTuple):
+    """A finding left out of the report, and why.
+
+    ``source`` is ``config`` or ``baseline``; ``origin`` names the entry (``pyproject.toml:12``)
+    or the baseline file; ``suppression`` is the config entry that matched, if any.
+    """
+
+    finding: Finding
+    reason: str
+    source: str
+    origin: str
+    suppression: Suppression | None = None
+
+
+def statement_sid(document: Any, path: JsonPath) -> str | None:
+    """The Sid of the statement that ``path`` (relative to the policy document) points into."""
+    if not isinstance(document, dict) or not path or not isinstance(path[0], str):
+        return None
+    statements = document.get(path[0])
+    if path[0].lower() != "statement" or statements is None:
+        return None
+    statement = statements
+    if isinstance(statements, list):
+        if len(path) < 2 or not isinstance(path[1], int) or path[1] >= len(statements):
+            return None
+        statement = statements[path[1]]
+    if isinstance(statement, dict) and isinstance(statement.get("Sid"), str):
+        return statement["Sid"]
+    return None
+
+
+def rule_matches(selector: str, rule_id: str, rules_by_id: Mapping[str, type[Check]]) -> bool:
+    """Whether a suppression's ``rule`` (id, id prefix, name, tag or ALL) covers ``rule_id``."""
+    from linter.selection import is_selected
+
+    rule = rules_by_id.get(rule_id)
+    if rule is None:
+        return rule_id.upper().startswith(selector.upper())
+    return is_selected(rule, (selector,), ())
+
+
+def split_suppressed(
+    findings: Sequence[Finding],
+    path: str,
+    document: Any,
+    prefix: JsonPath,
+    suppressions: Sequence[Suppression],
+    rules_by_id: Mapping[str, type[Check]],
+) -> tuple[list[Finding], list[SuppressedFinding]]:
+    """Separate the findings of one file that a suppression covers; the first match is credited."""
+    applicable = [s for s in suppressions if matches_any(path, (s.path,))]
+    if not applicable:
+        return list(findings), []
+    kept: list[Finding] = []
+    suppressed: list[SuppressedFinding] = []
+    for finding in findings:
+        relative = finding.json_path[len(prefix) :] if finding.json_path[: len(prefix)] == prefix else ()
+        sid = statement_sid(document, relative) if finding.json_path else None
+        entry = next(
+            (
+                s
+                for s in applicable
+                if rule_matches(s.rule, finding.rule_id, rules_by_id)
+                and (s.sid is None or s.sid == sid)
+            ),
+            None,
+        )
+        if entry is None:
+            kept.append(finding)
+        else:
+            origin = f"{entry.origin}:{entry.span.line}" if entry.origin else ""
+            suppressed.append(SuppressedFinding(finding, entry.reason, SOURCE_CONFIG, origin, entry))
+    return kept, suppressed
+
+
+def unused_suppression_results(
+    files: Sequence[FileResult],
+    suppressions: Sequence[Suppression],
+    rules: Iterable[type[Check]],
+    severity_overrides: Mapping[str, Severity],
+) -> list[FileResult]:
+    """``SUP001`` findings for entries in force this run that hid nothing, one result per file."""
+    from linter.engine import FileResult
+    from linter.selection import is_selected
+
+    rules = tuple(rules)
+    reporter = next((r for r in rules if r.id == UNUSED_SUPPRESSION_ID), None)
+    if reporter is None:
+        return []
+    used = {s.suppression for f in files for s in f.suppressed if s.suppression is not None}
+    checked = [f.path for f in files if f.status in CHECKED_STATUSES]
+    by_origin: dict[str, list[Finding]] = {}
+    for entry in suppressions:
+        if entry in used:
+            continue
+        if not any(is_selected(rule, (entry.rule,), ()) for rule in rules):
+            continue
+        in_scope = [p for p in checked if matches_any(p, (entry.path,))]
+        if not in_scope:
+            continue
+        files_word = "file" if len(in_scope) == 1 else "files"
+        message = (
+            f"unused suppression: {entry.describe()} matched no finding in the "
+            f"{len(in_scope)} {files_word} checked; remove it"
+        )
+        severity = severity_overrides.get(reporter.id) or reporter.severity
+        by_origin.setdefault(entry.origin, []).append(
+            Finding(
+                path=entry.origin,
+                span=entry.span,
+                rule_id=reporter.id,
+                message=message,
+                severity=severity,
+                statement_fingerprint=_entry_fingerprint(entry),
+            )
+        )
+    return [
+        FileResult(origin, "config", sorted(found, key=Finding.sort_key))
+        for origin, found in sorted(by_origin.items())
+    ]
+
+
+def _entry_fingerprint(entry: Suppression) -> str:
+    identity = "\0".join((entry.path, entry.rule, entry.sid or "", entry.reason))
+    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def all_suppressed(files: Iterable[FileResult]) -> list[SuppressedFinding]:
+    """Every suppressed finding of a run, in report order."""
+    found = [s for f in files for s in f.suppressed]
+    found.sort(key=lambda s: s.finding.sort_key())
+    return found
