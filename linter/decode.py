@@ -74,13 +74,18 @@ def too_large_problem(size: int, limit: int) -> Problem:
 
 
 class _LineIndex:
-    """Converts offsets in a text to 1-based (line, column) pairs; built on first use."""
+    """Converts offsets in a text to 1-based (line, column) pairs.
 
-    __slots__ = ("_line_starts", "_text")
+    The first few conversions count line breaks with C string searches; a file that needs more
+    gets a table of line starts (most files need none or only a handful).
+    """
+
+    __slots__ = ("_conversions", "_line_starts", "_text")
 
     def __init__(self, text: str) -> None:
         self._text = text
         self._line_starts: list[int] | None = None
+        self._conversions = 0 if "\r" not in text else _DIRECT_CONVERSIONS
 
     def _build(self) -> list[int]:
         text = self._text
@@ -94,12 +99,21 @@ class _LineIndex:
         return starts
 
     def position(self, offset: int) -> tuple[int, int]:
-        starts = self._line_starts or self._build()
+        starts = self._line_starts
+        if starts is None:
+            if self._conversions < _DIRECT_CONVERSIONS:
+                self._conversions += 1
+                text = self._text  # no CR in it
+                return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+            starts = self._build()
         line = bisect.bisect_right(starts, offset)
         return line, offset - starts[line - 1] + 1
 
     def span(self, start: int, end: int) -> Span:
         return Span(*self.position(start), *self.position(end))
+
+
+_DIRECT_CONVERSIONS = 16
 
 
 class _MappedIndex:
@@ -124,11 +138,12 @@ class _MappedIndex:
 class _Node:
     """Offsets of one JSON value (and of its key when it is an object member).
 
-    ``children`` is a dict (object) or list (array) of nodes once the container has been
-    indexed, and None for scalars and for containers not indexed yet.
+    For a container, ``children`` maps keys (object) or holds (array) the child nodes found so
+    far; ``cursor`` is -1 once all children are known. On the fast path containers are indexed
+    incrementally, only as far as a requested path needs, and ``end`` stays -1 until needed.
     """
 
-    __slots__ = ("children", "end", "key_end", "key_start", "start")
+    __slots__ = ("children", "cursor", "end", "key_end", "key_start", "last", "start")
 
     def __init__(self, start: int, end: int, key_start: int = -1, key_end: int = -1) -> None:
         self.start = start
@@ -136,6 +151,8 @@ class _Node:
         self.key_start = key_start
         self.key_end = key_end
         self.children: dict[str, _Node] | list[_Node] | None = None
+        self.cursor = 0
+        self.last: _Node | None = None
 
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -144,56 +161,86 @@ _scan_string = json.decoder.scanstring
 _scan_value = json.scanner.make_scanner(json.JSONDecoder())
 
 
-def _index_children(text: str, node: _Node) -> None:
-    """Index the direct children of a container that the C decoder has accepted.
+def _value_end(text: str, node: _Node) -> int:
+    """The end offset of a value the C decoder has accepted (skipped at C speed)."""
+    if node.end < 0:
+        node.end = _scan_value(text, node.start)[1]
+    return node.end
 
-    Each child is located with the C scanner (which also skips nested values at C speed), so
-    only the containers along the requested paths are ever indexed.
+
+def _index_next_child(text: str, node: _Node) -> bool:
+    """Index one more child of a container the C decoder has accepted; False when none is left.
+
+    Values before a requested child are skipped by the C scanner; the requested child itself is
+    not scanned until its end or its own children are asked for.
     """
-    skip = _WHITESPACE.match
     ws = _WHITESPACE_CHARS
-    i = node.start + 1
+    last = node.last
+    i = node.start + 1 if last is None else _value_end(text, last)
     if text[i] in ws:
-        i = skip(text, i).end()
-    if text[node.start] == "{":
-        members: dict[str, _Node] = {}
-        node.children = members
-        if text[i] == "}":
-            return
-        while True:
-            key, key_end = _scan_string(text, i + 1)
-            j = key_end
-            if text[j] in ws:
-                j = skip(text, j).end()
-            j += 1  # the colon
-            if text[j] in ws:
-                j = skip(text, j).end()
-            _, value_end = _scan_value(text, j)
-            members[key] = _Node(j, value_end, i, key_end)
-            i = value_end
-            if text[i] in ws:
-                i = skip(text, i).end()
-            if text[i] == "}":
-                return
-            i += 1  # the comma
-            if text[i] in ws:
-                i = skip(text, i).end()
+        i = _WHITESPACE.match(text, i).end()
+    if last is not None and text[i] == ",":
+        i += 1
+        if text[i] in ws:
+            i = _WHITESPACE.match(text, i).end()
+    elif text[i] in "]}":
+        node.end = i + 1
+        node.cursor = -1
+        return False
+    if type(node.children) is dict:
+        key, key_end = _scan_string(text, i + 1)
+        j = key_end
+        if text[j] in ws:
+            j = _WHITESPACE.match(text, j).end()
+        j += 1  # the colon
+        if text[j] in ws:
+            j = _WHITESPACE.match(text, j).end()
+        child = _Node(j, -1, i, key_end)
+        node.children[key] = child
     else:
-        elements: list[_Node] = []
-        node.children = elements
-        if text[i] == "]":
-            return
-        while True:
-            _, value_end = _scan_value(text, i)
-            elements.append(_Node(i, value_end))
-            i = value_end
-            if text[i] in ws:
-                i = skip(text, i).end()
-            if text[i] == "]":
-                return
-            i += 1
-            if text[i] in ws:
-                i = skip(text, i).end()
+        child = _Node(i, -1)
+        node.children.append(child)  # type: ignore[union-attr]
+    if text[child.start] not in "{[":
+        child.end = _scan_value(text, child.start)[1]
+    node.last = child
+    return True
+
+
+def _descend(text: str, node: _Node, path: JsonPath, depth: int) -> tuple[_Node, int, _Node | None]:
+    """Follow ``path[depth:]`` from ``node``, indexing containers on the way as needed.
+
+    Returns the deepest node reached, the length of the path prefix it stands for, and its
+    parent node (None when no step was taken).
+    """
+    parent = None
+    for element in path[depth:]:
+        children = node.children
+        if children is None:
+            opener = text[node.start]
+            if opener == "{":
+                children = node.children = {}
+            elif opener == "[":
+                children = node.children = []
+            else:
+                break
+        if type(children) is dict:
+            if type(element) is not str:
+                break
+            child = children.get(element)
+            while child is None and node.cursor >= 0 and _index_next_child(text, node):
+                child = children.get(element)
+        else:
+            if type(element) is not int or element < 0:
+                break
+            while len(children) <= element and node.cursor >= 0:
+                if not _index_next_child(text, node):
+                    break
+            child = children[element] if element < len(children) else None
+        if child is None:
+            break
+        parent, node = node, child
+        depth += 1
+    return node, depth, parent
 
 
 # -- the result -----------------------------------------------------------------------------
@@ -205,7 +252,7 @@ class Decoded:
     A path is a tuple of object keys (str) and array indices (int); ``()`` is the root value.
     """
 
-    __slots__ = ("_fallback", "_locator", "_root", "ok", "problems", "text", "value")
+    __slots__ = ("_fallback", "_locator", "_resolved", "_root", "ok", "problems", "text", "value")
 
     def __init__(
         self,
@@ -223,6 +270,7 @@ class Decoded:
         self.ok = ok
         self.problems = problems
         self._root = _root
+        self._resolved: dict[JsonPath, _Node] = {}
         self._locator = _locator if _locator is not None else _LineIndex(text)
         self._fallback = _fallback
 
@@ -243,32 +291,29 @@ class Decoded:
 
     def _walk(self, path: JsonPath) -> tuple[_Node | None, int]:
         """The node of the longest existing prefix of ``path`` and that prefix's length."""
-        node = self._root_node()
-        if node is None:
-            return None, 0
-        text = self.text
-        for depth, element in enumerate(path):
-            children = node.children
-            if children is None:
-                if text[node.start] not in "{[":
-                    return node, depth
-                _index_children(text, node)
-                children = node.children
-            if type(children) is dict:
-                child = children.get(element) if type(element) is str else None
-            elif type(element) is int and 0 <= element < len(children):  # type: ignore[arg-type]
-                child = children[element]  # type: ignore[index]
-            else:
-                child = None
-            if child is None:
-                return node, depth
-            node = child
-        return node, len(path)
+        resolved = self._resolved
+        node = resolved.get(path)
+        if node is not None:
+            return node, len(path)
+        # Rules usually ask for several members of one object: start from the parent if known.
+        parent = resolved.get(path[:-1]) if path else None
+        if parent is not None:
+            node, depth, parent = _descend(self.text, parent, path, len(path) - 1)
+        else:
+            root = self._root_node()
+            if root is None:
+                return None, 0
+            node, depth, parent = _descend(self.text, root, path, 0)
+        if depth == len(path):
+            resolved[path] = node
+            if parent is not None:
+                resolved[path[:-1]] = parent
+        return node, depth
 
     def _node_span(self, node: _Node, key: bool) -> Span:
         if key and node.key_start >= 0:
             return self._locator.span(node.key_start, node.key_end)
-        return self._locator.span(node.start, node.end)
+        return self._locator.span(node.start, _value_end(self.text, node))
 
     def span(self, path: JsonPath, *, key: bool = False) -> Span | None:
         """The span of the value at ``path`` (with quotes / brackets), or None if it does not exist.
@@ -296,7 +341,7 @@ class Decoded:
         node, matched = self._walk(path)
         if node is None or matched != len(path):
             return None
-        return node.start, node.end
+        return node.start, _value_end(self.text, node)
 
 
 # -- fast path ------------------------------------------------------------------------------
@@ -886,6 +931,7 @@ class _PreciseParser:
                 node = _Node(i, -1)
                 frame = _Frame(node, {} if is_object else [], is_object)
                 node.children = {} if is_object else []
+                node.cursor = -1  # the parser indexes every child itself
                 stack.append(frame)
                 i = self._skip(i + 1)
                 closer = "}" if is_object else "]"
