@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.policy import ConditionEntry, Item, Statement, action_pattern_matches
 
 if TYPE_CHECKING:
     from linter.catalog import Action, Catalog
+    from linter.model import JsonPath
+    from linter.policy import Policy
 
 
 class Arn(NamedTuple):
@@ -144,3 +146,199 @@ def wildcard_matches(pattern: str, text: str, *, case_sensitive: bool = True) ->
     if not case_sensitive:
         pattern, text = pattern.lower(), text.lower()
     return _wildcard_regex(pattern).fullmatch(text) is not None
+
+
+# -------------------------------------------------------------------------------------------------
+# Reporting a grant, Deny guards, account roots (added with the KMS and TRN rules; usable by all)
+# -------------------------------------------------------------------------------------------------
+
+
+def summarize_names(names: Sequence[str], limit: int = 5) -> str:
+    """``a``, ``a and b``, ``a, b and c``; more than ``limit`` names end in ``and N more``."""
+    names = list(names)
+    if len(names) > limit:
+        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def grant_anchor(statement: Statement, action_names: Iterable[str]) -> tuple[JsonPath, bool]:
+    """Where to report that ``statement`` grants ``action_names``: the Action value covering them
+    when exactly one does, else the ``Action``/``NotAction`` key. Returns ``(path, key)``."""
+    names = tuple(action_names)
+    if statement.action_element == "Action":
+        covering = [
+            item
+            for item in statement.actions
+            if any(action_pattern_matches(item.value, name) for name in names)
+        ]
+        if len(covering) == 1:
+            return covering[0].path, False
+    if statement.action_element:
+        return (*statement.path, statement.action_element), True
+    return statement.anchor()
+
+
+def is_account_root(principal_value: str) -> bool:
+    """``111122223333`` or ``arn:<partition>:iam::111122223333:root``: the whole account, which in a
+    key policy delegates access to the account's IAM policies."""
+    if ACCOUNT_ID.match(principal_value):
+        return True
+    arn = parse_arn(principal_value)
+    return (
+        arn is not None
+        and arn.service == "iam"
+        and arn.region == ""
+        and ACCOUNT_ID.match(arn.account) is not None
+        and arn.resource == "root"
+    )
+
+
+def requires_presence(entry: ConditionEntry) -> bool:
+    """``"Null": {key: "false"}`` (or JSON ``false``): the key must be in the request."""
+    return (
+        entry.base_operator.lower() == "null"
+        and entry.qualifier is None
+        and bool(entry.values)
+        and all(str(v.value).lower() == "false" for v in entry.values)
+    )
+
+
+_DENY_NEGATED_PREFIXES = ("stringnot", "arnnot")
+
+
+def fires_when_absent_or_other(entry: ConditionEntry) -> bool:
+    """Whether an entry, in a Deny, makes the Deny apply when the key is missing or has a value
+    other than the listed ones: ``Null`` ``true`` or a negated String/ARN operator (plain or
+    ``IfExists``). Such a Deny enforces the key for the actions it covers."""
+    base = entry.base_operator.lower()
+    if base == "null":
+        return bool(entry.values) and all(str(v.value).lower() == "true" for v in entry.values)
+    negated = base.startswith(_DENY_NEGATED_PREFIXES)
+    return entry.qualifier is None and negated and bool(entry.values)
+
+
+def deny_enforces_key(policy: Policy, action_name: str, *key_prefixes: str) -> bool:
+    """Whether a Deny statement of ``policy`` covers ``action_name`` and denies it when one of the
+    condition keys ``key_prefixes`` (as in ``conditions_on_keys``) is missing or has another value,
+    so the policy as a whole enforces that key for the action."""
+    guards = policy.__dict__.get("_deny_statements_with_conditions")
+    if guards is None:
+        guards = tuple(s for s in policy.statements if s.is_deny and s.conditions)
+        policy.__dict__["_deny_statements_with_conditions"] = guards
+    return any(
+        statement.covers_action(action_name)
+        and any(fires_when_absent_or_other(e) for e in conditions_on_keys(statement, *key_prefixes))
+        for statement in guards
+    )
+
+
+# -------------------------------------------------------------------------------------------------
+# Amazon Transcribe and AWS KMS facts (linter/data/transcribe.json; KMS actions from the catalog)
+# -------------------------------------------------------------------------------------------------
+
+
+class TranscribeFacts(NamedTuple):
+    """The parts of ``linter/data/transcribe.json`` the rules use, lower-cased where matched."""
+
+    service_principals: frozenset[str]
+    encryption_context_actions: tuple[str, ...]
+    output_encryption_actions: tuple[str, ...]
+    context_min_length: int
+    context_max_length: int
+    context_pattern: re.Pattern[str]
+
+
+@functools.cache
+def transcribe_facts() -> TranscribeFacts:
+    """Load ``linter/data/transcribe.json`` once, on first use."""
+    import json
+    import os
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "transcribe.json")
+    with open(path, encoding="utf-8") as stream:
+        data = json.load(stream)
+    limits = data["encryption_context_limits"]
+    return TranscribeFacts(
+        service_principals=frozenset(e["principal"].lower() for e in data["service_principals"]),
+        encryption_context_actions=tuple(e["action"] for e in data["encryption_context_actions"]),
+        output_encryption_actions=tuple(e["action"] for e in data["output_encryption_actions"]),
+        context_min_length=limits["min_length"],
+        context_max_length=limits["max_length"],
+        context_pattern=re.compile(limits["pattern"]),
+    )
+
+
+KMS_CONTEXT_KEY_PREFIX = "kms:encryptioncontext:"
+KMS_CONTEXT_KEYS_KEY = "kms:encryptioncontextkeys"
+
+
+def kms_context_key_name(condition_key: str) -> str | None:
+    """The encryption-context key of ``kms:EncryptionContext:<key>``, else None. Split after the
+    first two colons only: ``aws:us-east-1:transcribe:medical-scribe:session-id`` keeps its own."""
+    if condition_key.lower().startswith(KMS_CONTEXT_KEY_PREFIX):
+        return condition_key[len(KMS_CONTEXT_KEY_PREFIX) :]
+    return None
+
+
+@functools.lru_cache(maxsize=4)
+def kms_context_actions(catalog: Catalog) -> tuple[str, ...]:
+    """The KMS actions that use a key cryptographically with an encryption context, from the
+    catalog: every ``kms:`` action that takes ``kms:EncryptionContextKeys`` except RetireGrant
+    (retiring a grant uses no data; KMS-DG does not list it). Encrypt, Decrypt, GenerateDataKey*,
+    ReEncryptFrom/To and CreateGrant in the 2025 data."""
+    service = catalog.service("kms")
+    if service is None:
+        return ()
+    return tuple(
+        action.full_name
+        for action in service.actions()
+        if KMS_CONTEXT_KEYS_KEY in action.condition_keys and action.name.lower() != "retiregrant"
+    )
+
+
+def is_transcribe_service(value: str) -> bool:
+    """``transcribe.amazonaws.com``, ``transcribe.streaming.amazonaws.com`` and regional forms
+    (``transcribe.us-east-1.amazonaws.com``), as a service principal or ``kms:ViaService`` value."""
+    lowered = value.lower()
+    if lowered in transcribe_facts().service_principals:
+        return True
+    return lowered.startswith("transcribe.") and lowered.endswith(".amazonaws.com")
+
+
+def policy_starts_transcribe_with_context(policy: Policy) -> tuple[str, ...]:
+    """The Transcribe actions taking an encryption context (StartTranscriptionJob, …) that some
+    Allow statement of ``policy`` grants; cached on the policy."""
+    cached = policy.__dict__.get("_transcribe_context_starts")
+    if cached is None:
+        names = transcribe_facts().encryption_context_actions
+        cached = tuple(
+            name for name in names if any(s.covers_action(name) for s in policy.allow_statements())
+        )
+        policy.__dict__["_transcribe_context_starts"] = cached
+    return cached
+
+
+def kms_grant_for_transcribe(policy: Policy, statement: Statement) -> str | None:
+    """Why a KMS statement serves Amazon Transcribe, for messages, or None: a ``kms:ViaService``
+    value naming Transcribe, a Transcribe service principal or a role whose name contains
+    "transcribe", or a Start action of the same policy that passes an encryption context."""
+    for entry in statement.conditions_on("kms:ViaService"):
+        if entry.base_operator.lower().startswith("stringnot"):
+            continue
+        for value in entry.string_values:
+            if is_transcribe_service(value):
+                return f"kms:ViaService {value}"
+    for principal in statement.principals:
+        if principal.kind == "Service" and is_transcribe_service(principal.value):
+            return f"principal {principal.value}"
+        if principal.kind == "AWS":
+            arn = parse_arn(principal.value)
+            resource = arn.resource.lower() if arn and arn.service == "iam" else ""
+            if resource.startswith("role/") and "transcribe" in resource:
+                return f"principal {principal.value}"
+    starts = policy_starts_transcribe_with_context(policy)
+    if starts:
+        return f"the policy allows {summarize_names(starts, 2)}"
+    return None
