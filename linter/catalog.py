@@ -752,7 +752,8 @@ def arn_patterns_overlap(policy_arn: str, arn_format: str) -> bool:
     text, ``${*}``/``${?}``/``${$}`` the literal character; when the policy ARN has all five header
     colons, wildcards and variables inside the header fields (partition, service, region, account)
     do not span a colon (real header fields never contain one). Format side: header variables are
-    non-empty text without ``:``; the last variable is any non-empty text (object keys and paths
+    text without ``:``, possibly empty (AWS-owned SSM documents and AMIs have no account); the
+    last variable is any non-empty text (object keys and paths
     hold ``/``, log-group ARNs in policies end in ``:*``); other variables are non-empty text
     without ``/`` or ``:`` unless their name says they hold a path (``LogGroupName``, ``...Path``);
     ``BucketName`` never holds ``/`` or ``:``; a literal ``*`` is any text. Comparison is
@@ -813,8 +814,11 @@ def _arn_format_tokens(arn_format: str) -> tuple[tuple[object, int], ...]:
     for position, (kind, value) in enumerate(items):
         if kind == "var":
             if colons < 5:
-                character_class = _NO_COLON
-            elif value in _NO_SEPARATOR_ARN_VARIABLES:
+                # may be empty: AWS-owned resources have no account
+                # (arn:aws:ssm:us-east-1::document/AWS-RunShellScript, ...::image/ami-...)
+                tokens.append((_NO_COLON, _STAR))
+                continue
+            if value in _NO_SEPARATOR_ARN_VARIABLES:
                 character_class = _NO_SEPARATOR
             elif position == last_variable:
                 character_class = _ANY

@@ -72,8 +72,8 @@ _SERVICE_PREFIX_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 
-class CatalogBuildError(Exception):
-    """The source file cannot be turned into a catalog."""
+class CatalogBuildError(ValueError):
+    """The source file cannot be turned into a catalog (or the target directory is unsafe)."""
 
 
 # -------------------------------------------------------------------------------------------------
@@ -165,6 +165,12 @@ class BuildReport:
     total_bytes: int
     merged_prefixes: tuple[str, ...]
     warnings: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.service_count} services, {self.action_count} actions, as of {self.as_of} "
+            f"({self.source}), {self.total_bytes / 1024:.0f} KiB"
+        )
 
     def summary(self) -> str:
         """A few human-readable lines for the CLI and the build script."""

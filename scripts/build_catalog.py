@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         source = resolve_source(arguments.source)
         report = catalog_build.build_catalog(source, arguments.out, as_of=arguments.as_of)
-    except catalog_build.CatalogBuildError as error:
+    except (catalog_build.CatalogBuildError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(report.summary())
