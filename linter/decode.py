@@ -3,14 +3,21 @@
 Two paths share one result type, :class:`Decoded`:
 
 * The fast path hands the text to the C ``json`` decoder. Duplicate keys and ``NaN``/``Infinity``
-  abort it through its hooks (no extra pass), and the nesting depth and surrogate escapes are
-  checked with C-speed string searches before anything walks the value. Spans are not computed
-  here: the span index is built lazily, one container at a time, on the first :meth:`Decoded.span`
-  call, so files without findings never pay for it.
-* Anything the C decoder rejects (or that needs a report) goes through :class:`_PreciseParser`,
-  an iterative parser with an explicit stack that reports every problem with its exact position,
-  tolerates trailing commas and comments so the rules can still run, and builds the full span
-  index as it goes.
+  abort it from its hooks, so they cost no extra pass. Two checks follow: the nesting depth (a
+  bracket count, and a walk of the containers only when there are more brackets than the limit)
+  and, only if the text has a backslash, a search for surrogate escapes. Spans are not computed
+  here: the span index is built lazily on the first :meth:`Decoded.span` call, one container at
+  a time and only as far as the requested path needs (values before it are skipped by the C
+  scanner), and cached on the result; files without findings never pay for it.
+* Anything else goes through :class:`_PreciseParser`, an iterative parser with an explicit stack
+  that reports each problem with its exact position, tolerates trailing commas and comments (so
+  the rules can still run), and builds the full span index as it goes.
+
+Tolerated, non-fatal problems: trailing commas, comments, duplicate keys (the last value wins, as
+in AWS and ``json.loads``) and non-finite numbers. ``NaN``/``Infinity`` are only a token-level
+deviation that hides no structure, so, as with trailing commas, the value (a float) is kept and
+the rules still run; integers too long for Python's int-string limit (3.11+) are read as
++/-Infinity and reported the same way, since any such number overflows a double anyway.
 
 Positions: lines and columns are 1-based, end columns exclusive, columns count code points (a
 tab is one column). Line breaks are LF, CRLF and a lone CR, the three the Language Server
@@ -30,7 +37,7 @@ import json.scanner
 import re
 import unicodedata
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from linter.model import FILE_START, JsonPath, Span
 
@@ -369,14 +376,14 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _RAW_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
-def _nesting_within(value: object, max_depth: int) -> bool:
+def _nesting_within(value: dict | list, max_depth: int) -> bool:
     """Whether no chain of nested containers in ``value`` is longer than ``max_depth``."""
-    level = [value]
+    level: list[Any] = [value]
     for _ in range(max_depth):
-        deeper = []
+        deeper: list[Any] = []
         for container in level:
-            items = container.values() if type(container) is dict else container  # type: ignore[union-attr]
-            deeper += [item for item in items if type(item) is dict or type(item) is list]  # type: ignore[union-attr]
+            items = container.values() if type(container) is dict else container
+            deeper += [item for item in items if type(item) is dict or type(item) is list]
         if not deeper:
             return True
         level = deeper
@@ -993,10 +1000,13 @@ class _PreciseParser:
             members: dict = frame.node.children  # type: ignore[assignment]
             earlier = members.get(key)
             if earlier is not None:
-                line = self.locator.position(earlier.key_start)[0]
+                line, column = self.locator.position(earlier.key_start)
+                where = f"line {line}"
+                if line == self.locator.position(node.key_start)[0]:
+                    where += f", column {column}"
                 self._report(
                     "duplicate-key",
-                    f"duplicate key {json.dumps(key, ensure_ascii=False)} (first on line {line}); "
+                    f"duplicate key {json.dumps(key, ensure_ascii=False)} (first on {where}); "
                     "the last value is used",
                     node.key_start,
                     node.key_end,
