@@ -1000,13 +1000,10 @@ class _PreciseParser:
             members: dict = frame.node.children  # type: ignore[assignment]
             earlier = members.get(key)
             if earlier is not None:
-                line, column = self.locator.position(earlier.key_start)
-                where = f"line {line}"
-                if line == self.locator.position(node.key_start)[0]:
-                    where += f", column {column}"
+                line = self.locator.position(earlier.key_start)[0]
                 self._report(
                     "duplicate-key",
-                    f"duplicate key {json.dumps(key, ensure_ascii=False)} (first on {where}); "
+                    f"duplicate key {json.dumps(key, ensure_ascii=False)} (first on line {line}); "
                     "the last value is used",
                     node.key_start,
                     node.key_end,
