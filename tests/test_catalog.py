@@ -530,7 +530,7 @@ def test_unknown_format_is_rejected(tmp_path):
 
 def test_import_is_light():
     code = (
-        "import sys; before = set(sys.modules); import linter.catalog; "
+        "import sys, linter; before = set(sys.modules); import linter.catalog; "
         "print(' '.join(sorted(set(sys.modules) - before)))"
     )
     result = subprocess.run(
