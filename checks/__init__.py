@@ -29,6 +29,7 @@ from checks.old_version import OldVersion
 from checks.trailing_comma import TrailingComma
 from checks.unknown_element import UnknownElement
 from checks.unreadable_file import UnreadableFile
+from checks.unused_suppression import UnusedSuppression
 from linter.check import Check
 
 ALL_CHECKS: tuple[type[Check], ...] = (
@@ -70,6 +71,7 @@ ALL_CHECKS: tuple[type[Check], ...] = (
     # Engine
     InternalError,
     UnreadableFile,
+    UnusedSuppression,
 )
 
 RULES_BY_ID: dict[str, type[Check]] = {rule.id: rule for rule in ALL_CHECKS}

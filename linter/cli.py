@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 
@@ -14,6 +15,7 @@ EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 FAIL_ON_CHOICES = ("error", "warning", "note", "never")
 POLICY_TYPE_CHOICES = ("identity", "resource", "trust", "kms-key", "scp", "rcp")
+FORMATS = ("text", "json", "sarif", "github", "gitlab")
 
 
 def _version_message() -> str:
@@ -61,30 +63,101 @@ def main() -> None:
     """iamlint: offline, location-exact linter for AWS IAM and KMS policies."""
 
 
+OUTPUT_SYNTAX = "FORMAT:PATH"
+
+
+class ConfigurationProblem(click.ClickException):
+    """A configuration, baseline or output problem: printed as ``Error: ...``, exit status 2."""
+
+    exit_code = EXIT_ERROR
+
+
+def _parse_output_files(values: tuple[str, ...], formats: tuple[str, ...]) -> list[tuple[str, str]]:
+    """``sarif:results.sarif`` -> ("sarif", "results.sarif"); ``github:-`` writes to stdout."""
+    outputs = []
+    for value in values:
+        format_name, separator, path = value.partition(":")
+        if not separator or not path or format_name not in formats:
+            raise click.BadParameter(
+                f"{value!r} is not {OUTPUT_SYNTAX} with FORMAT one of {', '.join(formats)}",
+                param_hint="'--output-file'",
+            )
+        outputs.append((format_name, path))
+    files = [path for _, path in outputs if path != "-"]
+    if len(files) != len(set(files)):
+        raise click.BadParameter("two outputs name the same file", param_hint="'--output-file'")
+    return outputs
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--format",
     "format_name",
-    type=click.Choice(["text", "json", "sarif", "github", "gitlab"]),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="Format of the main report (standard output, or --output).",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here.")
-@click.option("--select", multiple=True, help="Rule ids, id prefixes or tags to run (comma list).")
-@click.option("--ignore", multiple=True, help="Rule ids, id prefixes or tags to skip (comma list).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the main report here.")
+@click.option(
+    "--output-file",
+    "output_files",
+    multiple=True,
+    metavar=OUTPUT_SYNTAX,
+    help="Also write the report in FORMAT to PATH ('-': standard output); repeatable, e.g. "
+    "--output-file sarif:iamlint.sarif.",
+)
+@click.option("--select", multiple=True, help="Rule ids, id prefixes, names or tags to run.")
+@click.option("--extend-select", multiple=True, help="Rules to run besides the selected ones.")
+@click.option("--ignore", multiple=True, help="Rule ids, id prefixes, names or tags to skip.")
 @click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON_CHOICES),
-    default="note",
-    show_default=True,
-    help="Lowest severity that makes the exit status 1.",
+    help="Lowest severity that makes the exit status 1 [default: note, or fail-on in config].",
 )
 @click.option(
     "--policy-type",
     type=click.Choice(POLICY_TYPE_CHOICES),
     help="Treat every file as this policy type instead of detecting it.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    help="Configuration file (pyproject.toml or .iamlint.toml) instead of searching for one.",
+)
+@click.option("--no-config", is_flag=True, help="Ignore configuration files.")
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False),
+    help="Report only findings not recorded in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    "write_baseline_file",
+    type=click.Path(dir_okay=False),
+    help="Record the current findings in this baseline file (exit status 0 unless the run failed).",
+)
+@click.option(
+    "--include-suppressed",
+    is_flag=True,
+    help="Put suppressed and baselined findings in SARIF (as suppressions) too.",
+)
+@click.option(
+    "--sarif-category",
+    default="iamlint",
+    show_default=True,
+    help="SARIF automationDetails.id category (one per analysis uploaded to GitHub).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Worker processes; 0 picks a number from the file count and the CPUs.",
 )
 @click.option(
     "--color",
@@ -99,48 +172,140 @@ def check(
     paths: tuple[str, ...],
     format_name: str,
     output: str | None,
+    output_files: tuple[str, ...],
     select: tuple[str, ...],
+    extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
-    fail_on: str,
+    fail_on: str | None,
     policy_type: str | None,
+    config_file: str | None,
+    no_config: bool,
+    baseline_file: str | None,
+    write_baseline_file: str | None,
+    include_suppressed: bool,
+    sarif_category: str,
+    jobs: int,
     color: str,
     quiet: bool,
     no_source: bool,
 ) -> None:
     """Lint policy files and directories (recursively); '-' reads standard input."""
     from checks import ALL_CHECKS
-    from linter.engine import Linter, LintOptions
+    from linter import config
+    from linter.engine import Linter
     from linter.policy_type import parse_policy_type
     from linter.reporters import RenderOptions, render
     from linter.selection import unknown_selectors
 
     if not paths:
         raise click.UsageError("give at least one file or directory (or '-' for stdin)")
-    select_list, ignore_list = _split(select), _split(ignore)
-    unknown = unknown_selectors(ALL_CHECKS, (*select_list, *ignore_list))
+    if config_file and no_config:
+        raise click.UsageError("--config and --no-config exclude each other")
+    extra_outputs = _parse_output_files(output_files, FORMATS)
+    command_line = config.CommandLine(
+        select=_split(select),
+        extend_select=_split(extend_select),
+        ignore=_split(ignore),
+        policy_type=parse_policy_type(policy_type) if policy_type else None,
+        fail_on=fail_on,
+    )
+    unknown = unknown_selectors(
+        ALL_CHECKS, (*command_line.select, *command_line.extend_select, *command_line.ignore)
+    )
     if unknown:
         raise click.UsageError(f"no rule matches: {', '.join(unknown)} (see 'iamlint rules')")
-    options = LintOptions(
-        select=select_list,
-        ignore=ignore_list,
-        policy_type=parse_policy_type(policy_type) if policy_type else None,
-    )
-    result = Linter(options).lint_paths(paths, stdin=sys.stdin.buffer)
+    cwd = os.getcwd()
+    try:
+        if no_config:
+            configuration = None
+        elif config_file:
+            configuration = config.load_config(config_file, cwd)
+        else:
+            configuration = config.load_nearest_config(cwd)
+    except config.ConfigError as error:
+        raise ConfigurationProblem(str(error)) from None
+    baseline_entries = _read_baseline(baseline_file) if baseline_file else None
+    options, fail_on = config.resolve(configuration, command_line)
+
+    result = Linter(options).lint_paths(paths, stdin=sys.stdin.buffer, jobs=jobs)
+    if write_baseline_file:
+        _write_baseline(result, write_baseline_file, quiet)
+    if baseline_file and baseline_entries is not None:
+        from linter.baseline import apply_baseline
+
+        base_dir = os.path.dirname(os.path.abspath(baseline_file))
+        result = apply_baseline(result, baseline_entries, baseline_file, base_dir)
+
+    formats = {format_name, *(name for name, _ in extra_outputs)}
     render_options = RenderOptions(
         color=_use_color(color) and output is None and format_name == "text",
         show_source=not no_source,
         quiet=quiet,
-        root=os.getcwd(),
+        root=cwd,
         tool_version=__version__,
-        catalog_as_of=_catalog_date() if format_name != "text" else "",
+        catalog_as_of=_catalog_date() if formats & {"json", "sarif"} else "",
+        severity_overrides=options.severity_overrides,
+        include_suppressed=include_suppressed,
+        sarif_category=sarif_category,
     )
-    report = render(format_name, result, render_options)
-    if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(report)
-    else:
-        click.echo(report, nl=False)
+    plain = dataclasses.replace(render_options, color=False)
+    destinations = [(format_name, output or "-", render_options)]
+    destinations += [(name, path, plain) for name, path in extra_outputs]
+    for name, path, chosen in destinations:
+        report = render(name, result, chosen)
+        if path == "-":
+            click.echo(report, nl=False)
+        else:
+            _write_file(path, report)
+    if result.baseline is not None and not quiet:
+        _print_baseline_summary(result.baseline)
+    if write_baseline_file:
+        sys.exit(EXIT_ERROR if not result.execution_successful else EXIT_CLEAN)
     sys.exit(exit_status(result, fail_on))
+
+
+def _write_file(path: str, text: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise ConfigurationProblem(f"cannot write {path}: {error.strerror}") from None
+
+
+def _read_baseline(path: str) -> list:
+    from linter.baseline import BaselineError, parse_baseline
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return parse_baseline(handle.read(), path)
+    except OSError as error:
+        raise ConfigurationProblem(f"cannot read the baseline {path}: {error.strerror}") from None
+    except (BaselineError, UnicodeDecodeError) as error:
+        raise ConfigurationProblem(str(error)) from None
+
+
+def _write_baseline(result: object, path: str, quiet: bool) -> None:
+    from linter.baseline import entries_for, render_baseline
+
+    base_dir = os.path.dirname(os.path.abspath(path))
+    entries = entries_for(result.findings, base_dir)  # type: ignore[attr-defined]
+    _write_file(path, render_baseline(entries))
+    if not quiet:
+        total = sum(e.count for e in entries)
+        click.echo(f"iamlint: wrote {total} finding(s) to the baseline {path}", err=True)
+
+
+def _print_baseline_summary(outcome: object) -> None:
+    path, matched, stale = outcome  # type: ignore[misc]
+    line = f"iamlint: baseline {path}: {matched} known finding(s) hidden"
+    if stale:
+        count = sum(e.count for e in stale)
+        entries = "entry" if count == 1 else "entries"
+        line += f"; {count} stale {entries} (fixed; --write-baseline drops them):"
+    click.echo(line, err=True)
+    for entry in stale:
+        times = f" (x{entry.count})" if entry.count > 1 else ""
+        click.echo(f"  {entry.rule} {entry.path} {entry.element}{times}: {entry.message}", err=True)
 
 
 def _catalog_date() -> str:
@@ -164,14 +329,26 @@ def exit_status(result: object, fail_on: str) -> int:
 
 
 @main.command("rules")
-@click.option("--format", "format_name", type=click.Choice(["text", "json"]), default="text")
-def list_rules(format_name: str) -> None:
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="markdown is the rule reference, docs/rules.md.",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file.")
+def list_rules(format_name: str, output: str | None) -> None:
     """List every rule with its id, severity, policy types and summary."""
     import json
 
     from checks import ALL_CHECKS
 
-    if format_name == "json":
+    if format_name == "markdown":
+        from linter.rule_docs import render_rules_markdown
+
+        text = render_rules_markdown(ALL_CHECKS)
+    elif format_name == "json":
         rows = [
             {
                 "id": r.id,
@@ -183,11 +360,16 @@ def list_rules(format_name: str) -> None:
             }
             for r in ALL_CHECKS
         ]
-        click.echo(json.dumps(rows, indent=2))
-        return
-    width = max(len(r.name) for r in ALL_CHECKS)
-    for r in ALL_CHECKS:
-        click.echo(f"{r.id:<8} {r.name:<{width}}  {r.severity.value:<7}  {r.summary}")
+        text = json.dumps(rows, indent=2) + "\n"
+    else:
+        width = max(len(r.name) for r in ALL_CHECKS)
+        text = "".join(
+            f"{r.id:<8} {r.name:<{width}}  {r.severity.value:<7}  {r.summary}\n" for r in ALL_CHECKS
+        )
+    if output:
+        _write_file(output, text)
+    else:
+        click.echo(text, nl=False)
 
 
 @main.command("rule")

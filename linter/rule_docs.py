@@ -61,7 +61,7 @@ def render_rules_markdown(rules: Iterable[type[Check]]) -> str:
         "# iamlint rules",
         "",
         f"<!-- Generated from the rules' metadata and docstrings by `{REGENERATE_COMMAND}`;",
-        "     do not edit by hand: tests/test_rule_docs.py fails when this file is out of date. -->",
+        "     do not edit by hand: tests/test_rule_docs.py fails when it is out of date. -->",
         "",
         f"{len(rules)} rules. Select or ignore them by id, id prefix, name or tag "
         "(`--select GRM`, `--ignore old-version`); see [configuration](configuration.md).",

@@ -104,7 +104,9 @@ def split_suppressed(
     kept: list[Finding] = []
     suppressed: list[SuppressedFinding] = []
     for finding in findings:
-        relative = finding.json_path[len(prefix) :] if finding.json_path[: len(prefix)] == prefix else ()
+        relative = (
+            finding.json_path[len(prefix) :] if finding.json_path[: len(prefix)] == prefix else ()
+        )
         sid = statement_sid(document, relative) if finding.json_path else None
         entry = next(
             (
@@ -119,7 +121,9 @@ def split_suppressed(
             kept.append(finding)
         else:
             origin = f"{entry.origin}:{entry.span.line}" if entry.origin else ""
-            suppressed.append(SuppressedFinding(finding, entry.reason, SOURCE_CONFIG, origin, entry))
+            suppressed.append(
+                SuppressedFinding(finding, entry.reason, SOURCE_CONFIG, origin, entry)
+            )
     return kept, suppressed
 
 

@@ -1,35 +1,60 @@
-"""Machine-readable JSON output; the schema is versioned and documented in docs/json-output.md."""
+"""Machine-readable JSON output; the schema is versioned and documented in docs/json-output.md.
+
+``schema_version`` changes only when a field is removed or changes meaning; new fields may be
+added within a version.
+"""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
+from typing import Any
 
 from linter.engine import RunResult
+from linter.model import Finding, Severity
 from linter.reporters import RenderOptions
+from linter.suppressions import SuppressedFinding, all_suppressed
 
 SCHEMA_VERSION = 1
+CHECKED_STATUSES = ("linted", "undecodable")
 
 
 def render(result: RunResult, options: RenderOptions) -> str:
-    rules = {rule.id: rule for rule in result.rules}
-    findings = []
-    for finding in result.findings:
+    from checks import RULES_BY_ID
+    from linter.rule_docs import help_uri
+
+    rules = {**RULES_BY_ID, **{rule.id: rule for rule in result.rules}}
+
+    def finding_object(finding: Finding) -> dict[str, Any]:
         rule = rules.get(finding.rule_id)
-        findings.append(
-            {
-                "path": finding.path,
-                "line": finding.span.line,
-                "column": finding.span.column,
-                "end_line": finding.span.end_line,
-                "end_column": finding.span.end_column,
-                "rule": finding.rule_id,
-                "name": rule.name if rule else finding.rule_id.lower(),
-                "severity": finding.severity.value,
-                "message": finding.message,
-                "json_path": list(finding.json_path),
-                "fingerprint": finding.statement_fingerprint,
-            }
-        )
+        return {
+            "path": finding.path,
+            "line": finding.span.line,
+            "column": finding.span.column,
+            "end_line": finding.span.end_line,
+            "end_column": finding.span.end_column,
+            "rule": finding.rule_id,
+            "name": rule.name if rule else finding.rule_id.lower(),
+            "severity": finding.severity.value,
+            "message": finding.message,
+            "json_path": list(finding.json_path),
+            "fingerprint": finding.statement_fingerprint,
+            "help_uri": help_uri(rule) if rule else None,
+        }
+
+    def suppressed_object(entry: SuppressedFinding) -> dict[str, Any]:
+        return {
+            **finding_object(entry.finding),
+            "suppression": {
+                "source": entry.source,
+                "reason": entry.reason,
+                "origin": entry.origin,
+            },
+        }
+
+    findings = result.findings
+    suppressed = all_suppressed(result.files)
+    counts = Counter(f.severity for f in findings)
     document = {
         "schema_version": SCHEMA_VERSION,
         "tool": {
@@ -45,7 +70,43 @@ def render(result: RunResult, options: RenderOptions) -> str:
             }
             for f in result.files
         ],
-        "findings": findings,
+        "findings": [finding_object(f) for f in findings],
+        "suppressed": [suppressed_object(s) for s in suppressed],
+        "summary": {
+            "files_checked": sum(1 for f in result.files if f.status in CHECKED_STATUSES),
+            "findings": len(findings),
+            "errors": counts[Severity.ERROR],
+            "warnings": counts[Severity.WARNING],
+            "notes": counts[Severity.NOTE],
+            "suppressed": len(suppressed),
+        },
+        "baseline": _baseline_object(result),
+        "notifications": [
+            {"path": f.path, "message": message}
+            for f in result.files
+            for message in f.notifications
+        ],
         "execution_successful": result.execution_successful,
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _baseline_object(result: RunResult) -> dict[str, Any] | None:
+    outcome = result.baseline
+    if outcome is None:
+        return None
+    return {
+        "path": outcome.path,
+        "matched": outcome.matched,
+        "stale": [
+            {
+                "rule": e.rule,
+                "path": e.path,
+                "fingerprint": e.fingerprint,
+                "element": e.element,
+                "count": e.count,
+                "message": e.message,
+            }
+            for e in outcome.stale
+        ],
+    }

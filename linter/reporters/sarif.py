@@ -1,0 +1,253 @@
+"""SARIF 2.1.0 for GitHub code scanning and SARIF viewers (VS Code, Visual Studio).
+
+Choices, with the conventions they follow (../shared/docs/conventions.md §1):
+
+* One run. ``tool.driver.rules`` lists the rules that produced a result in this log, in registry
+  order, and ``ruleIndex`` points into it (GitHub needs each result's rule metadata; a rule that
+  found nothing adds nothing to an alert, and style.md §10.5 asks for matched rules only).
+* Every rule carries ``security`` in its tags and a ``security-severity`` string from its level in
+  this run (configured severity overrides included): error ``"8.0"`` (GitHub: high), warning
+  ``"5.5"`` (medium), note ``"2.0"`` (low). ``precision`` is the rule's ``precision`` attribute
+  when it has one, else ``"high"``.
+* ``help.text`` and ``help.markdown`` are the rule's docstring; ``helpUri`` its anchor in
+  docs/rules.md; ``fullDescription`` its "What it does" section.
+* Locations are relative URIs under ``uriBaseId: "%SRCROOT%"``, and ``originalUriBaseIds`` gives
+  the absolute ``file:///.../`` of the working directory (with its trailing slash). A file outside
+  the working directory gets an absolute ``file://`` URI instead.
+* Regions are 1-based with an exclusive ``endColumn``, counted in code points
+  (``columnKind: "unicodeCodePoints"``), exactly the engine's spans.
+* ``partialFingerprints["iamlintStatement/v1"]`` hashes the rule id and the finding's statement
+  fingerprint (Sid or canonical statement JSON plus the path inside it), with ``:n`` counting
+  repeats within a file: it does not change when lines above move or the file is re-indented.
+  ``primaryLocationLineHash`` is left to GitHub's upload action, which computes it from the
+  file and warns when a log already carries a different value.
+* Suppressed and baselined findings are left out (GitHub would show them as open alerts). With
+  ``include_suppressed`` every result carries ``suppressions`` (empty when not suppressed; kind
+  ``external`` with the reason otherwise), as the spec requires all-or-none.
+* ``invocations[0]`` holds ``executionSuccessful`` and one ``toolExecutionNotifications`` entry
+  per unreadable file or crashed rule, so a partial run is visible.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+import urllib.parse
+from collections import Counter
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
+
+from linter.check import Check
+from linter.engine import RunResult
+from linter.model import Finding, Severity
+from linter.reporters import RenderOptions, relative_path
+from linter.suppressions import SOURCE_BASELINE, SuppressedFinding, all_suppressed
+
+SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+SOURCE_ROOT_ID = "%SRCROOT%"
+FINGERPRINT_KEY = "iamlintStatement/v1"
+DEFAULT_PRECISION = "high"
+GITHUB_TEXT_LIMIT = 1024
+SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.5", Severity.NOTE: "2.0"}
+INTERNAL_ERROR_ID = "INT001"
+UNREADABLE_ID = "IO001"
+
+
+def render(result: RunResult, options: RenderOptions) -> str:
+    from checks import RULES_BY_ID
+
+    known_rules = {**RULES_BY_ID, **{rule.id: rule for rule in result.rules}}
+    entries: list[tuple[Finding, SuppressedFinding | None]] = [(f, None) for f in result.findings]
+    if options.include_suppressed:
+        entries.extend((s.finding, s) for s in all_suppressed(result.files))
+        entries.sort(key=lambda entry: entry[0].sort_key())
+
+    rule_order = {rule_id: index for index, rule_id in enumerate(known_rules)}
+    used_ids = sorted(
+        {f.rule_id for f, _ in entries}, key=lambda r: (rule_order.get(r, 1 << 30), r)
+    )
+    rule_index = {rule_id: index for index, rule_id in enumerate(used_ids)}
+    root_uri = _directory_uri(options.root)
+
+    occurrences: Counter[tuple[str, str]] = Counter()
+    results = []
+    for finding, suppression in entries:
+        fingerprint = _fingerprint(finding)
+        occurrences[(finding.path, fingerprint)] += 1
+        item: dict[str, Any] = {
+            "ruleId": finding.rule_id,
+            "ruleIndex": rule_index[finding.rule_id],
+            "level": finding.severity.value,
+            "message": {"text": finding.message},
+            "locations": [_location(finding, options.root)],
+            "partialFingerprints": {
+                FINGERPRINT_KEY: f"{fingerprint}:{occurrences[(finding.path, fingerprint)]}"
+            },
+        }
+        if result.baseline is not None:
+            baselined = suppression is not None and suppression.source == SOURCE_BASELINE
+            item["baselineState"] = "unchanged" if baselined else "new"
+        if options.include_suppressed:
+            item["suppressions"] = [_suppression(suppression)] if suppression else []
+        results.append(item)
+
+    driver: dict[str, Any] = {
+        "name": "iamlint",
+        "fullName": _full_name(options),
+        "version": options.tool_version or "0",
+        "semanticVersion": options.tool_version or "0.0.0",
+        "informationUri": _project_url(),
+        "rules": [_descriptor(r, known_rules.get(r), options) for r in used_ids],
+        "properties": {"catalogAsOf": options.catalog_as_of},
+    }
+    run: dict[str, Any] = {
+        "tool": {"driver": driver},
+        "automationDetails": {"id": f"{options.sarif_category}/"},
+        "originalUriBaseIds": {SOURCE_ROOT_ID: {"uri": root_uri} if root_uri else {}},
+        "columnKind": "unicodeCodePoints",
+        "invocations": [_invocation(result, options, root_uri)],
+        "results": results,
+    }
+    log = {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _project_url() -> str:
+    from linter.rule_docs import PROJECT_URL
+
+    return PROJECT_URL
+
+
+def _full_name(options: RenderOptions) -> str:
+    catalog = f" (IAM catalog as of {options.catalog_as_of})" if options.catalog_as_of else ""
+    return f"iamlint {options.tool_version}{catalog}".strip()
+
+
+def _fingerprint(finding: Finding) -> str:
+    identity = f"{finding.rule_id}\0{finding.statement_fingerprint}"
+    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _is_absolute(path: str) -> bool:
+    return path.startswith("/") or (len(path) > 2 and path[1] == ":" and path[2] in "/\\")
+
+
+def _file_uri(path: str) -> str:
+    """An absolute path as a ``file://`` URI (percent-encoded)."""
+    if path[1:2] == ":":
+        return PureWindowsPath(path).as_uri()
+    return PurePosixPath(path).as_uri()
+
+
+def _directory_uri(root: str) -> str | None:
+    """``/home/ci/repo`` -> ``file:///home/ci/repo/`` (the trailing slash SARIF §3.14.14 wants).
+
+    None when ``root`` is not absolute: a reporter cannot resolve it without the file system.
+    """
+    if not _is_absolute(root):
+        return None
+    uri = _file_uri(root)
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def _artifact_location(path: str, root: str) -> dict[str, str]:
+    relative = relative_path(path, root)
+    if relative is not None:
+        return {"uri": urllib.parse.quote(relative, safe="/"), "uriBaseId": SOURCE_ROOT_ID}
+    path = path.replace("\\", "/")
+    if not _is_absolute(path) and _is_absolute(root):  # e.g. ../other/policy.json
+        path = posixpath.normpath(posixpath.join(root.replace("\\", "/"), path))
+    if _is_absolute(path):
+        return {"uri": _file_uri(path)}
+    return {"uri": urllib.parse.quote(path, safe="/")}
+
+
+def _location(finding: Finding, root: str) -> dict[str, Any]:
+    span = finding.span
+    return {
+        "physicalLocation": {
+            "artifactLocation": _artifact_location(finding.path, root),
+            "region": {
+                "startLine": span.line,
+                "startColumn": span.column,
+                "endLine": span.end_line,
+                "endColumn": span.end_column,
+            },
+        }
+    }
+
+
+def _suppression(entry: SuppressedFinding) -> dict[str, Any]:
+    justification = f"{entry.reason} ({entry.origin})" if entry.origin else entry.reason
+    return {"kind": "external", "status": "accepted", "justification": justification}
+
+
+def _descriptor(rule_id: str, rule: type[Check] | None, options: RenderOptions) -> dict[str, Any]:
+    from linter.rule_docs import help_uri
+
+    if rule is None:  # a rule id from outside the registry (tests, plug-ins)
+        return {
+            "id": rule_id,
+            "shortDescription": {"text": rule_id},
+            "fullDescription": {"text": rule_id},
+            "help": {"text": rule_id},
+        }
+    level = options.severity_overrides.get(rule.id) or rule.severity
+    documentation = rule.documentation()
+    what = " ".join(rule.doc_sections().get("What it does", "").split()) or rule.summary
+    tags = ["security", *(t for t in rule.tags if t != "security")]
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": _limit(rule.summary)},
+        "fullDescription": {"text": _limit(what)},
+        "help": {
+            "text": documentation or rule.summary,
+            "markdown": f"**{rule.id} {rule.name}**: {rule.summary}\n\n{documentation}".strip(),
+        },
+        "helpUri": help_uri(rule),
+        "defaultConfiguration": {"level": level.value},
+        "properties": {
+            "tags": tags[:20],
+            "precision": getattr(rule, "precision", DEFAULT_PRECISION),
+            "security-severity": SECURITY_SEVERITY[level],
+        },
+    }
+
+
+def _limit(text: str) -> str:
+    if len(text) <= GITHUB_TEXT_LIMIT:
+        return text
+    return text[: GITHUB_TEXT_LIMIT - 1].rstrip() + "…"
+
+
+def _invocation(result: RunResult, options: RenderOptions, root_uri: str | None) -> dict[str, Any]:
+    notifications = []
+    for file_result in result.files:
+        descriptor = UNREADABLE_ID if file_result.status == "unreadable" else INTERNAL_ERROR_ID
+        for message in file_result.notifications:
+            notifications.append(
+                {
+                    "level": "error",
+                    "message": {"text": f"{file_result.path}: {message}"},
+                    "descriptor": {"id": descriptor},
+                    "locations": [
+                        {
+                            "physicalLocation": {
+                                "artifactLocation": _artifact_location(
+                                    file_result.path, options.root
+                                )
+                            }
+                        }
+                    ],
+                }
+            )
+    invocation: dict[str, Any] = {
+        "executionSuccessful": result.execution_successful,
+        "toolExecutionNotifications": notifications,
+    }
+    if root_uri:
+        invocation["workingDirectory"] = {"uri": root_uri}
+    return invocation
