@@ -9,27 +9,38 @@ from checks.duplicate_key import DuplicateKey
 from checks.duplicate_sid import DuplicateSid
 from checks.empty_document import EmptyDocument
 from checks.empty_value import EmptyValue
+from checks.federated_principal_not_supported import FederatedPrincipalNotSupported
 from checks.file_too_large import FileTooLarge
 from checks.internal_error import InternalError
 from checks.invalid_action_element import InvalidActionElement
+from checks.invalid_aws_principal import InvalidAwsPrincipal
 from checks.invalid_condition_block import InvalidConditionBlock
 from checks.invalid_effect import InvalidEffect
 from checks.invalid_encoding import InvalidEncoding
+from checks.invalid_federated_principal import InvalidFederatedPrincipal
 from checks.invalid_policy_structure import InvalidPolicyStructure
 from checks.invalid_principal_element import InvalidPrincipalElement
 from checks.invalid_resource_element import InvalidResourceElement
+from checks.invalid_service_principal import InvalidServicePrincipal
 from checks.invalid_sid import InvalidSid
 from checks.invalid_version import InvalidVersion
 from checks.json_comment import JsonComment
 from checks.json_syntax_error import InvalidJson
+from checks.mismatched_action_for_principal import MismatchedActionForPrincipal
 from checks.missing_version import MissingVersion
 from checks.nesting_too_deep import NestingTooDeep
 from checks.non_finite_number import NonFiniteNumber
 from checks.old_version import OldVersion
+from checks.principal_unique_id import PrincipalUniqueId
+from checks.rcp_principal_not_wildcard import RcpPrincipalNotWildcard
+from checks.redundant_session_principal import RedundantSessionPrincipal
+from checks.roles_anywhere_missing_actions import RolesAnywhereMissingActions
 from checks.trailing_comma import TrailingComma
 from checks.unknown_element import UnknownElement
 from checks.unreadable_file import UnreadableFile
 from checks.unused_suppression import UnusedSuppression
+from checks.wildcard_in_principal import WildcardInPrincipal
+from checks.wildcard_principal_in_trust_policy import WildcardPrincipalInTrustPolicy
 from linter.check import Check
 
 ALL_CHECKS: tuple[type[Check], ...] = (
@@ -60,6 +71,17 @@ ALL_CHECKS: tuple[type[Check], ...] = (
     # Validity: actions (ACT)
     # Validity: resources (RES)
     # Validity: principals (PRI)
+    InvalidAwsPrincipal,
+    InvalidServicePrincipal,
+    InvalidFederatedPrincipal,
+    WildcardInPrincipal,
+    PrincipalUniqueId,
+    FederatedPrincipalNotSupported,
+    WildcardPrincipalInTrustPolicy,
+    MismatchedActionForPrincipal,
+    RcpPrincipalNotWildcard,
+    RolesAnywhereMissingActions,
+    RedundantSessionPrincipal,
     # Validity: conditions (CND)
     # Validity: policy level (POL)
     # Transcribe best practices: KMS encryption context (KMS)

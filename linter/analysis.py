@@ -342,3 +342,226 @@ def kms_grant_for_transcribe(policy: Policy, statement: Statement) -> str | None
     if starts:
         return f"the policy allows {summarize_names(starts, 2)}"
     return None
+
+
+# -------------------------------------------------------------------------------------------------
+# Principals (PRI rules): what form a Principal value has. Data: linter/data/principals.json.
+
+
+class PrincipalForm(NamedTuple):
+    """What one principal value names.
+
+    ``category`` is one of: ``any`` (``*``), ``account`` (12-digit id), ``root``, ``user``,
+    ``role``, ``assumed-role``, ``federated-user``, ``user-id`` / ``role-id`` (IAM unique ids),
+    ``service``, ``saml-provider``, ``oidc-provider``, ``web-identity`` (a domain name),
+    ``canonical-user``, ``wildcard`` (a ``*``/``?`` inside the value) or ``invalid`` (then
+    ``problem`` says why, as a message fragment). ``name`` is the role or user name without its
+    path, the session or provider name, or the domain.
+    """
+
+    category: str
+    partition: str = ""
+    account: str = ""
+    name: str = ""
+    problem: str = ""
+
+
+_UNIQUE_ID = re.compile(r"^(A[A-Z]{3})[A-Z0-9]{12,}$")
+_UNIQUE_ID_KINDS = {
+    "AIDA": "user-id",
+    "AROA": "role-id",
+    "AGPA": "an IAM group id",
+    "AIPA": "an instance profile id",
+    "ANPA": "a managed policy id",
+    "ANVA": "a managed policy version id",
+    "AKIA": "an access key id",
+    "ASIA": "a temporary access key id",
+    "APKA": "a public key id",
+    "ASCA": "a certificate id",
+}
+_CANONICAL_USER = re.compile(r"^[0-9a-f]{64}$")
+_DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
+
+
+@functools.cache
+def principal_data() -> dict:
+    """``linter/data/principals.json`` (partitions, service suffixes, web identity providers)."""
+    import json
+    import os
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "principals.json")
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@functools.cache
+def _partitions() -> frozenset[str]:
+    return frozenset(entry["name"] for entry in principal_data()["partitions"])
+
+
+@functools.cache
+def _service_suffixes() -> tuple[str, ...]:
+    return tuple(entry["suffix"] for entry in principal_data()["service_principal_suffixes"])
+
+
+@functools.cache
+def web_identity_providers() -> frozenset[str]:
+    """The domain names IAM accepts as a built-in web identity ``Federated`` principal."""
+    return frozenset(entry["name"] for entry in principal_data()["web_identity_providers"])
+
+
+def has_wildcard(text: str) -> bool:
+    """Whether ``text`` contains an IAM wildcard (``*`` or ``?``)."""
+    return "*" in text or "?" in text
+
+
+@functools.lru_cache(maxsize=8192)
+def classify_principal(kind: str, value: str) -> PrincipalForm:
+    """Classify one principal value given under ``kind`` (AWS, Service, Federated, CanonicalUser).
+
+    Checks only the value's own grammar; which kinds a policy type accepts is the rules' business.
+    """
+    if kind == "*" or (kind == "AWS" and value == "*"):
+        return PrincipalForm("any")
+    if has_wildcard(value):
+        return PrincipalForm("wildcard")
+    if kind == "AWS":
+        return _classify_aws(value)
+    if kind == "Service":
+        return _classify_service(value)
+    if kind == "Federated":
+        return _classify_federated(value)
+    if kind == "CanonicalUser":
+        if _CANONICAL_USER.match(value):
+            return PrincipalForm("canonical-user", name=value)
+        return PrincipalForm("invalid", problem="a canonical user id is 64 lower-case hex digits")
+    return PrincipalForm("invalid", problem=f'"{kind}" is not a principal type')
+
+
+def _classify_aws(value: str) -> PrincipalForm:
+    if ACCOUNT_ID.match(value):
+        return PrincipalForm("account", account=value)
+    unique = _UNIQUE_ID.match(value)
+    if unique and unique.group(1) in _UNIQUE_ID_KINDS:
+        kind = _UNIQUE_ID_KINDS[unique.group(1)]
+        if kind in ("user-id", "role-id"):
+            return PrincipalForm(kind, name=value)
+        return PrincipalForm("invalid", problem=f"{kind} is not a principal")
+    arn = parse_arn(value)
+    if arn is None:
+        if value.startswith("arn:"):
+            return PrincipalForm("invalid", problem="the ARN has too few colon-separated fields")
+        if value.isdigit():
+            return PrincipalForm("invalid", problem="an account id has exactly 12 digits")
+        return PrincipalForm(
+            "invalid",
+            problem="an AWS principal is a 12-digit account id or the ARN of an account root, "
+            "IAM user, IAM role, assumed-role session or federated user",
+        )
+    problem = _arn_header_problem(arn)
+    if problem:
+        return PrincipalForm("invalid", arn.partition, arn.account, problem=problem)
+    resource_type, _, rest = arn.resource.partition("/")
+    if arn.service == "iam":
+        if arn.resource == "root":
+            return PrincipalForm("root", arn.partition, arn.account)
+        if resource_type in ("user", "role") and rest and not rest.endswith("/"):
+            return PrincipalForm(resource_type, arn.partition, arn.account, rest.rsplit("/", 1)[-1])
+        if resource_type in ("saml-provider", "oidc-provider"):
+            return PrincipalForm(
+                "invalid",
+                arn.partition,
+                arn.account,
+                problem=f"an identity provider ({resource_type}) is a Federated principal: "
+                'move it under "Federated"',
+            )
+        if resource_type == "group":
+            return PrincipalForm(
+                "invalid",
+                arn.partition,
+                arn.account,
+                problem="an IAM group cannot be a principal; name its users or roles instead",
+            )
+    elif arn.service == "sts":
+        parts = rest.split("/")
+        if resource_type == "assumed-role" and len(parts) == 2 and all(parts):
+            return PrincipalForm("assumed-role", arn.partition, arn.account, parts[0])
+        if resource_type == "federated-user" and rest and "/" not in rest:
+            return PrincipalForm("federated-user", arn.partition, arn.account, rest)
+    else:
+        return PrincipalForm(
+            "invalid",
+            arn.partition,
+            arn.account,
+            problem=f'an ARN of the "{arn.service}" service is not a principal; name an account, '
+            "IAM user or role",
+        )
+    return PrincipalForm(
+        "invalid",
+        arn.partition,
+        arn.account,
+        problem=f'"{arn.resource}" is not an {arn.service.upper()} principal (expected '
+        + (
+            "root, user/<name> or role/<name>)"
+            if arn.service == "iam"
+            else "assumed-role/<role>/<session> or federated-user/<name>)"
+        ),
+    )
+
+
+def _arn_header_problem(arn: Arn) -> str:
+    if arn.partition not in _partitions():
+        return f'"{arn.partition}" is not an AWS partition (aws, aws-cn, aws-us-gov, …)'
+    if arn.service not in ("iam", "sts"):
+        return ""
+    if arn.region:
+        return f"{arn.service.upper()} principal ARNs have no Region; remove it"
+    if not ACCOUNT_ID.match(arn.account):
+        return f'"{arn.account}" is not a 12-digit account id'
+    return ""
+
+
+def _classify_service(value: str) -> PrincipalForm:
+    if value.startswith("arn:") or ACCOUNT_ID.match(value):
+        return PrincipalForm(
+            "invalid", problem="an account id or ARN is an AWS principal, not a Service principal"
+        )
+    lowered = value.lower()
+    if not _DOMAIN.match(lowered):
+        hint = f" such as {lowered}.amazonaws.com" if re.fullmatch(r"[a-z0-9-]+", lowered) else ""
+        return PrincipalForm("invalid", problem=f"a service principal is a domain name{hint}")
+    if not lowered.endswith(_service_suffixes()):
+        return PrincipalForm(
+            "invalid",
+            problem="a service principal ends in an AWS domain such as .amazonaws.com",
+        )
+    if value != lowered:
+        return PrincipalForm("invalid", name=lowered, problem="service principals are lower-case")
+    return PrincipalForm("service", name=value)
+
+
+def _classify_federated(value: str) -> PrincipalForm:
+    arn = parse_arn(value)
+    if arn is not None:
+        problem = _arn_header_problem(arn)
+        resource_type, _, name = arn.resource.partition("/")
+        if not problem and arn.service == "iam" and name:
+            if resource_type == "saml-provider" and "/" not in name:
+                return PrincipalForm("saml-provider", arn.partition, arn.account, name)
+            if resource_type == "oidc-provider":
+                return PrincipalForm("oidc-provider", arn.partition, arn.account, name)
+        return PrincipalForm(
+            "invalid",
+            arn.partition,
+            arn.account,
+            problem=problem
+            or "a Federated ARN names an identity provider: "
+            "arn:aws:iam::<account>:saml-provider/<name> or …:oidc-provider/<host>",
+        )
+    if _DOMAIN.match(value):
+        return PrincipalForm("web-identity", name=value)
+    return PrincipalForm(
+        "invalid",
+        problem="a Federated principal is a SAML or OIDC provider ARN or a web identity "
+        "provider's domain name",
+    )
