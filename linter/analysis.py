@@ -164,17 +164,14 @@ def summarize_names(names: Sequence[str], limit: int = 5) -> str:
 
 
 def grant_anchor(statement: Statement, action_names: Iterable[str]) -> tuple[JsonPath, bool]:
-    """Where to report that ``statement`` grants ``action_names``: the Action value covering them
-    when exactly one does, else the ``Action``/``NotAction`` key. Returns ``(path, key)``."""
+    """Where to report, once per statement, that it grants ``action_names``: the first Action value
+    that covers one of them (the message names them all), else the ``NotAction`` key. Returns
+    ``(path, key)`` for ``Report``."""
     names = tuple(action_names)
     if statement.action_element == "Action":
-        covering = [
-            item
-            for item in statement.actions
-            if any(action_pattern_matches(item.value, name) for name in names)
-        ]
-        if len(covering) == 1:
-            return covering[0].path, False
+        for item in statement.actions:
+            if any(action_pattern_matches(item.value, name) for name in names):
+                return item.path, False
     if statement.action_element:
         return (*statement.path, statement.action_element), True
     return statement.anchor()
@@ -308,13 +305,21 @@ def is_transcribe_service(value: str) -> bool:
 
 
 def policy_starts_transcribe_with_context(policy: Policy) -> tuple[str, ...]:
-    """The Transcribe actions taking an encryption context (StartTranscriptionJob, …) that some
-    Allow statement of ``policy`` grants; cached on the policy."""
+    """The Transcribe actions taking an encryption context (StartTranscriptionJob, …) that an
+    Allow statement of ``policy`` grants through an Action value naming the ``transcribe`` service
+    (``transcribe:*``, ``transcribe:Start*``; not ``*`` or NotAction, which are not "for
+    Transcribe"); cached on the policy."""
     cached = policy.__dict__.get("_transcribe_context_starts")
     if cached is None:
         names = transcribe_facts().encryption_context_actions
+        patterns = [
+            item.value
+            for statement in policy.allow_statements()
+            for item in statement.actions
+            if item.value.lower().startswith("transcribe:")
+        ]
         cached = tuple(
-            name for name in names if any(s.covers_action(name) for s in policy.allow_statements())
+            name for name in names if any(action_pattern_matches(p, name) for p in patterns)
         )
         policy.__dict__["_transcribe_context_starts"] = cached
     return cached
