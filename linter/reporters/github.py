@@ -8,7 +8,7 @@ single-line spans (GitHub's columns are meaningful within one line; ruff does th
 end column stays exclusive, as in every iamlint format. Note-level findings become ``::notice``.
 
 The message repeats ``path:line:col: ID`` so the job log reads like the text format. GitHub keeps
-at most 10 error and 10 warning annotations per step and drops the rest silently, so when a level
+at most 10 annotations of each level per step and drops the rest silently, so when a level
 exceeds that, a ``::notice`` is emitted first (while it still fits) saying how many there are; the
 output always ends with a plain one-line summary of the totals.
 """
@@ -41,7 +41,7 @@ def render(result: RunResult, options: RenderOptions) -> str:
     findings = result.findings
     counts = Counter(f.severity for f in findings)
     lines: list[str] = []
-    over = [s for s in (Severity.ERROR, Severity.WARNING) if counts[s] > ANNOTATION_LIMIT]
+    over = [s for s in Severity if counts[s] > ANNOTATION_LIMIT]
     if over:
         parts = ", ".join(_count(counts[s], s) for s in over)
         lines.append(
