@@ -278,7 +278,7 @@ class Decoded:
         self.problems = problems
         self._root = _root
         self._resolved: dict[JsonPath, _Node] = {}
-        self._locator = _locator if _locator is not None else _LineIndex(text)
+        self._locator = _locator  # created on first use for plain files
         self._fallback = _fallback
 
     @classmethod
@@ -293,7 +293,10 @@ class Decoded:
         if self._root is None and self.ok:
             text = self.text
             start = _WHITESPACE.match(text).end()
-            self._root = _Node(start, len(text.rstrip(_WHITESPACE_CHARS)))
+            end = len(text)
+            while text[end - 1] in _WHITESPACE_CHARS:  # not rstrip(): that copies the text
+                end -= 1
+            self._root = _Node(start, end)
         return self._root
 
     def _walk(self, path: JsonPath) -> tuple[_Node | None, int]:
@@ -319,8 +322,13 @@ class Decoded:
 
     def _node_span(self, node: _Node, key: bool) -> Span:
         if key and node.key_start >= 0:
-            return self._locator.span(node.key_start, node.key_end)
-        return self._locator.span(node.start, _value_end(self.text, node))
+            return self._positions().span(node.key_start, node.key_end)
+        return self._positions().span(node.start, _value_end(self.text, node))
+
+    def _positions(self) -> _LineIndex | _MappedIndex:
+        if self._locator is None:
+            self._locator = _LineIndex(self.text)
+        return self._locator
 
     def span(self, path: JsonPath, *, key: bool = False) -> Span | None:
         """The span of the value at ``path`` (with quotes / brackets), or None if it does not exist.
@@ -411,29 +419,35 @@ def _decode_fast(text: str, max_depth: int) -> tuple[bool, object]:
 def _decode(
     text: str,
     max_depth: int,
-    locator: _LineIndex | _MappedIndex,
+    locator: _MappedIndex | None = None,
     fallback: Span = FILE_START,
     *,
     precise: bool = False,
 ) -> Decoded:
+    """Decode ``text``; ``locator`` maps positions for embedded documents (None: plain text)."""
     if text.startswith("\ufeff"):
         text = text[1:]
-        if isinstance(locator, _MappedIndex):
+        if locator is not None:
             locator = _MappedIndex(locator.offset_map[1:], locator.base)
-        else:
-            locator = _LineIndex(text)
     fast, value = (False, None) if precise else _decode_fast(text, max_depth)
     if fast:
         return Decoded(text, value, True, [], _locator=locator, _fallback=fallback)
-    parser = _PreciseParser(text, max_depth, locator)
+    positions = locator if locator is not None else _LineIndex(text)
+    parser = _PreciseParser(text, max_depth, positions)
     value, root = parser.parse()
     problems = [
-        Problem(code, message, locator.span(start, end), fatal)
+        Problem(code, message, positions.span(start, end), fatal)
         for code, message, start, end, fatal in parser.problems
     ]
     ok = root is not None
     return Decoded(
-        text, value if ok else None, ok, problems, _root=root, _locator=locator, _fallback=fallback
+        text,
+        value if ok else None,
+        ok,
+        problems,
+        _root=root,
+        _locator=positions,
+        _fallback=fallback,
     )
 
 
@@ -473,7 +487,7 @@ def decode_bytes(data: bytes, *, max_depth: int = DEFAULT_MAX_DEPTH) -> Decoded:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         return _encoding_failure(data, error)
-    return _decode(text, max_depth, _LineIndex(text))
+    return _decode(text, max_depth)
 
 
 def _encoding_failure(data: bytes, error: UnicodeDecodeError) -> Decoded:
@@ -493,7 +507,7 @@ def decode_text(text: str, *, max_depth: int = DEFAULT_MAX_DEPTH) -> Decoded:
     """Decode policy text that is already a ``str`` (a leading BOM character is removed)."""
     # Raw surrogates only occur in a str built in Python; the C decoder would accept them.
     precise = not text.isascii() and _RAW_SURROGATE.search(text) is not None
-    return _decode(text, max_depth, _LineIndex(text), precise=precise)
+    return _decode(text, max_depth, precise=precise)
 
 
 def decode_embedded(
@@ -518,7 +532,7 @@ def decode_embedded(
         raise ValueError(f"no string value at {path!r} to decode as an embedded document")
     literal_start, literal_end = offsets
     outer_text = outer.text
-    base = outer._locator
+    base = outer._positions()
     fallback = base.span(literal_start, literal_end)
     inner, offset_map = _unescape_json_string(outer_text, literal_start, literal_end)
     if url_encoded:
