@@ -80,6 +80,9 @@ def too_large_problem(size: int, limit: int) -> Problem:
 # -- positions ------------------------------------------------------------------------------
 
 
+_DIRECT_CONVERSIONS = 16  # offset conversions per file before a line table pays off
+
+
 class _LineIndex:
     """Converts offsets in a text to 1-based (line, column) pairs.
 
@@ -118,9 +121,6 @@ class _LineIndex:
 
     def span(self, start: int, end: int) -> Span:
         return Span(*self.position(start), *self.position(end))
-
-
-_DIRECT_CONVERSIONS = 16
 
 
 class _MappedIndex:
@@ -164,6 +164,7 @@ class _Node:
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _WHITESPACE_CHARS = " \t\n\r"
+# The C scanners keep no state between calls, so sharing them is safe.
 _scan_string = json.decoder.scanstring
 _scan_value = json.scanner.make_scanner(json.JSONDecoder())
 
