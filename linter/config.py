@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import operator
 import os
 import re
 import sys
@@ -283,8 +284,9 @@ def validate(
     raise ConfigError(display, f"{key}: {error.message}", _key_line(source, path))
 
 
+# Keywords that never make an instance invalid (``format`` is not asserted: no format checker).
 _ANNOTATION_KEYWORDS = frozenset(
-    {"$schema", "$id", "$comment", "title", "description", "default", "examples", "$defs"}
+    {"$schema", "$id", "$comment", "title", "description", "default", "examples", "$defs", "format"}
 )
 
 
@@ -360,12 +362,26 @@ def _check_required(instance: Any, value: Any, _schema: dict, _root: dict) -> bo
     return type(instance) is not dict or all(k in instance for k in value)
 
 
-def _check_min_length(instance: Any, value: Any, _schema: dict, _root: dict) -> bool:
-    return not isinstance(instance, str) or len(instance) >= value
+def _bound(compare: Any) -> Any:
+    def check(instance: Any, value: Any, _schema: dict, _root: dict) -> bool:
+        return type(instance) not in (int, float) or compare(instance, value)
+
+    return check
 
 
-def _check_minimum(instance: Any, value: Any, _schema: dict, _root: dict) -> bool:
-    return type(instance) not in (int, float) or instance >= value
+def _size(kind: type, compare: Any) -> Any:
+    def check(instance: Any, value: Any, _schema: dict, _root: dict) -> bool:
+        return type(instance) is not kind or compare(len(instance), value)
+
+    return check
+
+
+def _check_const(instance: Any, value: Any, schema: dict, root: dict) -> bool:
+    return _check_enum(instance, [value], schema, root)
+
+
+def _check_pattern(instance: Any, value: Any, _schema: dict, _root: dict) -> bool:
+    return not isinstance(instance, str) or re.search(value, instance) is not None
 
 
 def _check_ref(instance: Any, value: Any, _schema: dict, root: dict) -> bool:
@@ -382,8 +398,16 @@ _KEYWORD_CHECKS = {
     "additionalProperties": _check_additional,
     "items": _check_items,
     "required": _check_required,
-    "minLength": _check_min_length,
-    "minimum": _check_minimum,
+    "const": _check_const,
+    "pattern": _check_pattern,
+    "minLength": _size(str, operator.ge),
+    "maxLength": _size(str, operator.le),
+    "minItems": _size(list, operator.ge),
+    "maxItems": _size(list, operator.le),
+    "minimum": _bound(operator.ge),
+    "maximum": _bound(operator.le),
+    "exclusiveMinimum": _bound(operator.gt),
+    "exclusiveMaximum": _bound(operator.lt),
     "$ref": _check_ref,
 }
 
