@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from typing import NamedTuple
 
 PathElement = str | int
@@ -57,6 +58,17 @@ class Span(NamedTuple):
 
 
 FILE_START = Span(1, 1, 1, 1)
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(text: str) -> list[str]:
+    """Split text into lines the way spans count them: at CRLF, CR and LF only.
+
+    ``str.splitlines`` also splits at form feeds, U+2028 and others, which JSON allows inside
+    strings; using it would shift every excerpt after such a character.
+    """
+    return _LINE_BREAK.split(text)
 
 
 class Finding(NamedTuple):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from linter.engine import RunResult
-from linter.model import Finding, Severity
+from linter.model import Finding, Severity, source_lines
 from linter.reporters import RenderOptions
 
 _COLORS = {
@@ -27,7 +27,7 @@ def render(result: RunResult, options: RenderOptions) -> str:
         if options.show_source and not options.quiet:
             if finding.path not in sources:
                 text = result.source_text(finding.path) or ""
-                sources[finding.path] = text.splitlines()
+                sources[finding.path] = source_lines(text)
             lines.extend(_excerpt(finding, sources[finding.path], options.color))
     if not options.quiet:
         lines.append(_summary(findings, result))
