@@ -130,11 +130,7 @@ class Linter:
         if self.options.suppressions:
             from linter.suppressions import unused_suppression_results
 
-            files.extend(
-                unused_suppression_results(
-                    files, self.options.suppressions, self.rules, self.options.severity_overrides
-                )
-            )
+            files.extend(unused_suppression_results(files, self.options, self.rules))
         files.sort(key=lambda r: r.path)
         return RunResult(files, self.rules)
 

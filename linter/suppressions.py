@@ -21,11 +21,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from linter.inputs import matches_any
-from linter.model import FILE_START, Finding, JsonPath, Severity, Span
+from linter.model import FILE_START, Finding, JsonPath, Span
 
 if TYPE_CHECKING:
     from linter.check import Check
-    from linter.engine import FileResult
+    from linter.engine import FileResult, LintOptions
 
 UNUSED_SUPPRESSION_ID = "SUP001"
 SOURCE_CONFIG = "config"
@@ -128,19 +128,23 @@ def split_suppressed(
 
 
 def unused_suppression_results(
-    files: Sequence[FileResult],
-    suppressions: Sequence[Suppression],
-    rules: Iterable[type[Check]],
-    severity_overrides: Mapping[str, Severity],
+    files: Sequence[FileResult], options: LintOptions, rules: Iterable[type[Check]]
 ) -> list[FileResult]:
-    """``SUP001`` findings for entries in force this run that hid nothing, one result per file."""
+    """``SUP001`` findings for entries in force this run that hid nothing, one result per file.
+
+    Like the engine's INT001 and IO001, SUP001 is reported whatever ``select`` says, unless an
+    ``ignore`` entry names it: a ``--select`` for one rule must not hide stale suppressions.
+    """
+    from checks import RULES_BY_ID
     from linter.engine import FileResult
     from linter.selection import is_selected
 
     rules = tuple(rules)
-    reporter = next((r for r in rules if r.id == UNUSED_SUPPRESSION_ID), None)
-    if reporter is None:
+    reporter = RULES_BY_ID[UNUSED_SUPPRESSION_ID]
+    if not is_selected(reporter, (), options.ignore):
         return []
+    suppressions = options.suppressions
+    severity_overrides = options.severity_overrides
     used = {s.suppression for f in files for s in f.suppressed if s.suppression is not None}
     checked = [f.path for f in files if f.status in CHECKED_STATUSES]
     by_origin: dict[str, list[Finding]] = {}
