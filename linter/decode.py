@@ -1015,11 +1015,11 @@ class _PreciseParser:
             members: dict = frame.node.children  # type: ignore[assignment]
             earlier = members.get(key)
             if earlier is not None:
-                line = self.locator.position(earlier.key_start)[0]
+                line, column = self.locator.position(earlier.key_start)
                 self._report(
                     "duplicate-key",
-                    f"duplicate key {json.dumps(key, ensure_ascii=False)} (first on line {line}); "
-                    "the last value is used",
+                    f"duplicate key {json.dumps(key, ensure_ascii=False)} (first at line {line}, "
+                    f"column {column}); the last value is used",
                     node.key_start,
                     node.key_end,
                 )

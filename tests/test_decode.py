@@ -291,19 +291,19 @@ def test_duplicate_keys_at_several_depths_keep_the_last_value() -> None:
     assert [(p.code, p.message, p.span, p.fatal) for p in decoded.problems] == [
         (
             "duplicate-key",
-            'duplicate key "StringEquals" (first on line 5); the last value is used',
+            'duplicate key "StringEquals" (first at line 5, column 19); the last value is used',
             Span(5, 51, 5, 65),
             False,
         ),
         (
             "duplicate-key",
-            'duplicate key "Effect" (first on line 4); the last value is used',
+            'duplicate key "Effect" (first at line 4, column 5); the last value is used',
             Span(6, 5, 6, 13),
             False,
         ),
         (
             "duplicate-key",
-            'duplicate key "Version" (first on line 2); the last value is used',
+            'duplicate key "Version" (first at line 2, column 3); the last value is used',
             Span(8, 3, 8, 12),
             False,
         ),
@@ -320,7 +320,7 @@ def test_duplicate_keys_at_several_depths_keep_the_last_value() -> None:
 def test_duplicate_key_message_names_unusual_keys_exactly() -> None:
     decoded = decode_text('{"a\\"b": 1,\n "a\\"b": 2}')
     assert only_problem(decoded).message == (
-        'duplicate key "a\\"b" (first on line 1); the last value is used'
+        'duplicate key "a\\"b" (first at line 1, column 2); the last value is used'
     )
 
 
@@ -660,7 +660,7 @@ def test_embedded_problems_are_reported_in_outer_coordinates() -> None:
     assert duplicate.code == "duplicate-key"
     assert sliced(outer_text, duplicate.span) == '\\"Statement\\"'
     assert (
-        duplicate.message == 'duplicate key "Statement" (first on line 3); the last value is used'
+        duplicate.message == 'duplicate key "Statement" (first at line 3, column 21); the last value is used'
     )
 
 
