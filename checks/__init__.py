@@ -5,12 +5,17 @@ A new rule is a module in this package, one line here and a ``fixtures/<ID>/`` d
 
 from __future__ import annotations
 
+from checks.cloudtrail_tamper import CloudtrailTamper
+from checks.config_tamper import ConfigTamper
+from checks.cross_account_trust_without_external_id import CrossAccountTrustWithoutExternalId
 from checks.duplicate_key import DuplicateKey
 from checks.duplicate_sid import DuplicateSid
 from checks.empty_document import EmptyDocument
 from checks.empty_value import EmptyValue
 from checks.federated_principal_not_supported import FederatedPrincipalNotSupported
 from checks.file_too_large import FileTooLarge
+from checks.github_oidc_subject_too_broad import GithubOidcSubjectTooBroad
+from checks.iam_user_principal import IamUserPrincipal
 from checks.internal_error import InternalError
 from checks.invalid_action_element import InvalidActionElement
 from checks.invalid_aws_principal import InvalidAwsPrincipal
@@ -26,19 +31,26 @@ from checks.invalid_sid import InvalidSid
 from checks.invalid_version import InvalidVersion
 from checks.json_comment import JsonComment
 from checks.json_syntax_error import InvalidJson
+from checks.kms_key_tamper import KmsKeyTamper
+from checks.long_term_credential_grant import LongTermCredentialGrant
 from checks.mismatched_action_for_principal import MismatchedActionForPrincipal
 from checks.missing_version import MissingVersion
 from checks.nesting_too_deep import NestingTooDeep
 from checks.non_finite_number import NonFiniteNumber
+from checks.oidc_trust_missing_condition import OidcTrustMissingCondition
 from checks.old_version import OldVersion
 from checks.principal_unique_id import PrincipalUniqueId
 from checks.rcp_principal_not_wildcard import RcpPrincipalNotWildcard
 from checks.redundant_session_principal import RedundantSessionPrincipal
 from checks.roles_anywhere_missing_actions import RolesAnywhereMissingActions
+from checks.service_role_confused_deputy import ServiceRoleConfusedDeputy
+from checks.source_account_mismatch import SourceAccountMismatch
 from checks.trailing_comma import TrailingComma
+from checks.trust_any_principal import TrustAnyPrincipal
 from checks.unknown_element import UnknownElement
 from checks.unreadable_file import UnreadableFile
 from checks.unused_suppression import UnusedSuppression
+from checks.username_absent_for_roles import UsernameAbsentForRoles
 from checks.wildcard_in_principal import WildcardInPrincipal
 from checks.wildcard_principal_in_trust_policy import WildcardPrincipalInTrustPolicy
 from linter.check import Check
@@ -87,8 +99,20 @@ ALL_CHECKS: tuple[type[Check], ...] = (
     # Transcribe best practices: KMS encryption context (KMS)
     # Transcribe best practices: output encryption and tag-based access control (TRN)
     # Transcribe best practices: temporary credentials (CRD)
+    LongTermCredentialGrant,
+    IamUserPrincipal,
+    UsernameAbsentForRoles,
     # Transcribe best practices: roles and trust policies (TRU)
+    ServiceRoleConfusedDeputy,
+    SourceAccountMismatch,
+    TrustAnyPrincipal,
+    CrossAccountTrustWithoutExternalId,
+    OidcTrustMissingCondition,
+    GithubOidcSubjectTooBroad,
     # Transcribe best practices: CloudTrail, AWS Config and key tamper (MON)
+    CloudtrailTamper,
+    ConfigTamper,
+    KmsKeyTamper,
     # Least privilege (LPR)
     # Engine
     InternalError,

@@ -570,3 +570,233 @@ def _classify_federated(value: str) -> PrincipalForm:
         problem="a Federated principal is a SAML or OIDC provider ARN or a web identity "
         "provider's domain name",
     )
+
+
+# -------------------------------------------------------------------------------------------------
+# Credentials, trust and monitoring (CRD, TRU, MON rules): data files, indexed action coverage,
+# resource scope of a grant, conditions that name the calling principal
+# -------------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def data_file(name: str) -> dict:
+    """A JSON file of ``linter/data/`` (``trust.json``, ``monitoring_tamper.json``, …), read once
+    on first use and shared; callers must not modify it."""
+    import json
+    import os
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", name)
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+class _ActionIndex(NamedTuple):
+    by_service: dict[str, tuple[str, ...]]  # lower-case service prefix -> patterns
+    any_service: tuple[str, ...]  # patterns whose prefix has a wildcard (``*``, ``cloud*:Stop*``)
+    negated: bool  # NotAction
+
+
+def _action_index(statement: Statement) -> _ActionIndex | None:
+    cached = statement.__dict__.get("_action_index", False)
+    if cached is not False:
+        return cached
+    index = None
+    if statement.action_element:
+        items = statement.actions if statement.action_element == "Action" else statement.not_actions
+        by_service: dict[str, list[str]] = {}
+        any_service: list[str] = []
+        for item in items:
+            value = item.value
+            prefix, colon, _ = value.partition(":")
+            if colon and "*" not in prefix and "?" not in prefix:
+                by_service.setdefault(prefix.lower(), []).append(value)
+            else:
+                any_service.append(value)
+        index = _ActionIndex(
+            {k: tuple(v) for k, v in by_service.items()},
+            tuple(any_service),
+            statement.action_element == "NotAction",
+        )
+    statement.__dict__["_action_index"] = index
+    return index
+
+
+def covered_actions(statement: Statement, action_names: Iterable[str]) -> tuple[str, ...]:
+    """Which of ``action_names`` (exact names) the statement's Action/NotAction covers: the
+    result of ``grants_any``, but each name is compared only with the patterns of its own service
+    (and those with a wildcard in the service part), so long name lists stay cheap. Pass a tuple
+    to benefit from the cached grouping of the names by service."""
+    index = _action_index(statement)
+    if index is None:
+        return ()
+    names = action_names if isinstance(action_names, tuple) else tuple(action_names)
+    found = []
+    for service, group in _names_by_service(names):
+        patterns = index.by_service.get(service, ()) + index.any_service
+        if not patterns:
+            if index.negated:
+                found.extend(group)
+            continue
+        for name in group:
+            if any(action_pattern_matches(p, name) for p in patterns) != index.negated:
+                found.append(name)
+    if len(found) > 1:
+        found.sort(key=_name_positions(names).__getitem__)
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=64)
+def _name_positions(names: tuple[str, ...]) -> dict[str, int]:
+    return {name: position for position, name in enumerate(names)}
+
+
+@functools.lru_cache(maxsize=64)
+def _names_by_service(names: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(name.partition(":")[0].lower(), []).append(name)
+    return tuple((service, tuple(group)) for service, group in groups.items())
+
+
+# How much of an action's resource space a statement's Resource element reaches.
+SCOPE_NONE = "none"  # no Resource value can name a resource of the action: not granted
+SCOPE_NAMED = "named"  # only ARNs that name resources (a literal name or name prefix)
+SCOPE_PATTERN = "pattern"  # some ARN leaves the resource name open (``trail/*``)
+SCOPE_ALL = "all"  # "*", NotResource, or an action without resource types on "*"
+
+
+def names_resources(arn_text: str) -> bool:
+    """Whether an ARN pattern names specific resources: its resource part is ``type/name`` or
+    ``type:name`` with a literal (or policy-variable) start of the name, such as
+    ``trail/app-logs``, ``trail/aws-controltower*``, ``user/${aws:username}``. Wildcards in the
+    Region and account fields do not matter; ``trail/*`` and ``*`` do not name anything."""
+    arn = parse_arn(arn_text)
+    if arn is None:
+        return False
+    match = re.match(r"^([^/:]*)[/:](.*)$", arn.resource, re.DOTALL)
+    if match is None:
+        resource_type, name = "", arn.resource
+    else:
+        resource_type, name = match.groups()
+    if has_wildcard(resource_type) or not name:
+        return False
+    return name[0] not in "*?"
+
+
+def resource_scope(statement: Statement, action: Action) -> str:
+    """How far the statement's Resource/NotResource reaches for ``action`` (``SCOPE_*``). An action
+    without resource types is granted only by a Resource that is all wildcards (``*``)."""
+    if statement.resource_element == "NotResource":
+        return SCOPE_ALL
+    scope = SCOPE_NONE
+    for item in statement.resources:
+        value = item.value
+        if value.strip("*") == "":
+            return SCOPE_ALL
+        if not action.has_resource_types:
+            continue
+        if not any(r.resource_type.matches_arn(value) for r in action.resource_types):
+            continue
+        if not names_resources(value):
+            scope = SCOPE_PATTERN
+        elif scope == SCOPE_NONE:
+            scope = SCOPE_NAMED
+    return scope
+
+
+_PRINCIPAL_NAMING_KEYS = ("aws:principalarn", "aws:userid", "aws:username")
+
+
+def names_calling_principal(entry: ConditionEntry) -> bool:
+    """Whether a condition entry, in an Allow, limits the grant to named callers: a constraining
+    (``constrains``) ``aws:PrincipalArn``, ``aws:userid``, ``aws:username`` or
+    ``aws:PrincipalTag/<key>`` whose values are not wildcards alone in the name part
+    (``arn:aws:iam::*:role/*`` names nobody in particular)."""
+    key = entry.key_lower
+    if key not in _PRINCIPAL_NAMING_KEYS and not key.startswith("aws:principaltag/"):
+        return False
+    if not constrains(entry):
+        return False
+    for value in entry.string_values:
+        name = value.rsplit("/", 1)[-1] if key == "aws:principalarn" else value
+        if name.strip("*?") == "":
+            return False
+    return True
+
+
+def principal_limiting_condition(statement: Statement) -> ConditionEntry | None:
+    """The first condition entry of ``statement`` that limits it to named callers
+    (``names_calling_principal``), else None."""
+    for entry in statement.conditions:
+        if names_calling_principal(entry):
+            return entry
+    return None
+
+
+def principal_account(value: str) -> str | None:
+    """The 12-digit account of an AWS principal value (account id, IAM or STS ARN), else None."""
+    if ACCOUNT_ID.match(value):
+        return value
+    arn = parse_arn(value)
+    if arn is not None and arn.service in ("iam", "sts") and ACCOUNT_ID.match(arn.account):
+        return arn.account
+    return None
+
+
+def oidc_provider(kind: str, value: str) -> str | None:
+    """The provider of a web-identity ``Federated`` principal as its condition keys spell it
+    (``token.actions.githubusercontent.com``, ``oidc.eks.us-east-1.amazonaws.com/id/ABC``,
+    ``accounts.google.com``; condition key names are case-insensitive); None for SAML and other
+    principals."""
+    if kind != "Federated":
+        return None
+    form = classify_principal(kind, value)
+    if form.category in ("oidc-provider", "web-identity"):
+        return form.name
+    return None
+
+
+@functools.cache
+def oidc_provider_facts(provider: str) -> dict:
+    """The ``oidc_providers`` entry of ``linter/data/trust.json`` whose ``match`` pattern fits
+    ``provider`` (the last entry, ``*``, is the generic provider)."""
+    for entry in data_file("trust.json")["oidc_providers"]:
+        if wildcard_matches(entry["match"], provider.lower(), case_sensitive=False):
+            return entry
+    raise LookupError(provider)  # unreachable: the data ends with a "*" entry
+
+
+def oidc_claim_conditions(statement: Statement, provider: str) -> dict[str, list[ConditionEntry]]:
+    """The statement's condition entries on ``<provider>:<claim>`` keys, by lower-case claim."""
+    prefix = provider.lower() + ":"
+    claims: dict[str, list[ConditionEntry]] = {}
+    for entry in statement.conditions:
+        if entry.key_lower.startswith(prefix):
+            claims.setdefault(entry.key_lower[len(prefix) :], []).append(entry)
+    return claims
+
+
+_SCOPE_RANK = {SCOPE_NONE: 0, SCOPE_NAMED: 1, SCOPE_PATTERN: 2, SCOPE_ALL: 3}
+
+
+def granted_in_scope(
+    statement: Statement, action_names: Iterable[str], catalog: Catalog
+) -> tuple[tuple[str, ...], str]:
+    """The ``action_names`` the statement grants, through Action/NotAction (``covered_actions``)
+    *and* through a Resource that can name one of the action's resources (``resource_scope``),
+    with the widest ``SCOPE_*`` among them (``SCOPE_NONE`` when nothing is granted). Names the
+    catalog does not know count as granted only on an unrestricted Resource."""
+    granted = []
+    widest = SCOPE_NONE
+    for name in covered_actions(statement, action_names):
+        action = catalog.action(name)
+        if action is None:
+            scope = SCOPE_ALL if resource_is_unrestricted(statement) else SCOPE_NONE
+        else:
+            scope = resource_scope(statement, action)
+        if scope == SCOPE_NONE:
+            continue
+        granted.append(name)
+        if _SCOPE_RANK[scope] > _SCOPE_RANK[widest]:
+            widest = scope
+    return tuple(granted), widest
