@@ -10,6 +10,7 @@ from checks.config_tamper import ConfigTamper
 from checks.cross_account_trust_without_external_id import CrossAccountTrustWithoutExternalId
 from checks.duplicate_key import DuplicateKey
 from checks.duplicate_sid import DuplicateSid
+from checks.duplicate_statement import DuplicateStatement
 from checks.empty_document import EmptyDocument
 from checks.empty_value import EmptyValue
 from checks.federated_principal_not_supported import FederatedPrincipalNotSupported
@@ -39,8 +40,11 @@ from checks.nesting_too_deep import NestingTooDeep
 from checks.non_finite_number import NonFiniteNumber
 from checks.oidc_trust_missing_condition import OidcTrustMissingCondition
 from checks.old_version import OldVersion
+from checks.policy_size_exceeded import PolicySizeExceeded
 from checks.principal_unique_id import PrincipalUniqueId
 from checks.rcp_principal_not_wildcard import RcpPrincipalNotWildcard
+from checks.redundant_action import RedundantAction
+from checks.redundant_resource import RedundantResource
 from checks.redundant_session_principal import RedundantSessionPrincipal
 from checks.roles_anywhere_missing_actions import RolesAnywhereMissingActions
 from checks.service_role_confused_deputy import ServiceRoleConfusedDeputy
@@ -51,6 +55,7 @@ from checks.unknown_element import UnknownElement
 from checks.unreadable_file import UnreadableFile
 from checks.unused_suppression import UnusedSuppression
 from checks.username_absent_for_roles import UsernameAbsentForRoles
+from checks.variables_without_version import VariablesWithoutVersion
 from checks.wildcard_in_principal import WildcardInPrincipal
 from checks.wildcard_principal_in_trust_policy import WildcardPrincipalInTrustPolicy
 from linter.check import Check
@@ -96,6 +101,11 @@ ALL_CHECKS: tuple[type[Check], ...] = (
     RedundantSessionPrincipal,
     # Validity: conditions (CND)
     # Validity: policy level (POL)
+    DuplicateStatement,
+    RedundantAction,
+    RedundantResource,
+    PolicySizeExceeded,
+    VariablesWithoutVersion,
     # Transcribe best practices: KMS encryption context (KMS)
     # Transcribe best practices: output encryption and tag-based access control (TRN)
     # Transcribe best practices: temporary credentials (CRD)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import classify_principal, web_identity_providers
+from linter.analysis import all_principal_forms, web_identity_providers
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
@@ -55,10 +55,9 @@ class InvalidFederatedPrincipal(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for statement in policy.statements:
-            for principal in (*statement.principals, *statement.not_principals):
+            for principal, form in all_principal_forms(statement):
                 if principal.kind != "Federated":
                     continue
-                form = classify_principal(principal.kind, principal.value)
                 if form.category == "invalid":
                     yield Report(
                         principal.path,

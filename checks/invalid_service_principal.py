@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import classify_principal
+from linter.analysis import all_principal_forms
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
@@ -57,11 +57,8 @@ class InvalidServicePrincipal(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for statement in policy.statements:
-            for principal in (*statement.principals, *statement.not_principals):
-                if principal.kind != "Service":
-                    continue
-                form = classify_principal(principal.kind, principal.value)
-                if form.category != "invalid":
+            for principal, form in all_principal_forms(statement):
+                if principal.kind != "Service" or form.category != "invalid":
                     continue
                 message = f'"{principal.value}" is not a valid service principal: {form.problem}'
                 if form.name:

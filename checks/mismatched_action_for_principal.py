@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import PrincipalForm, classify_principal
+from linter.analysis import PrincipalForm, principal_forms
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
-from linter.policy import PRINCIPAL_KINDS, Policy, Principal, Statement
+from linter.policy import Policy, Principal, Statement
 
 ASSUME_ROLE = "sts:AssumeRole"
 WITH_SAML = "sts:AssumeRoleWithSAML"
@@ -79,11 +79,7 @@ class MismatchedActionForPrincipal(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for statement in policy.statements:
-            forms = [
-                (principal, classify_principal(principal.kind, principal.value))
-                for principal in statement.principals
-                if principal.kind == "*" or principal.kind in PRINCIPAL_KINDS
-            ]
+            forms = list(principal_forms(statement))
             if not forms:
                 continue
             reports = list(_dead_actions(statement, forms))

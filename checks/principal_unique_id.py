@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import classify_principal
+from linter.analysis import all_principal_forms
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
@@ -48,12 +48,9 @@ class PrincipalUniqueId(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for statement in policy.statements:
-            for principal in (*statement.principals, *statement.not_principals):
-                if principal.kind != "AWS":
-                    continue
-                category = classify_principal(principal.kind, principal.value).category
-                if category in ("user-id", "role-id"):
-                    what = "role" if category == "role-id" else "user"
+            for principal, form in all_principal_forms(statement):
+                if form.category in ("user-id", "role-id"):
+                    what = "role" if form.category == "role-id" else "user"
                     yield Report(
                         principal.path,
                         f'"{principal.value}" is the unique id of an IAM {what}, not its ARN; '

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import classify_principal
+from linter.analysis import principal_forms
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
@@ -52,10 +52,7 @@ class RedundantSessionPrincipal(Check):
         for statement in policy.statements:
             roles: dict[tuple[str, str, str], str] = {}
             sessions = []
-            for principal in statement.principals:
-                if principal.kind != "AWS":
-                    continue
-                form = classify_principal(principal.kind, principal.value)
+            for principal, form in principal_forms(statement):
                 if form.category == "role":
                     roles.setdefault((form.partition, form.account, form.name), principal.value)
                 elif form.category == "assumed-role":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import classify_principal
+from linter.analysis import all_principal_forms
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
@@ -60,10 +60,8 @@ class WildcardInPrincipal(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for statement in policy.statements:
-            for principal in (*statement.principals, *statement.not_principals):
-                if principal.kind not in _FIXES:
-                    continue
-                if classify_principal(principal.kind, principal.value).category == "wildcard":
+            for principal, form in all_principal_forms(statement):
+                if principal.kind in _FIXES and form.category == "wildcard":
                     yield Report(
                         principal.path,
                         f"wildcards are not supported in {_ARTICLE[principal.kind]} "

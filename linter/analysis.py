@@ -443,6 +443,32 @@ def classify_principal(kind: str, value: str) -> PrincipalForm:
     return PrincipalForm("invalid", problem=f'"{kind}" is not a principal type')
 
 
+def principal_forms(statement: Statement, element: str = "Principal") -> tuple:
+    """Each value of the statement's ``Principal`` (or ``NotPrincipal``) with its form.
+
+    Returns ``(Principal, PrincipalForm)`` pairs. Values under unknown principal types (GRM008
+    reports those) are left out. Classified once per statement, so the PRI rules share the work.
+    """
+    from linter.policy import PRINCIPAL_KINDS
+
+    cache = statement.__dict__.setdefault("_principal_forms", {})
+    found = cache.get(element)
+    if found is None:
+        principals = statement.principals if element == "Principal" else statement.not_principals
+        found = tuple(
+            (principal, classify_principal(principal.kind, principal.value))
+            for principal in principals
+            if principal.kind == "*" or principal.kind in PRINCIPAL_KINDS
+        )
+        cache[element] = found
+    return found
+
+
+def all_principal_forms(statement: Statement) -> tuple:
+    """``principal_forms`` of ``Principal`` and of ``NotPrincipal`` together."""
+    return principal_forms(statement) + principal_forms(statement, "NotPrincipal")
+
+
 def _classify_aws(value: str) -> PrincipalForm:
     if ACCOUNT_ID.match(value):
         return PrincipalForm("account", account=value)
@@ -570,6 +596,9 @@ def _classify_federated(value: str) -> PrincipalForm:
         problem="a Federated principal is a SAML or OIDC provider ARN or a web identity "
         "provider's domain name",
     )
+
+
+# (end of the PRI helpers)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -800,3 +829,159 @@ def granted_in_scope(
         if _SCOPE_RANK[scope] > _SCOPE_RANK[widest]:
             widest = scope
     return tuple(granted), widest
+
+
+# -------------------------------------------------------------------------------------------------
+# Policy level (POL rules): entries covered by another entry of the same element, policy size.
+
+
+@functools.lru_cache(maxsize=4096)
+def _cover_regex(pattern: str) -> re.Pattern[str]:
+    # Applied to the covered pattern's text: its "*" may stand for any run, so only a "*" here
+    # may absorb it; its "?" stands for one character, which a "?" here may absorb.
+    return re.compile(
+        "".join(".*" if c == "*" else "[^*]" if c == "?" else re.escape(c) for c in pattern),
+        re.DOTALL,
+    )
+
+
+def glob_covers(general: str, specific: str) -> bool:
+    """Whether every string the IAM pattern ``specific`` matches is also matched by ``general``.
+
+    Both may contain ``*`` and ``?``. The test is sound (a True is always right) but not
+    complete. It is case-sensitive: lower-case both sides for action names. Policy variables
+    (``${aws:username}``) stand for the same value on both sides; a ``?`` in ``general`` is
+    never matched against a variable, and ``general`` with ``${*}``, ``${?}`` or ``${$}`` covers
+    only itself.
+    """
+    if general == specific:
+        return True
+    if not has_wildcard(general):
+        return False
+    if "${" in general and any(f"${{{c}}}" in general for c in "*?$"):
+        return False
+    if "${" in specific and "?" in general:
+        return False
+    if "?" in general:
+        return _cover_regex(general).fullmatch(specific) is not None
+    # Only "*": the literal pieces must appear in order, the first and last at the ends. The
+    # pieces hold no wildcard, so they can only match literal text of ``specific`` and every
+    # wildcard of ``specific`` falls into a gap that a "*" absorbs: this is exact.
+    pieces = _star_pieces(general)
+    first, last = pieces[0], pieces[-1]
+    if not (specific.startswith(first) and specific.endswith(last)):
+        return False
+    position, end = len(first), len(specific) - len(last)
+    for piece in pieces[1:-1]:
+        found = specific.find(piece, position, end)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return position <= end
+
+
+@functools.lru_cache(maxsize=4096)
+def _star_pieces(pattern: str) -> tuple[str, ...]:
+    return tuple(pattern.split("*"))
+
+
+class Redundancy(NamedTuple):
+    """Entry ``index`` of an element adds nothing: entry ``by`` already covers it."""
+
+    index: int
+    by: int
+    duplicate: bool  # the two entries are the same text
+
+
+def redundant_entries(texts: Sequence[str]) -> list[Redundancy]:
+    """The entries of one element (``Action``, ``Resource``, …) that another entry covers.
+
+    Of two entries that cover each other (the same text, or ``a*`` and ``a**``) only the later
+    one is redundant. Near-linear: the entries are sorted once, and each wildcard entry is
+    compared only with the entries that start with its literal prefix (the text before its
+    first wildcard), found by bisection.
+    """
+    from bisect import bisect_left
+
+    found: dict[int, Redundancy] = {}
+    first = dict.fromkeys(texts)  # C speed; the common case has no duplicate and no wildcard
+    if len(first) != len(texts):
+        first.clear()
+        for index, text in enumerate(texts):
+            earlier = first.setdefault(text, index)
+            if earlier != index:
+                found[index] = Redundancy(index, earlier, True)
+    joined = "\x00".join(first)
+    if "*" not in joined and "?" not in joined:
+        return [found[index] for index in sorted(found)]
+    if not found:  # no duplicates: ``first`` still maps every text to None
+        first = dict(zip(texts, range(len(texts)), strict=True))
+    patterns = sorted(
+        [
+            (_literal_prefix_length(text), index)
+            for text, index in first.items()
+            if "*" in text or "?" in text
+        ]
+    )
+    if patterns:
+        order = sorted(first.values(), key=texts.__getitem__)
+        keys = [texts[i] for i in order]
+        for cut, by in patterns:  # broadest first, so a cover is rarely itself redundant
+            pattern = texts[by]
+            prefix = pattern[:cut]
+            plain_prefix = cut == len(pattern) - 1 and pattern[-1] == "*"
+            low = bisect_left(keys, prefix)
+            high = bisect_left(keys, prefix + "\U0010ffff", low)
+            for index in order[low:high]:
+                if index == by or index in found:
+                    continue
+                text = texts[index]
+                if not plain_prefix and not glob_covers(pattern, text):
+                    continue
+                if index < by and has_wildcard(text) and glob_covers(text, pattern):
+                    continue  # they cover each other: the later one is the redundant one
+                found[index] = Redundancy(index, by, False)
+    return [found[index] for index in sorted(found)]
+
+
+def _literal_prefix_length(pattern: str) -> int:
+    return min(i for i in (pattern.find("*"), pattern.find("?")) if i >= 0)
+
+
+_OTHER_WHITESPACE = re.compile(r"[^\S \n\t\r]")
+
+
+def minified_policy(document: object) -> str:
+    """The policy as JSON without any whitespace between tokens (what a minifier produces)."""
+    return _minifier().encode(document)
+
+
+@functools.cache
+def _minifier():  # -> json.JSONEncoder
+    import json
+
+    return json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
+def minified_size_bound(document: object) -> int:
+    """An upper bound of ``len(minified_policy(document))``, about six times cheaper to get.
+
+    ``marshal`` (format 2, no back-references) spends at least one byte on every character of
+    a string and on every bracket, and five on a string's or list's header; the JSON text of any
+    value is at most six times its marshalled size (a string of control characters, each
+    escaped as ``\\u00XX``; ``false`` plus a comma against marshal's single byte).
+    """
+    import marshal
+
+    return 6 * len(marshal.dumps(document, 2))
+
+
+def non_whitespace_length(text: str) -> int:
+    """How many characters of ``text`` are not whitespace (IAM's policy size measure)."""
+    length = len(text) - text.count(" ") - text.count("\n") - text.count("\t") - text.count("\r")
+    if not text.isascii():
+        length -= len(_OTHER_WHITESPACE.findall(text))
+    return length
+
+
+# (end of the POL helpers)

@@ -19,7 +19,32 @@ class RuleSettings:
     trusted_account_ids: tuple[str, ...] = ()
     trusted_oidc_providers: tuple[str, ...] = ()
     key_administrators: tuple[str, ...] = ()
-    policy_size_kind: str = "managed"
+    policy_size_kind: str = dataclasses.field(
+        default="managed",
+        metadata={
+            "schema": {"enum": ["managed", "role-inline", "user-inline", "group-inline"]},
+            "description": "What identity policies are, for their size quota (POL004): a "
+            "managed policy (6,144 characters) or a role's, user's or group's inline policies "
+            "(10,240, 2,048 or 5,120 characters in total).",
+        },
+    )
+    trust_policy_size_quota: int = dataclasses.field(
+        default=2048,
+        metadata={
+            "schema": {"type": "integer", "minimum": 1, "maximum": 4096},
+            "description": "The account's role trust policy length quota in characters (POL004; "
+            "2,048 by default, up to 4,096 through Service Quotas).",
+        },
+    )
+    resource_policy_size_quota: int = dataclasses.field(
+        default=0,
+        metadata={
+            "schema": {"type": "integer", "minimum": 0},
+            "description": "The size quota of resource-based policies in characters, e.g. "
+            "20480 for S3 bucket policies (POL004); 0 leaves them unchecked, since the quota "
+            "depends on the service.",
+        },
+    )
 
 
 class Context:
