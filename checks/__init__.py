@@ -6,25 +6,34 @@ A new rule is a module in this package, one line here and a ``fixtures/<ID>/`` d
 from __future__ import annotations
 
 from checks.cloudtrail_tamper import CloudtrailTamper
+from checks.condition_key_not_supported import ConditionKeyNotSupportedByAction
 from checks.config_tamper import ConfigTamper
 from checks.cross_account_trust_without_external_id import CrossAccountTrustWithoutExternalId
+from checks.duplicate_condition_key_case import DuplicateConditionKeyCase
 from checks.duplicate_key import DuplicateKey
 from checks.duplicate_sid import DuplicateSid
 from checks.duplicate_statement import DuplicateStatement
+from checks.empty_condition_values import EmptyConditionValues
 from checks.empty_document import EmptyDocument
 from checks.empty_value import EmptyValue
 from checks.federated_principal_not_supported import FederatedPrincipalNotSupported
 from checks.file_too_large import FileTooLarge
+from checks.forallvalues_on_single_valued_key import ForAllValuesOnSingleValuedKey
+from checks.forallvalues_without_null_guard import ForAllValuesWithoutNullGuard
 from checks.github_oidc_subject_too_broad import GithubOidcSubjectTooBroad
 from checks.iam_user_principal import IamUserPrincipal
+from checks.imprecise_condition_value import ImpreciseConditionValue
+from checks.ineffective_set_qualifier import IneffectiveSetQualifier
 from checks.internal_error import InternalError
 from checks.invalid_action_element import InvalidActionElement
 from checks.invalid_aws_principal import InvalidAwsPrincipal
 from checks.invalid_condition_block import InvalidConditionBlock
+from checks.invalid_condition_value import InvalidConditionValue
 from checks.invalid_effect import InvalidEffect
 from checks.invalid_encoding import InvalidEncoding
 from checks.invalid_federated_principal import InvalidFederatedPrincipal
 from checks.invalid_policy_structure import InvalidPolicyStructure
+from checks.invalid_policy_variable import InvalidPolicyVariable
 from checks.invalid_principal_element import InvalidPrincipalElement
 from checks.invalid_resource_element import InvalidResourceElement
 from checks.invalid_service_principal import InvalidServicePrincipal
@@ -34,14 +43,19 @@ from checks.json_comment import JsonComment
 from checks.json_syntax_error import InvalidJson
 from checks.kms_key_tamper import KmsKeyTamper
 from checks.long_term_credential_grant import LongTermCredentialGrant
+from checks.mfa_condition_antipattern import MfaConditionAntipattern
 from checks.mismatched_action_for_principal import MismatchedActionForPrincipal
+from checks.missing_set_qualifier import MissingSetQualifier
 from checks.missing_version import MissingVersion
 from checks.nesting_too_deep import NestingTooDeep
 from checks.non_finite_number import NonFiniteNumber
 from checks.oidc_trust_missing_condition import OidcTrustMissingCondition
 from checks.old_version import OldVersion
+from checks.operator_key_type_mismatch import OperatorKeyTypeMismatch
 from checks.policy_size_exceeded import PolicySizeExceeded
+from checks.policy_variable_in_unsupported_element import PolicyVariableInUnsupportedElement
 from checks.principal_unique_id import PrincipalUniqueId
+from checks.private_ip_in_source_ip import PrivateIpInSourceIp
 from checks.rcp_principal_not_wildcard import RcpPrincipalNotWildcard
 from checks.redundant_action import RedundantAction
 from checks.redundant_resource import RedundantResource
@@ -49,15 +63,20 @@ from checks.redundant_session_principal import RedundantSessionPrincipal
 from checks.roles_anywhere_missing_actions import RolesAnywhereMissingActions
 from checks.service_role_confused_deputy import ServiceRoleConfusedDeputy
 from checks.source_account_mismatch import SourceAccountMismatch
+from checks.string_operator_on_arn_key import StringOperatorOnArnKey
 from checks.trailing_comma import TrailingComma
 from checks.trust_any_principal import TrustAnyPrincipal
+from checks.unknown_condition_operator import UnknownConditionOperator
 from checks.unknown_element import UnknownElement
+from checks.unknown_global_condition_key import UnknownGlobalConditionKey
+from checks.unknown_service_condition_key import UnknownServiceConditionKey
 from checks.unreadable_file import UnreadableFile
 from checks.unused_suppression import UnusedSuppression
 from checks.username_absent_for_roles import UsernameAbsentForRoles
 from checks.variables_without_version import VariablesWithoutVersion
 from checks.wildcard_in_principal import WildcardInPrincipal
 from checks.wildcard_principal_in_trust_policy import WildcardPrincipalInTrustPolicy
+from checks.wildcard_without_like_operator import WildcardWithoutLikeOperator
 from linter.check import Check
 
 ALL_CHECKS: tuple[type[Check], ...] = (
@@ -100,6 +119,25 @@ ALL_CHECKS: tuple[type[Check], ...] = (
     RolesAnywhereMissingActions,
     RedundantSessionPrincipal,
     # Validity: conditions (CND)
+    UnknownConditionOperator,
+    UnknownGlobalConditionKey,
+    UnknownServiceConditionKey,
+    ConditionKeyNotSupportedByAction,
+    InvalidConditionValue,
+    ImpreciseConditionValue,
+    OperatorKeyTypeMismatch,
+    StringOperatorOnArnKey,
+    ForAllValuesOnSingleValuedKey,
+    MissingSetQualifier,
+    IneffectiveSetQualifier,
+    ForAllValuesWithoutNullGuard,
+    EmptyConditionValues,
+    WildcardWithoutLikeOperator,
+    InvalidPolicyVariable,
+    PolicyVariableInUnsupportedElement,
+    MfaConditionAntipattern,
+    DuplicateConditionKeyCase,
+    PrivateIpInSourceIp,
     # Validity: policy level (POL)
     DuplicateStatement,
     RedundantAction,

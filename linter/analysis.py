@@ -602,6 +602,368 @@ def _classify_federated(value: str) -> PrincipalForm:
 
 
 # -------------------------------------------------------------------------------------------------
+# Conditions (CND rules): operators, condition keys, values and policy variables.
+# Data: linter/data/undocumented_condition_keys.json (keys AWS uses but does not document).
+# -------------------------------------------------------------------------------------------------
+
+# Operator name → (type family, negated). Names and qualifiers are case-sensitive in IAM
+# ("MalformedPolicyDocument: Invalid Condition type : stringEquals").
+CONDITION_OPERATORS: dict[str, tuple[str, bool]] = {
+    "StringEquals": ("String", False),
+    "StringNotEquals": ("String", True),
+    "StringEqualsIgnoreCase": ("String", False),
+    "StringNotEqualsIgnoreCase": ("String", True),
+    "StringLike": ("String", False),
+    "StringNotLike": ("String", True),
+    "NumericEquals": ("Numeric", False),
+    "NumericNotEquals": ("Numeric", True),
+    "NumericLessThan": ("Numeric", False),
+    "NumericLessThanEquals": ("Numeric", False),
+    "NumericGreaterThan": ("Numeric", False),
+    "NumericGreaterThanEquals": ("Numeric", False),
+    "DateEquals": ("Date", False),
+    "DateNotEquals": ("Date", True),
+    "DateLessThan": ("Date", False),
+    "DateLessThanEquals": ("Date", False),
+    "DateGreaterThan": ("Date", False),
+    "DateGreaterThanEquals": ("Date", False),
+    "Bool": ("Bool", False),
+    "BinaryEquals": ("Binary", False),
+    "IpAddress": ("IPAddress", False),
+    "NotIpAddress": ("IPAddress", True),
+    "ArnEquals": ("ARN", False),
+    "ArnLike": ("ARN", False),
+    "ArnNotEquals": ("ARN", True),
+    "ArnNotLike": ("ARN", True),
+    "Null": ("Null", False),
+}
+SET_QUALIFIER_NAMES = ("ForAllValues", "ForAnyValue")
+
+
+class ConditionOperator(NamedTuple):
+    """A valid condition operator, parsed: ``ForAnyValue:StringLikeIfExists`` → qualifier
+    ``ForAnyValue``, base ``StringLike``, ``if_exists`` True, family ``String``."""
+
+    qualifier: str | None
+    base: str
+    if_exists: bool
+    family: str  # String | Numeric | Date | Bool | Binary | IPAddress | ARN | Null
+    negated: bool
+
+    @property
+    def like(self) -> bool:
+        return self.base in ("StringLike", "StringNotLike", "ArnLike", "ArnNotLike")
+
+
+@functools.lru_cache(maxsize=1024)
+def parse_condition_operator(text: str) -> ConditionOperator | None:
+    """The operator named by ``text`` exactly as IAM accepts it, or None (unknown, wrong letter
+    case, an unknown qualifier, or ``NullIfExists``)."""
+    qualifier = None
+    base = text
+    head, separator, tail = text.partition(":")
+    if separator:
+        if head not in SET_QUALIFIER_NAMES:
+            return None
+        qualifier, base = head, tail
+    if_exists = base.endswith("IfExists") and base != "IfExists"
+    if if_exists:
+        base = base[: -len("IfExists")]
+    known = CONDITION_OPERATORS.get(base)
+    if known is None or (if_exists and base == "Null"):
+        return None
+    return ConditionOperator(qualifier, base, if_exists, known[0], known[1])
+
+
+def entry_operator(entry: ConditionEntry) -> ConditionOperator | None:
+    """``parse_condition_operator`` of a condition entry's operator."""
+    return parse_condition_operator(entry.operator)
+
+
+def null_test(entry: ConditionEntry) -> bool | None:
+    """For a ``Null`` entry: True when every value is true ("the key is absent"), False when every
+    value is false ("the key is present"), None for anything else."""
+    flags = {str(v.value).lower() for v in entry.values}
+    if flags == {"true"}:
+        return True
+    if flags == {"false"}:
+        return False
+    return None
+
+
+def matches_when_key_absent(entry: ConditionEntry) -> bool | None:
+    """Whether the entry evaluates to true for a request whose context lacks its key (IAM
+    condition operators page: absent key ⇒ false, except negated operators, ``...IfExists``,
+    ``ForAllValues`` (true on an empty set) and ``Null``). None when unknown."""
+    operator = entry_operator(entry)
+    if operator is None:
+        return None
+    if operator.family == "Null":
+        return null_test(entry) if operator.qualifier is None else None
+    if operator.qualifier == "ForAllValues":
+        return True
+    if operator.qualifier == "ForAnyValue":
+        return False
+    return operator.if_exists or operator.negated
+
+
+@functools.cache
+def _undocumented_condition_keys() -> dict[str, dict]:
+    import json
+    import os
+
+    path = os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "data", "undocumented_condition_keys.json"
+    )
+    with open(path, encoding="utf-8") as stream:
+        data = json.load(stream)
+    return {entry["name"].lower(): entry for entry in data["keys"]}
+
+
+def undocumented_condition_key(key: str) -> dict | None:
+    """The entry of ``linter/data/undocumented_condition_keys.json`` for ``key`` (a key AWS's own
+    managed policies use but no AWS page documents), else None."""
+    return _undocumented_condition_keys().get(key.lower())
+
+
+def _service_key_placeholders(catalog: Catalog, prefix: str) -> tuple[tuple[str, object], ...]:
+    """Service keys whose catalog name ends in a bare placeholder instead of a ``${TagKey}``
+    template (``secretsmanager:ResourceTag/tag-key``, ``glacier:ResourceTag/``), as
+    (lower-case prefix up to the ``/``, key)."""
+    service = catalog.service(prefix)
+    if service is None:
+        return ()
+    found = []
+    for key in service.condition_keys():
+        lowered = key.name.lower()
+        if lowered.endswith("/") or lowered.endswith("/tag-key"):
+            found.append((lowered[: lowered.rindex("/") + 1], key))
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=8192)
+def lookup_condition_key(catalog: Catalog, key: str):  # -> ConditionKey | None
+    """The catalog's definition of ``key`` (global, service, template or federation key), also
+    through the catalog's placeholder names (``secretsmanager:ResourceTag/tag-key`` for
+    ``secretsmanager:ResourceTag/Owner``) and the undocumented keys data. None when unknown."""
+    found = catalog.condition_key(key)
+    if found is not None:
+        return found
+    lowered = key.lower()
+    prefix = lowered.partition(":")[0]
+    for placeholder, placeholder_key in _service_key_placeholders(catalog, prefix):
+        if lowered.startswith(placeholder) and len(lowered) > len(placeholder):
+            return placeholder_key
+    entry = undocumented_condition_key(key)
+    if entry is not None:
+        from linter.catalog import ConditionKey
+
+        return ConditionKey(entry["name"], entry["type"], entry["multi_valued"], entry["scope"])
+    return None
+
+
+def action_supports_key(catalog: Catalog, action: Action, key: str) -> bool:
+    """Whether ``key`` (any case) can be in the request context of ``action``: a global key, an
+    action-level key or a key of one of its resource types (``Action.supports_condition_key``),
+    ``aws:ResourceTag/…`` on actions that create a resource with tags (they take
+    ``aws:RequestTag/…``), also through the catalog's placeholder names and undocumented keys
+    (global ones everywhere, service ones on their service's actions). Cached per (action, key)."""
+    return _action_supports_key(catalog, action.full_name.lower(), key.lower())
+
+
+@functools.lru_cache(maxsize=65536)
+def _action_supports_key(catalog: Catalog, action_name: str, key: str) -> bool:
+    action = catalog.action(action_name)
+    if action is None:
+        return True
+    if action.supports_condition_key(key):
+        return True
+    if key.startswith("aws:resourcetag/") and action.supports_condition_key("aws:requesttag/x"):
+        # IAM global keys page, aws:ResourceTag: "included in the request context when the
+        # requested resource already has attached tags or in requests that create a resource with
+        # an attached tag". The Service Authorization Reference often lists only aws:RequestTag
+        # on create actions.
+        return True
+    for name in action.all_condition_keys:
+        if (name.endswith("/") or name.endswith("/tag-key")) and key.startswith(
+            name[: name.rindex("/") + 1]
+        ):
+            return True
+    entry = undocumented_condition_key(key)
+    if entry is None:
+        return False
+    return entry["scope"] == "global" or key.partition(":")[0] == action.service.lower()
+
+
+@functools.lru_cache(maxsize=16384)
+def pattern_supports_key(catalog: Catalog, pattern: str, key: str) -> bool:
+    """Whether some action that the Action value ``pattern`` matches supports ``key`` (see
+    ``action_supports_key``); for a pattern matching no action, True (nothing to say)."""
+    matched = catalog.match_actions(pattern)
+    if not matched:
+        return True
+    prefix = key.lower().partition(":")[0]
+    if len(matched) > 50 and prefix != "aws":
+        # A service key is mostly supported by its own service: look there first.
+        matched = tuple(a for a in matched if a.service == prefix) + tuple(
+            a for a in matched if a.service != prefix
+        )
+    return any(action_supports_key(catalog, action, key) for action in matched)
+
+
+# Policy variables ---------------------------------------------------------------------------------
+
+POLICY_VARIABLE_SPECIAL = frozenset({"*", "?", "$"})
+
+
+class PolicyVariable(NamedTuple):
+    """One ``${...}`` in a string. ``problem``: None, ``missing-brace``, ``empty``, ``space``
+    (a space in the name) or ``quote`` (a default value not in single quotes)."""
+
+    text: str
+    name: str
+    default: str | None
+    problem: str | None
+
+
+@functools.lru_cache(maxsize=4096)
+def policy_variables(text: str) -> tuple[PolicyVariable, ...]:
+    """The policy variables in ``text`` (IAM syntax ``${name}`` or ``${name, 'default'}``)."""
+    found: list[PolicyVariable] = []
+    start = text.find("${")
+    while start != -1:
+        end = text.find("}", start + 2)
+        if end == -1:
+            found.append(PolicyVariable(text[start:], text[start + 2 :], None, "missing-brace"))
+            break
+        inner = text[start + 2 : end]
+        name, comma, default = inner.partition(",")
+        problem = None
+        if not inner.strip():
+            problem = "empty"
+        elif name != name.strip() or " " in name or "\t" in name:
+            problem = "space"
+        elif comma and not re.fullmatch(r"\s*'[^']*'\s*", default):
+            problem = "quote"
+        found.append(
+            PolicyVariable(
+                text[start : end + 1],
+                name.strip(),
+                default.strip().strip("'") if comma else None,
+                problem,
+            )
+        )
+        start = text.find("${", end + 1)
+    return tuple(found)
+
+
+def elements_with_variables(statement: Statement) -> frozenset[str]:
+    """The statement's elements (``Action``, ``Resource``, ``Condition``, …) whose raw value holds
+    ``${`` somewhere: a cheap test, cached on the statement, before normalising values."""
+    cached = statement.__dict__.get("_elements_with_variables")
+    if cached is None:
+        cached = frozenset(name for name, value in statement.data.items() if _holds(value, "${"))
+        statement.__dict__["_elements_with_variables"] = cached
+    return cached
+
+
+def _holds(value: object, needle: str) -> bool:
+    if isinstance(value, str):
+        return needle in value
+    if isinstance(value, list):
+        return any(needle in v if isinstance(v, str) else _holds(v, needle) for v in value)
+    if isinstance(value, dict):
+        return any(needle in k or _holds(v, needle) for k, v in value.items())
+    return False
+
+
+# Condition values ---------------------------------------------------------------------------------
+
+_ISO_DATE = re.compile(
+    r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})"
+    r"(?:T(?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?"
+    r"(?:Z|[+-](?P<tzh>\d{2}):?(?P<tzm>\d{2}))?)?)?)?",
+    re.IGNORECASE,
+)
+_EPOCH = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def date_value_form(value: object) -> str | None:
+    """``iso`` for a W3C/ISO 8601 date or date-time (``2024``, ``2024-05``, ``2024-05-07``,
+    ``2024-05-07T23:47:00Z``, ``…T23:47:00.5+01:00``), ``epoch`` for epoch seconds (a JSON
+    number or a string of digits other than a 4-digit year), None for anything else. Calendar
+    ranges are checked (no month 13, no 25:00)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return "epoch"
+    if not isinstance(value, str):
+        return None
+    match = _ISO_DATE.fullmatch(value)
+    if match is None:
+        return "epoch" if _EPOCH.fullmatch(value) else None
+    import calendar
+
+    year = int(match["year"])
+    month = int(match["month"] or 1)
+    day = int(match["day"] or 1)
+    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    limits = (("hour", 23), ("minute", 59), ("second", 60), ("tzh", 14), ("tzm", 59))
+    if any(match[name] is not None and int(match[name]) > top for name, top in limits):
+        return None
+    return "iso"
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_ip_value(text: str):  # -> tuple[IPv4Network | IPv6Network, bool] | None
+    """An IP condition value as (network, host_bits_set); a bare address is a /32 or /128.
+    None when ``text`` is not an IPv4/IPv6 address or CIDR range."""
+    import ipaddress
+
+    if not isinstance(text, str) or not text or text != text.strip():
+        return None
+    try:
+        network = ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return None
+    address = text.split("/", 1)[0]
+    try:
+        host_bits = ipaddress.ip_address(address) != network.network_address
+    except ValueError:
+        return None
+    return network, host_bits
+
+
+_PRIVATE_RANGES = (
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "fc00::/7",
+    "fe80::/10",
+    "::1/128",
+)
+
+
+@functools.cache
+def _private_networks() -> tuple:
+    import ipaddress
+
+    return tuple(ipaddress.ip_network(cidr) for cidr in _PRIVATE_RANGES)
+
+
+def is_private_network(network) -> bool:
+    """Whether every address of ``network`` is private (RFC 1918, loopback, link-local, IPv6
+    unique-local): addresses ``aws:SourceIp`` never holds."""
+    return any(
+        network.version == private.version and network.subnet_of(private)
+        for private in _private_networks()
+    )
+
+
+# -------------------------------------------------------------------------------------------------
 # Credentials, trust and monitoring (CRD, TRU, MON rules): data files, indexed action coverage,
 # resource scope of a grant, conditions that name the calling principal
 # -------------------------------------------------------------------------------------------------

@@ -1,0 +1,100 @@
+"""CND008 string-operator-on-arn-key: a String operator compares an ARN condition key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.analysis import entry_operator, lookup_condition_key
+from linter.check import Check, Report
+from linter.context import Context
+from linter.model import Severity
+from linter.policy import Policy
+
+_ARN_OPERATOR = {
+    "StringEquals": "ArnEquals",
+    "StringNotEquals": "ArnNotEquals",
+    "StringEqualsIgnoreCase": "ArnEquals",
+    "StringNotEqualsIgnoreCase": "ArnNotEquals",
+    "StringLike": "ArnLike",
+    "StringNotLike": "ArnNotLike",
+}
+
+
+class StringOperatorOnArnKey(Check):
+    """## What it does
+    Reports a String operator on a condition key of type ARN (`aws:SourceArn`,
+    `aws:PrincipalArn`, `aws:SourceVpcArn`, ARN-typed service keys).
+
+    - `StringLike`/`StringNotLike` with a `*` or `?` in a value: **warning**. The wildcard can
+      match across the ARN's colons, so the pattern can match ARNs of other accounts than it seems
+      to: AWS's example `arn:aws:someservice:*:111122223333:finance/*` matches
+      `arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt`
+      under `StringLike`, not under `ArnLike`.
+    - Any other String operator: **note**; AWS recommends Arn operators for ARN keys.
+
+    AWS's own Transcribe trust-policy example uses `StringLike` for `aws:SourceArn`; the warning
+    there is what AWS's guidance and Access Analyzer say (domain.md §4.7).
+
+    ## Why is this bad?
+    IAM global keys page, `aws:SourceArn`: "AWS recommends that you use ARN operators instead of
+    string operators when comparing ARNs." `ArnLike` matches each of the six colon-separated
+    fields separately, so a `*` stays inside its field.
+
+    ## Example
+    ```json
+    "Condition": {"StringLike": {"aws:SourceArn": "arn:aws:transcribe:us-west-2:111122223333:*"}}
+    ```
+
+    ## Use instead
+    ```json
+    "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:transcribe:us-west-2:111122223333:*"}}
+    ```
+
+    ## References
+    - [IAM condition operators: ARN](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN)
+    - [aws:SourceArn](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn)
+    - Access Analyzer `STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS`; parliament
+      `MISMATCHED_TYPE_BUT_USABLE`
+    """
+
+    id = "CND008"
+    name = "string-operator-on-arn-key"
+    summary = "A String operator compares an ARN condition key; use an Arn operator."
+    severity = Severity.WARNING
+    tags = ("condition", "security")
+
+    def run(self, policy: Policy, context: Context) -> Iterator[Report]:
+        catalog = context.catalog
+        for statement in policy.statements:
+            for entry in statement.conditions:
+                operator = entry_operator(entry)
+                if operator is None or operator.family != "String":
+                    continue
+                key = lookup_condition_key(catalog, entry.key)
+                if key is None or key.type != "ARN":
+                    continue
+                replacement = _ARN_OPERATOR[operator.base]
+                if operator.qualifier:
+                    replacement = f"{operator.qualifier}:{replacement}"
+                if operator.if_exists:
+                    replacement += "IfExists"
+                wildcard = operator.like and any(
+                    "*" in v.replace("${*}", "") or "?" in v.replace("${?}", "")
+                    for v in entry.string_values
+                )
+                if wildcard:
+                    yield Report(
+                        entry.key_path,
+                        f"{entry.key} is an ARN key: with {entry.operator} a * can match across "
+                        f"the ARN's colons (other accounts, Regions or resource types); use "
+                        f"{replacement}, which matches each ARN field separately",
+                        key=True,
+                    )
+                else:
+                    yield Report(
+                        entry.key_path,
+                        f"{entry.key} is an ARN key: AWS recommends {replacement} over "
+                        f"{entry.operator} for ARNs",
+                        key=True,
+                        severity=Severity.NOTE,
+                    )
