@@ -8,11 +8,13 @@ helpers the rules rely on (``covered_actions`` must agree with ``grants_any``).
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 
 import pytest
 
+from checks import RULES_BY_ID
 from linter.analysis import covered_actions, grants_any
 from linter.engine import Linter, LintOptions
 from linter.model import Finding, PolicyType, Severity
@@ -60,7 +62,14 @@ def test_aws_self_rotation_policy_is_silent() -> None:
 
 @pytest.mark.parametrize(
     "action",
-    ["iam:*", "iam:Create*", "*", "iam:CreateAccessKey", "IAM:createAccessKey", "iam:Create?ccessKey"],
+    [
+        "iam:*",
+        "iam:Create*",
+        "*",
+        "iam:CreateAccessKey",
+        "IAM:createAccessKey",
+        "iam:Create?ccessKey",
+    ],
 )
 def test_wildcards_and_case_grant_create_access_key(action: str) -> None:
     findings = lint_with(policy(allow(action)), "identity", ("CRD001",))
@@ -118,7 +127,9 @@ def test_deny_and_other_policy_types_are_silent() -> None:
 
 def test_user_principal_is_a_note_in_key_resource_and_trust_policies() -> None:
     user = "arn:aws:iam::111122223333:user/alice"
-    key = policy({"Effect": "Allow", "Principal": {"AWS": user}, "Action": "kms:Decrypt", "Resource": "*"})
+    key = policy(
+        {"Effect": "Allow", "Principal": {"AWS": user}, "Action": "kms:Decrypt", "Resource": "*"}
+    )
     trust = policy({"Effect": "Allow", "Principal": {"AWS": user}, "Action": "sts:AssumeRole"})
     for text, kind in ((key, "kms-key"), (key, "resource"), (trust, "trust")):
         assert severities(lint_with(text, kind, ("CRD002",))) == [("CRD002", Severity.NOTE)]
@@ -129,7 +140,9 @@ def test_user_unique_ids_and_roles_are_not_user_arns() -> None:
     text = policy(
         {
             "Effect": "Allow",
-            "Principal": {"AWS": ["AIDACKCEVSQ6C2EXAMPLE", "arn:aws:iam::111122223333:role/user/x"]},
+            "Principal": {
+                "AWS": ["AIDACKCEVSQ6C2EXAMPLE", "arn:aws:iam::111122223333:role/user/x"]
+            },
             "Action": "kms:Decrypt",
             "Resource": "*",
         }
@@ -251,3 +264,36 @@ def test_corpus_self_service_policies_are_silent(corpus_dir: Path, name: str) ->
     text = (corpus_dir / name).read_text()
     assert Policy(json.loads(text), PolicyType.IDENTITY).statements
     assert lint_with(text, "identity") == []
+
+
+# The detail page's examples ---------------------------------------------------------------------
+
+DOCS = (
+    Path(__file__).resolve().parent.parent / "docs" / "transcribe-credentials-roles-monitoring.md"
+)
+_EXAMPLE = re.compile(r"<!-- iamlint-example: (\S+)((?: \S+)*) -->\n```json\n(.*?)\n```", re.DOTALL)
+FAMILIES = ("CRD", "TRU", "MON")
+
+
+def _docs_examples() -> list[tuple[str, tuple[str, ...], str]]:
+    return [
+        (m.group(1), tuple(m.group(2).split()), m.group(3))
+        for m in _EXAMPLE.finditer(DOCS.read_text())
+    ]
+
+
+def test_docs_page_has_examples() -> None:
+    assert len(_docs_examples()) >= 8
+
+
+@pytest.mark.parametrize(
+    ("policy_type", "rule_ids", "text"),
+    _docs_examples(),
+    ids=lambda value: value if isinstance(value, str) and len(value) < 20 else None,
+)
+def test_docs_example_gets_exactly_the_rules_it_names(
+    policy_type: str, rule_ids: tuple[str, ...], text: str
+) -> None:
+    select = tuple(r for r in RULES_BY_ID if r[:3] in FAMILIES)
+    findings = lint_with(text, policy_type, select)
+    assert sorted({f.rule_id for f in findings}) == sorted(rule_ids), as_rows(findings)
