@@ -21,8 +21,10 @@ from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy, Statement
 
-# user/<optional path/>${aws:username}: the caller's own user (variable names are case-insensitive)
-_SELF_USER = re.compile(r"^user/(?:[^*?]*/)?\$\{aws:username\}$", re.IGNORECASE)
+# user/<optional path, wildcards allowed/>${aws:username}: the caller's own user (user names are
+# unique in an account whatever the path; the variable's case is tolerated either way: an
+# unresolved variable matches nothing, so it never reaches another user)
+_SELF_USER = re.compile(r"^user/(?:.*/)?\$\{aws:username\}$", re.IGNORECASE)
 
 
 @functools.cache

@@ -77,6 +77,32 @@ def test_wildcards_and_case_grant_create_access_key(action: str) -> None:
     assert "iam:CreateAccessKey" in findings[0].message
 
 
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "arn:aws:iam::111122223333:user/${aws:username}",
+        "arn:aws:iam::*:user/division_abc/subdivision_xyz/${aws:username}",
+        "arn:aws:iam::*:user/*/${aws:username}",
+    ],
+)
+def test_the_callers_own_user_under_any_path_is_silent(resource: str) -> None:
+    assert lint_with(policy(allow("iam:CreateAccessKey", resource)), "identity") == []
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "arn:aws:iam::*:user/${aws:username}*",  # alice-admin for alice
+        "arn:aws:iam::*:user/${aws:PrincipalTag/team}",
+        "arn:aws:iam::111122223333:*",
+        "arn:aws:*::111122223333:user/*",
+    ],
+)
+def test_other_users_are_reached(resource: str) -> None:
+    findings = lint_with(policy(allow("iam:CreateAccessKey", resource)), "identity")
+    assert severities(findings) == [("CRD001", Severity.WARNING)]
+
+
 def test_not_action_grants_unless_it_excludes_iam() -> None:
     granted = policy({"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"})
     excluded = policy({"Effect": "Allow", "NotAction": ["iam:*"], "Resource": "*"})
