@@ -17,7 +17,9 @@ _DOC = "\n".join(
     f"## {h}\nx"
     for h in ("What it does", "Why is this bad?", "Example", "Use instead", "References")
 )
-GOOD = policy({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
+GOOD = policy(
+    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::example-bucket/*"}
+)
 
 
 class _Exploding(Check):
@@ -261,7 +263,10 @@ def test_findings_are_sorted_and_deterministic() -> None:
 
 
 def test_per_file_ignores_and_severity_overrides() -> None:
-    text = '{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}'
+    text = (
+        '{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject",'
+        ' "Resource": "arn:aws:s3:::example-bucket/*"}]}'
+    )
     options = LintOptions(
         per_file_ignores=(("legacy/*.json", ("GRM001",)),),
         severity_overrides={"GRM001": Severity.ERROR},
