@@ -56,6 +56,7 @@ from checks.policy_size_exceeded import PolicySizeExceeded
 from checks.policy_variable_in_unsupported_element import PolicyVariableInUnsupportedElement
 from checks.principal_unique_id import PrincipalUniqueId
 from checks.private_ip_in_source_ip import PrivateIpInSourceIp
+from checks.rcp_allow_statement import RcpAllowStatement
 from checks.rcp_principal_not_wildcard import RcpPrincipalNotWildcard
 from checks.redundant_action import RedundantAction
 from checks.redundant_resource import RedundantResource
@@ -144,6 +145,7 @@ ALL_CHECKS: tuple[type[Check], ...] = (
     RedundantResource,
     PolicySizeExceeded,
     VariablesWithoutVersion,
+    RcpAllowStatement,
     # Transcribe best practices: KMS encryption context (KMS)
     # Transcribe best practices: output encryption and tag-based access control (TRN)
     # Transcribe best practices: temporary credentials (CRD)
