@@ -359,7 +359,8 @@ class PrincipalForm(NamedTuple):
     ``category`` is one of: ``any`` (``*``), ``account`` (12-digit id), ``root``, ``user``,
     ``role``, ``assumed-role``, ``federated-user``, ``user-id`` / ``role-id`` (IAM unique ids),
     ``service``, ``saml-provider``, ``oidc-provider``, ``web-identity`` (a domain name),
-    ``canonical-user``, ``wildcard`` (a ``*``/``?`` inside the value) or ``invalid`` (then
+    ``canonical-user``, ``variable`` (a ``${...}``, which IAM does not substitute in a principal),
+    ``wildcard`` (a ``*``/``?`` inside the value) or ``invalid`` (then
     ``problem`` says why, as a message fragment). ``name`` is the role or user name without its
     path, the session or provider name, or the domain.
     """
@@ -385,6 +386,9 @@ _UNIQUE_ID_KINDS = {
     "ASCA": "a certificate id",
 }
 _CANONICAL_USER = re.compile(r"^[0-9a-f]{64}$")
+# arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity <id> (Amazon CloudFront
+# Developer Guide, "Restricting access to an Amazon S3 origin", legacy OAI bucket policies).
+_CLOUDFRONT_OAI = "user/CloudFront Origin Access Identity "
 _DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
 
 
@@ -428,6 +432,8 @@ def classify_principal(kind: str, value: str) -> PrincipalForm:
     """
     if kind == "*" or (kind == "AWS" and value == "*"):
         return PrincipalForm("any")
+    if "${" in value:
+        return PrincipalForm("variable")  # not substituted in Principal: CND016 reports it
     if has_wildcard(value):
         return PrincipalForm("wildcard")
     if kind == "AWS":
@@ -489,6 +495,9 @@ def _classify_aws(value: str) -> PrincipalForm:
             problem="an AWS principal is a 12-digit account id or the ARN of an account root, "
             "IAM user, IAM role, assumed-role session or federated user",
         )
+    if arn.account == "cloudfront" and arn.resource.startswith(_CLOUDFRONT_OAI):
+        # The legacy CloudFront origin access identity principal of S3 bucket policies.
+        return PrincipalForm("user", arn.partition, arn.account, arn.resource[len("user/") :])
     problem = _arn_header_problem(arn)
     if problem:
         return PrincipalForm("invalid", arn.partition, arn.account, problem=problem)

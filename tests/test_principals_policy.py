@@ -55,6 +55,13 @@ def _lint(text: str, policy_type: str, select=PRI_POL, **rule_settings) -> list[
         ("AWS", "AIDACKCEVSQ6C2EXAMPLE", "user-id"),
         ("AWS", "AROADBQP57FF2AEXAMPLE", "role-id"),
         ("AWS", "arn:aws:iam::111122223333:role/app-*", "wildcard"),
+        (
+            "AWS",
+            "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHEXAMPLE",
+            "user",
+        ),
+        ("AWS", "arn:aws:iam::cloudfront:user/alice", "invalid"),
+        ("AWS", "arn:aws:iam::${aws:PrincipalAccount}:root", "variable"),
         ("AWS", "AKIAIOSFODNN7EXAMPLE", "invalid"),
         ("AWS", "arn:aws:iam::111122223333:group/admins", "invalid"),
         ("AWS", "arn:aws:iam:us-east-1:111122223333:root", "invalid"),
