@@ -16,6 +16,11 @@ from checks.duplicate_statement import DuplicateStatement
 from checks.empty_condition_values import EmptyConditionValues
 from checks.empty_document import EmptyDocument
 from checks.empty_value import EmptyValue
+from checks.encryption_context_keys_without_qualifier import (
+    EncryptionContextKeysWithoutQualifier,
+)
+from checks.encryption_context_missing import EncryptionContextMissing
+from checks.encryption_context_set_operator import EncryptionContextSetOperator
 from checks.federated_principal_not_supported import FederatedPrincipalNotSupported
 from checks.file_too_large import FileTooLarge
 from checks.forallvalues_on_single_valued_key import ForAllValuesOnSingleValuedKey
@@ -66,6 +71,11 @@ from checks.service_role_confused_deputy import ServiceRoleConfusedDeputy
 from checks.source_account_mismatch import SourceAccountMismatch
 from checks.string_operator_on_arn_key import StringOperatorOnArnKey
 from checks.trailing_comma import TrailingComma
+from checks.transcribe_encryption_context_invalid import TranscribeEncryptionContextInvalid
+from checks.transcribe_output_key_not_required import TranscribeOutputKeyNotRequired
+from checks.transcribe_request_tag_missing import TranscribeRequestTagMissing
+from checks.transcribe_resource_tag_missing import TranscribeResourceTagMissing
+from checks.transcribe_tagging_unconstrained import TranscribeTaggingUnconstrained
 from checks.trust_any_principal import TrustAnyPrincipal
 from checks.unknown_condition_operator import UnknownConditionOperator
 from checks.unknown_element import UnknownElement
@@ -147,7 +157,15 @@ ALL_CHECKS: tuple[type[Check], ...] = (
     VariablesWithoutVersion,
     RcpAllowStatement,
     # Transcribe best practices: KMS encryption context (KMS)
+    EncryptionContextMissing,
+    EncryptionContextSetOperator,
+    EncryptionContextKeysWithoutQualifier,
+    TranscribeEncryptionContextInvalid,
     # Transcribe best practices: output encryption and tag-based access control (TRN)
+    TranscribeOutputKeyNotRequired,
+    TranscribeResourceTagMissing,
+    TranscribeRequestTagMissing,
+    TranscribeTaggingUnconstrained,
     # Transcribe best practices: temporary credentials (CRD)
     LongTermCredentialGrant,
     IamUserPrincipal,

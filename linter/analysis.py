@@ -1356,3 +1356,35 @@ def non_whitespace_length(text: str) -> int:
 
 
 # (end of the POL helpers)
+
+
+def condition_blocks_action(statement: Statement, action_name: str, catalog: Catalog) -> bool:
+    """Whether an Allow can never grant ``action_name`` because one of its constraining conditions
+    (``constrains``) uses a key the action does not support: absent keys make the condition false.
+    The condition family reports the key; grant-based rules use this to skip such actions."""
+    entries = statement.__dict__.get("_constraining_entries")
+    if entries is None:
+        entries = tuple(e for e in statement.conditions if constrains(e))
+        statement.__dict__["_constraining_entries"] = entries
+    if not entries:
+        return False
+    action = catalog.action(action_name)
+    return action is not None and not all(
+        action_supports_key(catalog, action, e.key) for e in entries
+    )
+
+
+def may_cover_service(statement: Statement, prefix: str) -> bool:
+    """A cheap pre-check before ``covered_actions``: whether the statement's Action/NotAction can
+    cover any action of the service ``prefix`` (lower case). True for NotAction, for a pattern of
+    that service and for patterns with a wildcard in the service part that can match it."""
+    index = _action_index(statement)
+    if index is None:
+        return False
+    if index.negated or prefix in index.by_service:
+        return True
+    for pattern in index.any_service:
+        service, colon, _ = pattern.partition(":")
+        if not colon or wildcard_matches(service, prefix, case_sensitive=False):
+            return True
+    return False
