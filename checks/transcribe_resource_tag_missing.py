@@ -50,8 +50,8 @@ class TranscribeResourceTagMissing(Check):
     that grants the actions.
 
     Tag conditions on actions that cannot use them (List actions, streaming actions,
-    `aws:ResourceTag` on StartCallAnalyticsJob) are reported by the condition family's
-    "key not supported by the statement's actions" rule.
+    `aws:ResourceTag` on UntagResource) are reported by the condition family's "key not
+    supported by the statement's actions" rule (CND004).
 
     ## Why is this bad?
     Amazon Transcribe's security best practices recommend tag-based access control for

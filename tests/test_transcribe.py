@@ -144,9 +144,9 @@ def test_without_settings_any_tag_condition_is_enough() -> None:
     assert lint(text, "identity", TRN_RULES) == []
 
 
-def test_resource_tag_on_start_call_analytics_blocks_rather_than_scopes() -> None:
-    # The catalog gives StartCallAnalyticsJob no aws:ResourceTag: the Allow never grants it (the
-    # condition family reports the key); TRN003 reports only the actions the statement grants.
+def test_resource_tag_on_create_actions_counts_as_a_tag_requirement() -> None:
+    # aws:ResourceTag holds the tags of a resource created with tags; if it were absent, the
+    # condition would block the action instead. Either way nothing is granted untagged.
     text = policy(
         allow(
             ["transcribe:StartTranscriptionJob", "transcribe:StartCallAnalyticsJob"],
