@@ -5,10 +5,15 @@ A new rule is a module in this package, one line here and a ``fixtures/<ID>/`` d
 
 from __future__ import annotations
 
+from checks.allow_with_not_action import AllowWithNotAction
+from checks.allow_with_not_principal import AllowWithNotPrincipal
+from checks.allow_with_not_resource import AllowWithNotResource
 from checks.cloudtrail_tamper import CloudtrailTamper
 from checks.condition_key_not_supported import ConditionKeyNotSupportedByAction
 from checks.config_tamper import ConfigTamper
+from checks.credentials_exposure import CredentialsExposure
 from checks.cross_account_trust_without_external_id import CrossAccountTrustWithoutExternalId
+from checks.data_exfiltration import DataExfiltration
 from checks.duplicate_condition_key_case import DuplicateConditionKeyCase
 from checks.duplicate_key import DuplicateKey
 from checks.duplicate_sid import DuplicateSid
@@ -25,6 +30,7 @@ from checks.federated_principal_not_supported import FederatedPrincipalNotSuppor
 from checks.file_too_large import FileTooLarge
 from checks.forallvalues_on_single_valued_key import ForAllValuesOnSingleValuedKey
 from checks.forallvalues_without_null_guard import ForAllValuesWithoutNullGuard
+from checks.full_admin_access import FullAdminAccess
 from checks.github_oidc_subject_too_broad import GithubOidcSubjectTooBroad
 from checks.iam_user_principal import IamUserPrincipal
 from checks.imprecise_condition_value import ImpreciseConditionValue
@@ -57,10 +63,13 @@ from checks.non_finite_number import NonFiniteNumber
 from checks.oidc_trust_missing_condition import OidcTrustMissingCondition
 from checks.old_version import OldVersion
 from checks.operator_key_type_mismatch import OperatorKeyTypeMismatch
+from checks.pass_role_unrestricted import PassRoleUnrestricted
 from checks.policy_size_exceeded import PolicySizeExceeded
 from checks.policy_variable_in_unsupported_element import PolicyVariableInUnsupportedElement
 from checks.principal_unique_id import PrincipalUniqueId
 from checks.private_ip_in_source_ip import PrivateIpInSourceIp
+from checks.privilege_escalation import PrivilegeEscalation
+from checks.public_principal import PublicPrincipal
 from checks.rcp_allow_statement import RcpAllowStatement
 from checks.rcp_principal_not_wildcard import RcpPrincipalNotWildcard
 from checks.redundant_action import RedundantAction
@@ -88,6 +97,7 @@ from checks.variables_without_version import VariablesWithoutVersion
 from checks.wildcard_in_principal import WildcardInPrincipal
 from checks.wildcard_principal_in_trust_policy import WildcardPrincipalInTrustPolicy
 from checks.wildcard_without_like_operator import WildcardWithoutLikeOperator
+from checks.write_on_any_resource import WriteOnAnyResource
 from linter.check import Check
 
 ALL_CHECKS: tuple[type[Check], ...] = (
@@ -182,6 +192,16 @@ ALL_CHECKS: tuple[type[Check], ...] = (
     ConfigTamper,
     KmsKeyTamper,
     # Least privilege (LPR)
+    FullAdminAccess,
+    PassRoleUnrestricted,
+    PrivilegeEscalation,
+    AllowWithNotAction,
+    AllowWithNotResource,
+    AllowWithNotPrincipal,
+    PublicPrincipal,
+    CredentialsExposure,
+    DataExfiltration,
+    WriteOnAnyResource,
     # Engine
     InternalError,
     UnreadableFile,

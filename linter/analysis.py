@@ -1388,3 +1388,304 @@ def may_cover_service(statement: Statement, prefix: str) -> bool:
         if not colon or wildcard_matches(service, prefix, case_sensitive=False):
             return True
     return False
+
+
+# -------------------------------------------------------------------------------------------------
+# Least privilege (LPR rules): unrestricted grants, resources that reach every resource of a type,
+# conditions that keep a public principal private. Data: linter/data/privilege_escalation.json,
+# credentials_exposure.json, data_exfiltration.json.
+# -------------------------------------------------------------------------------------------------
+
+
+def constraining_entries(statement: Statement) -> tuple[ConditionEntry, ...]:
+    """The statement's condition entries that narrow an Allow (``constrains``), cached on the
+    statement (shared with ``condition_blocks_action``)."""
+    entries = statement.__dict__.get("_constraining_entries")
+    if entries is None:
+        entries = tuple(e for e in statement.conditions if constrains(e))
+        statement.__dict__["_constraining_entries"] = entries
+    return entries
+
+
+# A stand-in for an ARN-format variable that only a bare "*" run can match: it holds "/" and ":"
+# (which "?" and literal text cannot cover) and NUL characters (which no policy text contains).
+_ANY_VALUE = "\x00/:\x00"
+_LPR_VARIABLE = re.compile(r"\$\{[^}]*\}")
+
+
+@functools.lru_cache(maxsize=8192)
+def reaches_every_resource(value: str, action: Action) -> bool:
+    """Whether the Resource value ``value`` names every resource of a type ``action`` accepts (a
+    required type, when the action has one): ``*`` (or only wildcards), or an ARN of such a
+    resource type whose resource field leaves every name open
+    (``arn:aws:iam::111122223333:role/*``, ``arn:aws:lambda:*:*:function:*``,
+    ``arn:aws:s3:::*/*``). The account and Region fields may be fixed: one account's every role
+    is still every role the caller can reach there. ``role/app-*``, ``mybucket/*`` and policy
+    variables (``user/${aws:username}``) name fewer. An action without resource types is granted
+    only by ``*``."""
+    if value.strip("*") == "":
+        return True
+    if not action.has_resource_types or "${" in value:
+        return False
+    arn = parse_arn(value)
+    if arn is None:
+        return False
+    return any(
+        wildcard_matches(arn.resource, skeleton)
+        and action.resource_types[position].resource_type.matches_arn(value)
+        for position, skeleton in _resource_skeletons(action)
+    )
+
+
+@functools.lru_cache(maxsize=2048)
+def _resource_skeletons(action: Action) -> tuple[tuple[int, str], ...]:
+    """Each resource type that decides ``action``'s reach (its required types, or all of them when
+    none is required), as its index in ``action.resource_types``, with the resource field of its
+    ARN format(s), every ``${Variable}`` replaced by ``_ANY_VALUE`` (``role/${RoleNameWithPath}``
+    → ``role/<any>``)."""
+    required = [r for r in action.resource_types if r.required]
+    found = []
+    for position, action_resource in enumerate(action.resource_types):
+        if required and not action_resource.required:
+            continue
+        for arn_format in action_resource.resource_type.arn_formats:
+            arn = parse_arn(arn_format)
+            if arn is not None:
+                found.append((position, _LPR_VARIABLE.sub(_ANY_VALUE, arn.resource)))
+    return tuple(found)
+
+
+def every_resource_anchor(statement: Statement, action: Action) -> tuple[JsonPath, bool] | None:
+    """Where ``statement`` reaches every resource of ``action`` (``reaches_every_resource``): the
+    first such Resource value, or the NotResource key (every resource but a few), as ``(path,
+    key)`` for ``Report``; None when every Resource value names fewer resources."""
+    if statement.resource_element == "NotResource":
+        return (*statement.path, "NotResource"), True
+    for item in statement.resources:
+        if reaches_every_resource(item.value, action):
+            return item.path, False
+    return None
+
+
+def statement_label(statement: Statement) -> str:
+    """How a message names another statement: ``statement "Sid"``, else ``Statement[2]``."""
+    if statement.sid:
+        return f'statement "{statement.sid}"'
+    if len(statement.path) == 1:
+        return "the Statement object"
+    return f"Statement[{statement.index}]"
+
+
+# Condition keys that, with fixed values in an Allow, keep a statement whose principal is "*" from
+# being public: S3's "The meaning of public" (fixed aws:SourceArn, SourceVpc, SourceVpce,
+# SourceOwner, SourceAccount, aws:userid; CIDRs in aws:SourceIp), the organization and account keys
+# of the IAM global-keys page, and kms:CallerAccount (domain.md §4.9, the EBS key-policy statement).
+# What each value must pin: an account id, an ARN (with a fixed account when it has one), an
+# organization id or path, a VPC or endpoint id, a unique id, or a CIDR narrower than the Internet.
+PUBLIC_ACCESS_LIMIT_KEYS = {
+    "aws:sourceaccount": "account",
+    "aws:principalaccount": "account",
+    "aws:sourceowner": "account",
+    "kms:calleraccount": "account",
+    "aws:sourcearn": "arn",
+    "aws:principalarn": "arn",
+    "aws:sourceorgid": "id",
+    "aws:principalorgid": "id",
+    "aws:sourceorgpaths": "path",
+    "aws:principalorgpaths": "path",
+    "aws:sourcevpc": "id",
+    "aws:sourcevpce": "id",
+    "aws:userid": "userid",
+    "aws:sourceip": "cidr",
+}
+
+
+def limits_public_access(entry: ConditionEntry) -> bool:
+    """Whether a condition entry, in an Allow, limits a ``"*"`` principal to known accounts,
+    organizations, networks or principals (``PUBLIC_ACCESS_LIMIT_KEYS``): a constraining operator
+    (``constrains``) and no value that leaves the key open (``o-*``, ``arn:aws:iam::*:role/x``,
+    ``0.0.0.0/0``). ``kms:ViaService`` alone does not count: any account's principal can call
+    through the service."""
+    kind = PUBLIC_ACCESS_LIMIT_KEYS.get(entry.key_lower)
+    if kind is None or not constrains(entry):
+        return False
+    values = entry.string_values
+    return bool(values) and all(_pins_value(kind, value) for value in values)
+
+
+def _pins_value(kind: str, value: str) -> bool:
+    if kind == "account":
+        return ACCOUNT_ID.match(value) is not None
+    if kind == "arn":
+        arn = parse_arn(value)
+        if arn is None or "${" in value:
+            return False
+        account = arn.account
+        if account:
+            return ACCOUNT_ID.match(account) is not None
+        return not has_wildcard(value)  # accountless ARNs (S3 buckets) must be exact
+    if kind == "id":
+        return not has_wildcard(value) and "${" not in value
+    if kind == "path":
+        return "/" in value and not has_wildcard(value.split("/", 1)[0])
+    if kind == "userid":
+        return not has_wildcard(value.split(":", 1)[0]) and value.split(":", 1)[0] != ""
+    parsed = parse_ip_value(value)  # kind == "cidr"
+    return parsed is not None and parsed[0].prefixlen > 0
+
+
+@functools.lru_cache(maxsize=64)
+def _names_by_prefix(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    by_prefix: dict[str, list[str]] = {}
+    for name in names:
+        by_prefix.setdefault(name.partition(":")[0].lower(), []).append(name)
+    return {prefix: tuple(found) for prefix, found in by_prefix.items()}
+
+
+def candidate_names(statement: Statement, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The members of ``names`` (exact action names, a data list) that the statement's
+    Action/NotAction could cover: those of the service prefixes its Action values name, or all of
+    them for NotAction and for a value with a wildcard service prefix (``*``, ``*:Get*``). Pass
+    the result to ``covered_names``: through the statement's cached action index, a statement
+    about other services costs one dictionary lookup per service it names, however long
+    ``names`` is."""
+    index = _action_index(statement)
+    if index is None:
+        return ()
+    if index.negated or index.any_service:
+        return names
+    by_prefix = _names_by_prefix(names)
+    if len(index.by_service) == 1:
+        return by_prefix.get(next(iter(index.by_service)), ())
+    found: list[str] = []
+    for prefix in index.by_service:
+        found.extend(by_prefix.get(prefix, ()))
+    return tuple(found)
+
+
+def unrestricted_grants(
+    statement: Statement, names: tuple[str, ...], catalog: Catalog
+) -> tuple[str, ...]:
+    """The members of ``names`` (a data list of exact action names) that an Allow statement
+    grants on every resource of their type with no constraining condition, among the actions that
+    *have* resource types (an action without them can only be granted on ``"*"``, which is then
+    not a finding). Through wildcards and NotAction; each name costs a catalog lookup only when
+    the statement covers it. Full-admin statements (``is_full_admin``) give nothing: LPR001
+    reports them."""
+    if not statement.is_allow or constraining_entries(statement) or is_full_admin(statement):
+        return ()
+    found = []
+    for name in covered_names(statement, candidate_names(statement, names)):
+        action = catalog.action(name)
+        if action is None or not action.has_resource_types:
+            continue
+        if every_resource_anchor(statement, action) is not None:
+            found.append(name)
+    return tuple(found)
+
+
+def every_resource_phrase(statement: Statement, action: Action) -> str:
+    """How a message names the reach found by ``every_resource_anchor``: ``("*")``,
+    ``("arn:aws:iam::*:role/*")`` or ``outside NotResource`` (empty when there is none)."""
+    anchor = every_resource_anchor(statement, action)
+    if anchor is None:
+        return ""
+    if anchor[1]:
+        return "outside NotResource"
+    return f'("{next(item.value for item in statement.resources if item.path == anchor[0])}")'
+
+
+def covers_every_resource(value: str) -> bool:
+    """A Resource value that names everything: ``*`` (or only wildcards), or an ARN whose
+    service, Region, account and resource fields are only wildcards (``arn:*:*:*:*:*``,
+    ``arn:aws:*:*:*:*``)."""
+    if value.strip("*") == "":
+        return True
+    arn = parse_arn(value)
+    fields = (arn.service, arn.region, arn.account, arn.resource) if arn else ("",)
+    return all(field and field.strip("*") == "" for field in fields)
+
+
+def matches_every_action(value: str) -> bool:
+    """``*``, ``*:*`` (or longer runs of ``*``): an Action value that names every action."""
+    if not value.startswith("*"):
+        return False
+    return value.count(":") <= 1 and value.replace(":", "").strip("*") == ""
+
+
+def is_full_admin(statement: Statement) -> bool:
+    """An Allow of every action (``*``) on every resource (``*`` or NotResource) with no
+    constraining condition: LPR001's finding, which the narrower least-privilege rules leave
+    alone."""
+    cached = statement.__dict__.get("_is_full_admin")
+    if cached is None:
+        cached = (
+            statement.is_allow
+            and any(matches_every_action(item.value) for item in statement.actions)
+            and (
+                statement.resource_element == "NotResource"
+                or any(covers_every_resource(item.value) for item in statement.resources)
+            )
+            and not constraining_entries(statement)
+        )
+        statement.__dict__["_is_full_admin"] = cached
+    return cached
+
+
+class _PatternIndex(NamedTuple):
+    exact: frozenset[str]  # lower-case Action/NotAction values without wildcards
+    by_service: dict[str, tuple[str, ...]]  # lower-case prefix -> wildcard patterns
+    any_service: tuple[str, ...]  # wildcard patterns with a wildcard prefix
+    negated: bool  # NotAction
+
+
+def _pattern_index(statement: Statement) -> _PatternIndex | None:
+    cached = statement.__dict__.get("_lpr_pattern_index", False)
+    if cached is not False:
+        return cached
+    index = None
+    if statement.action_element:
+        exact: set[str] = set()
+        by_service: dict[str, list[str]] = {}
+        any_service: list[str] = []
+        for item in statement.actions + statement.not_actions:
+            value = item.value
+            if not has_wildcard(value):
+                exact.add(value.lower())
+                continue
+            prefix, colon, _ = value.partition(":")
+            if colon and not has_wildcard(prefix):
+                by_service.setdefault(prefix.lower(), []).append(value)
+            else:
+                any_service.append(value)
+        index = _PatternIndex(
+            frozenset(exact),
+            {prefix: tuple(patterns) for prefix, patterns in by_service.items()},
+            tuple(any_service),
+            statement.action_element == "NotAction",
+        )
+    statement.__dict__["_lpr_pattern_index"] = index
+    return index
+
+
+def covered_names(statement: Statement, names: Iterable[str]) -> tuple[str, ...]:
+    """``covered_actions`` for long name lists: a name equal to an Action value (any case) is a
+    set lookup; only the wildcard values of its own service (and those with a wildcard prefix)
+    are matched as patterns."""
+    index = _pattern_index(statement)
+    if index is None:
+        return ()
+    found = []
+    for name in names:
+        lowered = name.lower()
+        matched = (
+            lowered in index.exact
+            or any(
+                action_pattern_matches(p, name)
+                for p in index.by_service.get(lowered.partition(":")[0], ())
+            )
+            or any(action_pattern_matches(p, name) for p in index.any_service)
+        )
+        if matched != index.negated:
+            found.append(name)
+    return tuple(found)

@@ -1,0 +1,70 @@
+"""LPR004 allow-with-not-action: an Allow statement that uses NotAction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.analysis import constraining_entries, resource_is_unrestricted, summarize_names
+from linter.check import Check, Report
+from linter.context import Context
+from linter.model import PolicyType, Severity
+from linter.policy import Policy
+
+
+class AllowWithNotAction(Check):
+    """## What it does
+    Reports `"Effect": "Allow"` together with `NotAction` in an identity, resource or key policy,
+    at the `NotAction` key. A warning when the statement applies to every resource (`"*"` or
+    `NotResource`; in a resource or key policy, whatever its `Resource`) with no constraining
+    condition; a note when its `Resource` or a constraining condition narrows it. `Deny` with
+    `NotAction` ("deny everything except …") is the usual guard pattern and never reported; SCPs
+    and RCPs are left to the policy-type rules.
+
+    ## Why is this bad?
+    `Allow` + `NotAction` allows every action of every service except the listed ones, including
+    actions AWS adds later: the permissions grow without anyone editing the policy. AWS's
+    PowerUserAccess uses it on purpose; in a policy of your own, the actions to allow are almost
+    always fewer than the actions to exclude.
+
+    ## Example
+    ```json
+    {"Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "*"}
+    ```
+
+    ## Use instead
+    ```json
+    {"Effect": "Allow", "Action": ["transcribe:*", "s3:GetObject"], "Resource": "*"}
+    ```
+
+    ## References
+    - [IAM JSON policy elements: NotAction](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html)
+      ("use NotAction with Allow carefully: it can grant more permissions than you intend")
+    - cfn_nag `IamPolicyNotActionAllowStatement`; cloudsplaining prints it as a note; Access
+      Analyzer reports it only with NotResource or for iam:PassRole
+      (`PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION`, LPR002)
+    """
+
+    id = "LPR004"
+    name = "allow-with-not-action"
+    summary = "An Allow statement uses NotAction, which allows every other action."
+    severity = Severity.WARNING
+    policy_types = frozenset({PolicyType.IDENTITY, PolicyType.RESOURCE, PolicyType.KMS_KEY})
+    tags = ("security", "least-privilege")
+
+    def run(self, policy: Policy, context: Context) -> Iterator[Report]:
+        for statement in policy.statements:
+            if not statement.is_allow or statement.action_element != "NotAction":
+                continue
+            excluded = summarize_names([item.value for item in statement.not_actions], 3)
+            narrowed = bool(constraining_entries(statement)) or (
+                policy.policy_type is PolicyType.IDENTITY
+                and not resource_is_unrestricted(statement)
+            )
+            but = f"except {excluded}" if excluded else "listed nowhere"
+            yield Report(
+                (*statement.path, "NotAction"),
+                f"Allow with NotAction allows every action {but}, including actions AWS adds "
+                'later; list the actions to allow under "Action" instead',
+                key=True,
+                severity=Severity.NOTE if narrowed else None,
+            )
