@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from linter.analysis import (
     action_supports_key,
+    condition_entries,
     granted_actions,
     lookup_condition_key,
     matches_when_key_absent,
@@ -93,7 +94,7 @@ class ConditionKeyNotSupportedByAction(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog
-        for statement in policy.statements:
+        for statement in dict.fromkeys(s for s, _ in condition_entries(policy)):
             if statement.effect not in ("Allow", "Deny"):
                 continue
             keys = _checked_keys(statement, catalog)

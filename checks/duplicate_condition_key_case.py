@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from linter.analysis import condition_entries
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
@@ -45,15 +46,14 @@ class DuplicateConditionKeyCase(Check):
     tags = ("condition",)
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
-        for statement in policy.statements:
-            seen: dict[tuple[str, str], str] = {}
-            for entry in statement.conditions:
-                marker = (entry.operator, entry.key_lower)
-                first = seen.setdefault(marker, entry.key)
-                if first != entry.key:
-                    yield Report(
-                        entry.key_path,
-                        f"{entry.key} repeats {first} under {entry.operator} (key names are "
-                        "case-insensitive); merge their values into one key",
-                        key=True,
-                    )
+        seen: dict[tuple[int, str, str], str] = {}
+        for statement, entry in condition_entries(policy):
+            marker = (statement.index, entry.operator, entry.key_lower)
+            first = seen.setdefault(marker, entry.key)
+            if first != entry.key:
+                yield Report(
+                    entry.key_path,
+                    f"{entry.key} repeats {first} under {entry.operator} (key names are "
+                    "case-insensitive); merge their values into one key",
+                    key=True,
+                )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import entry_operator
+from linter.analysis import condition_entries, entry_operator
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
@@ -50,30 +50,29 @@ class EmptyConditionValues(Check):
     tags = ("condition",)
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
-        for statement in policy.statements:
-            for entry in statement.conditions:
-                if entry.raw_value != []:
-                    continue
-                operator = entry_operator(entry)
-                key = entry.key
-                absent_only = operator is not None and (
-                    operator.qualifier == "ForAllValues"
-                    or (operator.qualifier is None and operator.if_exists)
+        for _statement, entry in condition_entries(policy):
+            if entry.raw_value != []:
+                continue
+            operator = entry_operator(entry)
+            key = entry.key
+            absent_only = operator is not None and (
+                operator.qualifier == "ForAllValues"
+                or (operator.qualifier is None and operator.if_exists)
+            )
+            if absent_only:
+                message = (
+                    f"an empty list under {entry.operator} matches only requests without "
+                    f'{key}: write "Null": {{"{key}": "true"}} if that is meant, or list the '
+                    "values"
                 )
-                if absent_only:
-                    message = (
-                        f"an empty list under {entry.operator} matches only requests without "
-                        f'{key}: write "Null": {{"{key}": "true"}} if that is meant, or list the '
-                        "values"
-                    )
-                elif operator is not None and operator.qualifier == "ForAnyValue":
-                    message = (
-                        f"an empty list under {entry.operator} never matches; list the values "
-                        "or remove the key"
-                    )
-                else:
-                    message = (
-                        f"an empty list under {entry.operator} compares {key} with nothing; "
-                        "list the values or remove the key"
-                    )
-                yield Report(entry.key_path, message)
+            elif operator is not None and operator.qualifier == "ForAnyValue":
+                message = (
+                    f"an empty list under {entry.operator} never matches; list the values "
+                    "or remove the key"
+                )
+            else:
+                message = (
+                    f"an empty list under {entry.operator} compares {key} with nothing; "
+                    "list the values or remove the key"
+                )
+            yield Report(entry.key_path, message)

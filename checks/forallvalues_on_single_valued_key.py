@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import KMS_CONTEXT_KEY_PREFIX, entry_operator, lookup_condition_key
+from linter.analysis import (
+    KMS_CONTEXT_KEY_PREFIX,
+    condition_entries,
+    entry_operator,
+    lookup_condition_key,
+)
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
@@ -59,24 +64,24 @@ class ForAllValuesOnSingleValuedKey(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog
-        for statement in policy.allow_statements():
-            for entry in statement.conditions:
-                operator = entry_operator(entry)
-                if (
-                    operator is None
-                    or operator.qualifier != "ForAllValues"
-                    or operator.negated
-                    or operator.if_exists
-                    or operator.family == "Null"
-                    or entry.key_lower.startswith(KMS_CONTEXT_KEY_PREFIX)
-                ):
-                    continue
-                key = lookup_condition_key(catalog, entry.key)
-                if key is None or key.multi_valued:
-                    continue
-                yield Report(
-                    entry.key_path,
-                    f"{entry.key} is single-valued: {entry.operator} also matches requests "
-                    f"without it, so the statement grants them too; use {operator.base}",
-                    key=True,
-                )
+        for statement, entry in condition_entries(policy):
+            operator = entry_operator(entry)
+            if (
+                not statement.is_allow
+                or operator is None
+                or operator.qualifier != "ForAllValues"
+                or operator.negated
+                or operator.if_exists
+                or operator.family == "Null"
+                or entry.key_lower.startswith(KMS_CONTEXT_KEY_PREFIX)
+            ):
+                continue
+            key = lookup_condition_key(catalog, entry.key)
+            if key is None or key.multi_valued:
+                continue
+            yield Report(
+                entry.key_path,
+                f"{entry.key} is single-valued: {entry.operator} also matches requests "
+                f"without it, so the statement grants them too; use {operator.base}",
+                key=True,
+            )

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import date_value_form, entry_operator, lookup_condition_key, parse_ip_value
+from linter.analysis import (
+    condition_entries,
+    date_value_form,
+    entry_operator,
+    lookup_condition_key,
+    parse_ip_value,
+)
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
@@ -51,32 +57,31 @@ class ImpreciseConditionValue(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog
-        for statement in policy.statements:
-            for entry in statement.conditions:
-                operator = entry_operator(entry)
-                if operator is None or operator.family not in ("Date", "IPAddress"):
+        for _statement, entry in condition_entries(policy):
+            operator = entry_operator(entry)
+            if operator is None or operator.family not in ("Date", "IPAddress"):
+                continue
+            if operator.family == "Date":
+                key = lookup_condition_key(catalog, entry.key)
+                if key is not None and "Numeric" in (key.type, *key.alternative_types):
                     continue
+            for item in entry.values:
+                value = item.value
                 if operator.family == "Date":
-                    key = lookup_condition_key(catalog, entry.key)
-                    if key is not None and "Numeric" in (key.type, *key.alternative_types):
-                        continue
-                for item in entry.values:
-                    value = item.value
-                    if operator.family == "Date":
-                        if date_value_form(value) == "epoch":
-                            yield Report(
-                                item.path,
-                                f"{value} is epoch time; write it as ISO 8601 "
-                                f'("{_iso(value)}") so readers see the date',
-                            )
-                    elif isinstance(value, str):
-                        parsed = parse_ip_value(value)
-                        if parsed is not None and parsed[1]:
-                            yield Report(
-                                item.path,
-                                f"{value} has bits set after the /{parsed[0].prefixlen} prefix; "
-                                f'IAM ignores them and matches "{parsed[0]}": write that',
-                            )
+                    if date_value_form(value) == "epoch":
+                        yield Report(
+                            item.path,
+                            f"{value} is epoch time; write it as ISO 8601 "
+                            f'("{_iso(value)}") so readers see the date',
+                        )
+                elif isinstance(value, str):
+                    parsed = parse_ip_value(value)
+                    if parsed is not None and parsed[1]:
+                        yield Report(
+                            item.path,
+                            f"{value} has bits set after the /{parsed[0].prefixlen} prefix; "
+                            f'IAM ignores them and matches "{parsed[0]}": write that',
+                        )
 
 
 def _iso(value: object) -> str:

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import KMS_CONTEXT_KEY_PREFIX, entry_operator, lookup_condition_key
+from linter.analysis import (
+    KMS_CONTEXT_KEY_PREFIX,
+    condition_entries,
+    entry_operator,
+    lookup_condition_key,
+)
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
@@ -22,8 +27,10 @@ class IneffectiveSetQualifier(Check):
       qualifier makes the condition false for requests without the key, so the Deny no longer
       covers them (`ForAnyValue:StringNotEquals` on `aws:PrincipalOrgID` does not deny principals
       outside any organization; plain `StringNotEquals` does);
-    - any other set qualifier on a single-valued key (**note**): it has no use there; remove it.
-      Cases that widen an Allow are CND009's (`ForAllValues` with a positive operator).
+    - any other set qualifier on a single-valued key (**note**): it has no effect, or only
+      changes what happens to requests without the key (`ForAllValues` in a `Deny` also denies
+      them); remove it. Cases that widen an Allow are CND009's (`ForAllValues` with a positive
+      operator).
 
     `kms:EncryptionContext:<key>` is left to the KMS family's KMS002.
 
@@ -60,46 +67,55 @@ class IneffectiveSetQualifier(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog
-        for statement in policy.statements:
-            for entry in statement.conditions:
-                operator = entry_operator(entry)
-                if operator is None or operator.qualifier is None:
-                    continue
-                if operator.family == "Null":
-                    always = "true" if operator.qualifier == "ForAllValues" else "false"
-                    yield Report(
-                        entry.operator_path,
-                        f"{entry.operator} is always {always}, whatever the request; "
-                        'use "Null" without a qualifier',
-                        key=True,
-                    )
-                    continue
-                if entry.key_lower.startswith(KMS_CONTEXT_KEY_PREFIX):
-                    continue
-                key = lookup_condition_key(catalog, entry.key)
-                if key is None or key.multi_valued:
-                    continue
-                widening = (
-                    operator.qualifier == "ForAllValues"
-                    and statement.is_allow
-                    and not operator.negated
-                    and not operator.if_exists
+        for statement, entry in condition_entries(policy):
+            operator = entry_operator(entry)
+            if operator is None or operator.qualifier is None:
+                continue
+            if operator.family == "Null":
+                always = "true" if operator.qualifier == "ForAllValues" else "false"
+                yield Report(
+                    entry.operator_path,
+                    f"{entry.operator} is always {always}, whatever the request; "
+                    'use "Null" without a qualifier',
+                    key=True,
                 )
-                if widening:
-                    continue  # CND009
-                plain = entry.operator.partition(":")[2]
-                if operator.qualifier == "ForAnyValue" and operator.negated and statement.is_deny:
-                    yield Report(
-                        entry.key_path,
-                        f"{entry.key} is single-valued: {entry.operator} is false for requests "
-                        f"without it, so this Deny does not cover them; use {plain}",
-                        key=True,
-                    )
-                    continue
+                continue
+            if entry.key_lower.startswith(KMS_CONTEXT_KEY_PREFIX):
+                continue
+            key = lookup_condition_key(catalog, entry.key)
+            if key is None or key.multi_valued:
+                continue
+            widening = (
+                operator.qualifier == "ForAllValues"
+                and statement.is_allow
+                and not operator.negated
+                and not operator.if_exists
+            )
+            if widening:
+                continue  # CND009
+            plain = entry.operator.partition(":")[2]
+            if operator.qualifier == "ForAnyValue" and operator.negated and statement.is_deny:
                 yield Report(
                     entry.key_path,
-                    f"{entry.key} is single-valued: the {operator.qualifier} qualifier has no "
-                    f"use on it; use {plain}",
+                    f"{entry.key} is single-valued: {entry.operator} is false for requests "
+                    f"without it, so this Deny does not cover them; use {plain}",
                     key=True,
-                    severity=Severity.NOTE,
                 )
+                continue
+            if operator.negated or operator.if_exists:
+                effect = (
+                    "has no effect on it"
+                    if operator.qualifier == "ForAllValues"
+                    else f"only makes requests without it fail, unlike {plain}"
+                )
+            elif operator.qualifier == "ForAllValues":
+                effect = "only makes this Deny apply to requests without it too"
+            else:
+                effect = "has no effect on it"
+            yield Report(
+                entry.key_path,
+                f"{entry.key} is single-valued: the {operator.qualifier} qualifier {effect}; "
+                f"use {plain}",
+                key=True,
+                severity=Severity.NOTE,
+            )

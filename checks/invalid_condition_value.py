@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from linter.analysis import date_value_form, entry_operator, parse_ip_value
+from linter.analysis import condition_entries, date_value_form, entry_operator, parse_ip_value
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
@@ -75,21 +75,20 @@ class InvalidConditionValue(Check):
     tags = ("condition",)
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
-        for statement in policy.statements:
-            for entry in statement.conditions:
-                operator = entry_operator(entry)
-                if operator is None:
-                    continue
-                values = [v for v in entry.values if _is_scalar(v.value)]
-                mixed = _mixed_types(entry)
-                if mixed:
-                    yield Report(entry.key_path, mixed)
-                if operator.family in ("Bool", "Null") and len(entry.values) > 1:
-                    yield Report(entry.key_path, _multiple_booleans(entry, operator.base))
-                for item in values:
-                    message = _check(entry, operator.family, operator.base, item)
-                    if message:
-                        yield Report(item.path, message)
+        for _statement, entry in condition_entries(policy):
+            operator = entry_operator(entry)
+            if operator is None:
+                continue
+            values = [v for v in entry.values if _is_scalar(v.value)]
+            mixed = _mixed_types(entry)
+            if mixed:
+                yield Report(entry.key_path, mixed)
+            if operator.family in ("Bool", "Null") and len(entry.values) > 1:
+                yield Report(entry.key_path, _multiple_booleans(entry, operator.base))
+            for item in values:
+                message = _check(entry, operator.family, operator.base, item)
+                if message:
+                    yield Report(item.path, message)
 
 
 def _is_scalar(value: object) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import entry_operator, null_test
+from linter.analysis import condition_entries, entry_operator, null_test
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
@@ -57,32 +57,33 @@ class MfaConditionAntipattern(Check):
     tags = ("condition", "security", "mfa", "credentials")
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
-        for statement in policy.statements:
-            for entry in statement.conditions_on("aws:MultiFactorAuthPresent"):
-                operator = entry_operator(entry)
-                if operator is None or operator.qualifier is not None:
-                    continue
-                message = None
-                if operator.family == "Bool" and not operator.if_exists and statement.is_deny:
-                    if {str(v.value).lower() for v in entry.values} == {"false"}:
-                        message = (
-                            "this Deny does not cover long-term credentials (access keys carry "
-                            'no aws:MultiFactorAuthPresent): AWS marks it "NOT RECOMMENDED"; '
-                            'use "BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}'
-                        )
-                elif operator.family == "Null":
-                    absent = null_test(entry)
-                    if statement.is_deny and absent is True:
-                        message = (
-                            'AWS says not to use Deny with "Null" aws:MultiFactorAuthPresent '
-                            '"true"; use "BoolIfExists": {"aws:MultiFactorAuthPresent": '
-                            '"false"} to deny requests without MFA'
-                        )
-                    elif statement.is_allow and absent is False:
-                        message = (
-                            "this Allow matches every request made with temporary credentials, "
-                            'with or without MFA (AWS: "Do not use"); use "Bool": '
-                            '{"aws:MultiFactorAuthPresent": "true"}'
-                        )
-                if message:
-                    yield Report(entry.key_path, message, key=True)
+        for statement, entry in condition_entries(policy):
+            if entry.key_lower != "aws:multifactorauthpresent":
+                continue
+            operator = entry_operator(entry)
+            if operator is None or operator.qualifier is not None:
+                continue
+            message = None
+            if operator.family == "Bool" and not operator.if_exists and statement.is_deny:
+                if {str(v.value).lower() for v in entry.values} == {"false"}:
+                    message = (
+                        "this Deny does not cover long-term credentials (access keys carry "
+                        'no aws:MultiFactorAuthPresent): AWS marks it "NOT RECOMMENDED"; '
+                        'use "BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}'
+                    )
+            elif operator.family == "Null":
+                absent = null_test(entry)
+                if statement.is_deny and absent is True:
+                    message = (
+                        'AWS says not to use Deny with "Null" aws:MultiFactorAuthPresent '
+                        '"true"; use "BoolIfExists": {"aws:MultiFactorAuthPresent": '
+                        '"false"} to deny requests without MFA'
+                    )
+                elif statement.is_allow and absent is False:
+                    message = (
+                        "this Allow matches every request made with temporary credentials, "
+                        'with or without MFA (AWS: "Do not use"); use "Bool": '
+                        '{"aws:MultiFactorAuthPresent": "true"}'
+                    )
+            if message:
+                yield Report(entry.key_path, message, key=True)

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import KMS_CONTEXT_KEYS_KEY, entry_operator, lookup_condition_key
+from linter.analysis import (
+    KMS_CONTEXT_KEYS_KEY,
+    condition_entries,
+    entry_operator,
+    lookup_condition_key,
+)
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
@@ -50,22 +55,21 @@ class MissingSetQualifier(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog
-        for statement in policy.statements:
-            for entry in statement.conditions:
-                operator = entry_operator(entry)
-                if (
-                    operator is None
-                    or operator.qualifier is not None
-                    or operator.family == "Null"
-                    or entry.key_lower == KMS_CONTEXT_KEYS_KEY
-                ):
-                    continue
-                key = lookup_condition_key(catalog, entry.key)
-                if key is None or not key.multi_valued:
-                    continue
-                yield Report(
-                    entry.key_path,
-                    f"{entry.key} can hold several values: write ForAnyValue:{entry.operator} "
-                    f"(one of them is listed) or ForAllValues:{entry.operator} (all of them are)",
-                    key=True,
-                )
+        for _statement, entry in condition_entries(policy):
+            operator = entry_operator(entry)
+            if (
+                operator is None
+                or operator.qualifier is not None
+                or operator.family == "Null"
+                or entry.key_lower == KMS_CONTEXT_KEYS_KEY
+            ):
+                continue
+            key = lookup_condition_key(catalog, entry.key)
+            if key is None or not key.multi_valued:
+                continue
+            yield Report(
+                entry.key_path,
+                f"{entry.key} can hold several values: write ForAnyValue:{entry.operator} "
+                f"(one of them is listed) or ForAllValues:{entry.operator} (all of them are)",
+                key=True,
+            )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import entry_operator, lookup_condition_key
+from linter.analysis import condition_entries, entry_operator, lookup_condition_key
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
@@ -91,23 +91,22 @@ class OperatorKeyTypeMismatch(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog
-        for statement in policy.statements:
-            for entry in statement.conditions:
-                operator = entry_operator(entry)
-                if operator is None or operator.family == "Null":
-                    continue
-                key = lookup_condition_key(catalog, entry.key)
-                if key is None:
-                    continue
-                types = (key.type, *key.alternative_types)
-                if any(operator.family in _COMPATIBLE.get(t, (t,)) for t in types):
-                    continue
-                wanted = _OPERATOR_FOR.get(key.type, f"a {key.type} operator")
-                what = _KEY_TYPES.get(key.type, f"a {key.type}")
-                compares = _VALUE_TYPES.get(operator.family, operator.family)
-                yield Report(
-                    entry.key_path,
-                    f"{entry.key} is {what} key, but {entry.operator} compares {compares}; "
-                    f"use {wanted}",
-                    key=True,
-                )
+        for _statement, entry in condition_entries(policy):
+            operator = entry_operator(entry)
+            if operator is None or operator.family == "Null":
+                continue
+            key = lookup_condition_key(catalog, entry.key)
+            if key is None:
+                continue
+            types = (key.type, *key.alternative_types)
+            if any(operator.family in _COMPATIBLE.get(t, (t,)) for t in types):
+                continue
+            wanted = _OPERATOR_FOR.get(key.type, f"a {key.type} operator")
+            what = _KEY_TYPES.get(key.type, f"a {key.type}")
+            compares = _VALUE_TYPES.get(operator.family, operator.family)
+            yield Report(
+                entry.key_path,
+                f"{entry.key} is {what} key, but {entry.operator} compares {compares}; "
+                f"use {wanted}",
+                key=True,
+            )

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import entry_operator, is_private_network, parse_ip_value
+from linter.analysis import (
+    condition_entries,
+    entry_operator,
+    is_private_network,
+    parse_ip_value,
+)
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
@@ -50,35 +55,36 @@ class PrivateIpInSourceIp(Check):
     tags = ("condition", "network")
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
-        for statement in policy.statements:
-            for entry in statement.conditions_on("aws:SourceIp"):
-                operator = entry_operator(entry)
-                if operator is None or operator.family != "IPAddress":
-                    continue
-                parsed = [
-                    (item, parse_ip_value(item.value))
-                    for item in entry.values
-                    if isinstance(item.value, str)
-                ]
-                valid = [(item, p[0]) for item, p in parsed if p is not None]
-                private = [item for item, network in valid if is_private_network(network)]
-                if not private:
-                    continue
-                if len(private) == len(valid):
-                    outcome = "never matches" if not operator.negated else "always matches"
-                    yield Report(
-                        entry.key_path,
-                        f"{entry.key} is only compared with private ranges, which it never holds "
-                        "(it is the public address; requests through a VPC endpoint have none): "
-                        f"this {entry.operator} condition {outcome}; use aws:VpcSourceIp for "
-                        "private addresses",
-                        key=True,
-                    )
-                    continue
-                for item in private:
-                    yield Report(
-                        item.path,
-                        f"{item.value} is a private range, which {entry.key} never holds; "
-                        "remove it, or compare aws:VpcSourceIp in its own statement",
-                        severity=Severity.NOTE,
-                    )
+        for _statement, entry in condition_entries(policy):
+            if entry.key_lower != "aws:sourceip":
+                continue
+            operator = entry_operator(entry)
+            if operator is None or operator.family != "IPAddress":
+                continue
+            parsed = [
+                (item, parse_ip_value(item.value))
+                for item in entry.values
+                if isinstance(item.value, str)
+            ]
+            valid = [(item, p[0]) for item, p in parsed if p is not None]
+            private = [item for item, network in valid if is_private_network(network)]
+            if not private:
+                continue
+            if len(private) == len(valid):
+                outcome = "never matches" if not operator.negated else "always matches"
+                yield Report(
+                    entry.key_path,
+                    f"{entry.key} is only compared with private ranges, which it never holds "
+                    "(it is the public address; requests through a VPC endpoint have none): "
+                    f"this {entry.operator} condition {outcome}; use aws:VpcSourceIp for "
+                    "private addresses",
+                    key=True,
+                )
+                continue
+            for item in private:
+                yield Report(
+                    item.path,
+                    f"{item.value} is a private range, which {entry.key} never holds; "
+                    "remove it, or compare aws:VpcSourceIp in its own statement",
+                    severity=Severity.NOTE,
+                )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import entry_operator, lookup_condition_key
+from linter.analysis import condition_entries, entry_operator, lookup_condition_key
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
@@ -65,36 +65,35 @@ class StringOperatorOnArnKey(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog
-        for statement in policy.statements:
-            for entry in statement.conditions:
-                operator = entry_operator(entry)
-                if operator is None or operator.family != "String":
-                    continue
-                key = lookup_condition_key(catalog, entry.key)
-                if key is None or key.type != "ARN":
-                    continue
-                replacement = _ARN_OPERATOR[operator.base]
-                if operator.qualifier:
-                    replacement = f"{operator.qualifier}:{replacement}"
-                if operator.if_exists:
-                    replacement += "IfExists"
-                wildcard = operator.like and any(
-                    "*" in v.replace("${*}", "") or "?" in v.replace("${?}", "")
-                    for v in entry.string_values
+        for _statement, entry in condition_entries(policy):
+            operator = entry_operator(entry)
+            if operator is None or operator.family != "String":
+                continue
+            key = lookup_condition_key(catalog, entry.key)
+            if key is None or key.type != "ARN":
+                continue
+            replacement = _ARN_OPERATOR[operator.base]
+            if operator.qualifier:
+                replacement = f"{operator.qualifier}:{replacement}"
+            if operator.if_exists:
+                replacement += "IfExists"
+            wildcard = operator.like and any(
+                "*" in v.replace("${*}", "") or "?" in v.replace("${?}", "")
+                for v in entry.string_values
+            )
+            if wildcard:
+                yield Report(
+                    entry.key_path,
+                    f"{entry.key} is an ARN key: with {entry.operator} a * can match across "
+                    f"the ARN's colons (other accounts, Regions or resource types); use "
+                    f"{replacement}, which matches each ARN field separately",
+                    key=True,
                 )
-                if wildcard:
-                    yield Report(
-                        entry.key_path,
-                        f"{entry.key} is an ARN key: with {entry.operator} a * can match across "
-                        f"the ARN's colons (other accounts, Regions or resource types); use "
-                        f"{replacement}, which matches each ARN field separately",
-                        key=True,
-                    )
-                else:
-                    yield Report(
-                        entry.key_path,
-                        f"{entry.key} is an ARN key: AWS recommends {replacement} over "
-                        f"{entry.operator} for ARNs",
-                        key=True,
-                        severity=Severity.NOTE,
-                    )
+            else:
+                yield Report(
+                    entry.key_path,
+                    f"{entry.key} is an ARN key: AWS recommends {replacement} over "
+                    f"{entry.operator} for ARNs",
+                    key=True,
+                    severity=Severity.NOTE,
+                )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from linter.analysis import undocumented_condition_key
+from linter.analysis import condition_entries, undocumented_condition_key
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
@@ -60,25 +60,24 @@ class UnknownGlobalConditionKey(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog
-        for statement in policy.statements:
-            for entry in statement.conditions:
-                lowered = entry.key_lower
-                if not lowered.startswith("aws:") or catalog.global_key(entry.key) is not None:
-                    continue
-                undocumented = undocumented_condition_key(entry.key)
-                if undocumented is not None:
-                    instead = undocumented.get("instead")
-                    yield Report(
-                        entry.key_path,
-                        f"{entry.key} is not a documented global condition key (AWS uses it in "
-                        f"{undocumented['used_in']}); prefer "
-                        + (f"a documented key such as {instead}" if instead else "documented keys")
-                        + " where one fits",
-                        key=True,
-                        severity=Severity.NOTE,
-                    )
-                    continue
-                yield Report(entry.key_path, _message(entry.key), key=True)
+        for _statement, entry in condition_entries(policy):
+            lowered = entry.key_lower
+            if not lowered.startswith("aws:") or catalog.global_key(entry.key) is not None:
+                continue
+            undocumented = undocumented_condition_key(entry.key)
+            if undocumented is not None:
+                instead = undocumented.get("instead")
+                yield Report(
+                    entry.key_path,
+                    f"{entry.key} is not a documented global condition key (AWS uses it in "
+                    f"{undocumented['used_in']}); prefer "
+                    + (f"a documented key such as {instead}" if instead else "documented keys")
+                    + " where one fits",
+                    key=True,
+                    severity=Severity.NOTE,
+                )
+                continue
+            yield Report(entry.key_path, _message(entry.key), key=True)
 
 
 def _message(key: str) -> str:

@@ -6,7 +6,7 @@ import functools
 import re
 from collections.abc import Iterator
 
-from linter.analysis import lookup_condition_key, undocumented_condition_key
+from linter.analysis import condition_entries, lookup_condition_key, undocumented_condition_key
 from linter.catalog import Catalog
 from linter.check import Check, Report
 from linter.context import Context
@@ -61,26 +61,25 @@ class UnknownServiceConditionKey(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog
-        for statement in policy.statements:
-            for entry in statement.conditions:
-                key = entry.key
-                if entry.key_lower.startswith("aws:"):
-                    continue
-                undocumented = undocumented_condition_key(key)
-                if undocumented is not None:
-                    yield Report(
-                        entry.key_path,
-                        f"{key} is not a documented condition key (AWS uses it in "
-                        f"{undocumented['used_in']}); the Service Authorization Reference does not "
-                        "list it, so rely on it knowingly",
-                        key=True,
-                        severity=Severity.NOTE,
-                    )
-                    continue
-                if lookup_condition_key(catalog, key) is not None:
-                    continue
-                message, severity = _message(catalog, key)
-                yield Report(entry.key_path, message, key=True, severity=severity)
+        for _statement, entry in condition_entries(policy):
+            key = entry.key
+            if entry.key_lower.startswith("aws:"):
+                continue
+            undocumented = undocumented_condition_key(key)
+            if undocumented is not None:
+                yield Report(
+                    entry.key_path,
+                    f"{key} is not a documented condition key (AWS uses it in "
+                    f"{undocumented['used_in']}); the Service Authorization Reference does not "
+                    "list it, so rely on it knowingly",
+                    key=True,
+                    severity=Severity.NOTE,
+                )
+                continue
+            if lookup_condition_key(catalog, key) is not None:
+                continue
+            message, severity = _message(catalog, key)
+            yield Report(entry.key_path, message, key=True, severity=severity)
 
 
 def _message(catalog: Catalog, key: str) -> tuple[str, Severity | None]:

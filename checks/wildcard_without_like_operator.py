@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from linter.analysis import entry_operator
+from linter.analysis import condition_entries, entry_operator
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
@@ -55,21 +55,20 @@ class WildcardWithoutLikeOperator(Check):
     tags = ("condition",)
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
-        for statement in policy.statements:
-            for entry in statement.conditions:
-                operator = entry_operator(entry)
-                if operator is None or operator.base not in _LIKE:
+        for _statement, entry in condition_entries(policy):
+            operator = entry_operator(entry)
+            if operator is None or operator.base not in _LIKE:
+                continue
+            for item in entry.values:
+                if not isinstance(item.value, str):
                     continue
-                for item in entry.values:
-                    if not isinstance(item.value, str):
-                        continue
-                    text = _VARIABLE.sub("", item.value)
-                    wildcards = [c for c in "*?" if c in text]
-                    if not wildcards:
-                        continue
-                    like = entry.operator.replace(operator.base, _LIKE[operator.base])
-                    yield Report(
-                        item.path,
-                        f'{" and ".join(wildcards)} in "{item.value}" is compared literally by '
-                        f"{entry.operator}; use {like} to match a pattern",
-                    )
+                text = _VARIABLE.sub("", item.value)
+                wildcards = [c for c in "*?" if c in text]
+                if not wildcards:
+                    continue
+                like = entry.operator.replace(operator.base, _LIKE[operator.base])
+                yield Report(
+                    item.path,
+                    f'{" and ".join(wildcards)} in "{item.value}" is compared literally by '
+                    f"{entry.operator}; use {like} to match a pattern",
+                )
