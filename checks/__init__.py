@@ -5,9 +5,13 @@ A new rule is a module in this package, one line here and a ``fixtures/<ID>/`` d
 
 from __future__ import annotations
 
+from checks.action_letter_case import ActionLetterCase
+from checks.action_not_for_policy_type import ActionNotForPolicyType
+from checks.action_wildcard_matches_nothing import ActionWildcardMatchesNothing
 from checks.allow_with_not_action import AllowWithNotAction
 from checks.allow_with_not_principal import AllowWithNotPrincipal
 from checks.allow_with_not_resource import AllowWithNotResource
+from checks.arn_fields_for_service import ArnFieldsForService
 from checks.cloudtrail_tamper import CloudtrailTamper
 from checks.condition_key_not_supported import ConditionKeyNotSupportedByAction
 from checks.config_tamper import ConfigTamper
@@ -37,6 +41,7 @@ from checks.imprecise_condition_value import ImpreciseConditionValue
 from checks.ineffective_set_qualifier import IneffectiveSetQualifier
 from checks.internal_error import InternalError
 from checks.invalid_action_element import InvalidActionElement
+from checks.invalid_arn import InvalidArn
 from checks.invalid_aws_principal import InvalidAwsPrincipal
 from checks.invalid_condition_block import InvalidConditionBlock
 from checks.invalid_condition_value import InvalidConditionValue
@@ -52,6 +57,7 @@ from checks.invalid_sid import InvalidSid
 from checks.invalid_version import InvalidVersion
 from checks.json_comment import JsonComment
 from checks.json_syntax_error import InvalidJson
+from checks.kms_key_not_by_arn import KmsKeyNotByArn
 from checks.kms_key_tamper import KmsKeyTamper
 from checks.long_term_credential_grant import LongTermCredentialGrant
 from checks.mfa_condition_antipattern import MfaConditionAntipattern
@@ -60,6 +66,7 @@ from checks.missing_set_qualifier import MissingSetQualifier
 from checks.missing_version import MissingVersion
 from checks.nesting_too_deep import NestingTooDeep
 from checks.non_finite_number import NonFiniteNumber
+from checks.not_action_in_rcp import NotActionInRcp
 from checks.oidc_trust_missing_condition import OidcTrustMissingCondition
 from checks.old_version import OldVersion
 from checks.operator_key_type_mismatch import OperatorKeyTypeMismatch
@@ -75,6 +82,7 @@ from checks.rcp_principal_not_wildcard import RcpPrincipalNotWildcard
 from checks.redundant_action import RedundantAction
 from checks.redundant_resource import RedundantResource
 from checks.redundant_session_principal import RedundantSessionPrincipal
+from checks.resource_matches_no_action import ResourceMatchesNoAction
 from checks.roles_anywhere_missing_actions import RolesAnywhereMissingActions
 from checks.service_role_confused_deputy import ServiceRoleConfusedDeputy
 from checks.source_account_mismatch import SourceAccountMismatch
@@ -86,10 +94,12 @@ from checks.transcribe_request_tag_missing import TranscribeRequestTagMissing
 from checks.transcribe_resource_tag_missing import TranscribeResourceTagMissing
 from checks.transcribe_tagging_unconstrained import TranscribeTaggingUnconstrained
 from checks.trust_any_principal import TrustAnyPrincipal
+from checks.unknown_action import UnknownAction
 from checks.unknown_condition_operator import UnknownConditionOperator
 from checks.unknown_element import UnknownElement
 from checks.unknown_global_condition_key import UnknownGlobalConditionKey
 from checks.unknown_service_condition_key import UnknownServiceConditionKey
+from checks.unknown_service_prefix import UnknownServicePrefix
 from checks.unreadable_file import UnreadableFile
 from checks.unused_suppression import UnusedSuppression
 from checks.username_absent_for_roles import UsernameAbsentForRoles
@@ -126,7 +136,17 @@ ALL_CHECKS: tuple[type[Check], ...] = (
     EmptyValue,
     InvalidConditionBlock,
     # Validity: actions (ACT)
+    UnknownServicePrefix,
+    UnknownAction,
+    ActionWildcardMatchesNothing,
+    ActionLetterCase,
+    ActionNotForPolicyType,
+    NotActionInRcp,
     # Validity: resources (RES)
+    InvalidArn,
+    ArnFieldsForService,
+    ResourceMatchesNoAction,
+    KmsKeyNotByArn,
     # Validity: principals (PRI)
     InvalidAwsPrincipal,
     InvalidServicePrincipal,

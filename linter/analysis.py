@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from linter.policy import ConditionEntry, Item, Statement, action_pattern_matches
 
 if TYPE_CHECKING:
-    from linter.catalog import Action, Catalog
+    from linter.catalog import Action, Catalog, ResourceType, Service
     from linter.model import JsonPath
     from linter.policy import Policy
 
@@ -1704,3 +1704,498 @@ def covered_names(statement: Statement, names: Iterable[str]) -> tuple[str, ...]
         if matched != index.negated:
             found.append(name)
     return tuple(found)
+
+
+# -------------------------------------------------------------------------------------------------
+# Actions and resources (ACT and RES rules): action entries, ARN fields, partitions, KMS key
+# references. Data: linter/data/arn_partitions.json, linter/data/policy_type_actions.json.
+# -------------------------------------------------------------------------------------------------
+
+#: How a user refreshes the offline catalog (named by every catalog-dependent finding).
+CATALOG_REFRESH_COMMAND = "iamlint catalog update --from FILE"
+
+_ACTION_ENTRY = re.compile(r"^([A-Za-z0-9*?_.-]+):([A-Za-z0-9*?_-]*)$")
+
+
+class ActionName(NamedTuple):
+    """An Action/NotAction entry split at its colon: ``s3:Get*`` → (``s3``, ``Get*``)."""
+
+    service: str
+    name: str
+
+
+@functools.lru_cache(maxsize=65536)
+def split_action(value: str) -> ActionName | None:
+    """``s3:GetObject`` → ``ActionName("s3", "GetObject")``; None for ``*`` and for entries that
+    are not ``service:name`` (the grammar rule GRM006 reports those)."""
+    match = _ACTION_ENTRY.match(value)
+    return ActionName(match.group(1), match.group(2)) if match else None
+
+
+#: ``action_entry_status`` results: what an Action/NotAction entry names in the catalog.
+ENTRY_OK = "ok"
+ENTRY_MALFORMED = "malformed"  # not service:name (GRM006) or "*"
+ENTRY_UNKNOWN_SERVICE = "unknown-service"  # literal prefix not in the catalog (ACT001)
+ENTRY_UNKNOWN_ACTION = "unknown-action"  # known prefix, no such action (ACT002)
+ENTRY_MATCHES_NOTHING = "matches-nothing"  # a wildcard that matches no action (ACT003)
+
+
+@functools.lru_cache(maxsize=65536)
+def action_entry_status(catalog: Catalog, value: str) -> str:
+    """Classify an Action/NotAction entry once per process (entries repeat across files).
+    Wildcard entries are matched against action *names* only, without building actions."""
+    parts = split_action(value)
+    if parts is None:
+        return ENTRY_MALFORMED
+    wildcard_service = "*" in parts.service or "?" in parts.service
+    service = None if wildcard_service else catalog.service(parts.service)
+    if not wildcard_service and service is None:
+        return ENTRY_UNKNOWN_SERVICE
+    if "*" in value or "?" in value:
+        regex = _name_pattern(parts.name.lower())
+        if service is not None:
+            services = [service]
+        else:
+            service_regex = _name_pattern(parts.service.lower())
+            services = [
+                catalog.service(prefix)
+                for prefix in sorted(catalog.service_prefixes())
+                if service_regex.fullmatch(prefix)
+            ]
+        for candidate in services:
+            if candidate is not None and any(
+                regex.fullmatch(name) for name in _lower_action_names(candidate)
+            ):
+                return ENTRY_OK
+        return ENTRY_MATCHES_NOTHING
+    assert service is not None
+    return ENTRY_OK if parts.name.lower() in _lower_action_names(service) else ENTRY_UNKNOWN_ACTION
+
+
+@functools.lru_cache(maxsize=1024)
+def _lower_action_names(service: Service) -> frozenset[str]:
+    return frozenset(name.lower() for name in service.action_names())
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_pattern(pattern: str) -> re.Pattern[str]:
+    """IAM ``*``/``?`` pattern → regex (case handled by the caller)."""
+    return re.compile(
+        "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern),
+        re.DOTALL,
+    )
+
+
+def action_entries(statement: Statement) -> tuple[Item, ...]:
+    """The string values of the statement's ``Action`` and ``NotAction`` elements."""
+    return statement.actions + statement.not_actions
+
+
+def is_iam_pattern(text: str) -> bool:
+    """Whether ``text`` holds an IAM wildcard (``*``, ``?``) or a policy variable (``${...}``)."""
+    return "*" in text or "?" in text or "${" in text
+
+
+def catalog_as_of(catalog: Catalog) -> str:
+    """``the IAM catalog of 2025-12-02``: how catalog-dependent findings name their data."""
+    return f"the IAM catalog of {catalog.as_of}"
+
+
+@functools.lru_cache(maxsize=8192)
+def split_arn_fields(text: str) -> tuple[str, ...]:
+    """Split an ARN at its first five colons, ignoring colons inside ``${...}`` policy variables
+    (``${aws:username}``); a value with fewer fields gives fewer parts."""
+    fields: list[str] = []
+    start = 0
+    position = 0
+    while position < len(text) and len(fields) < 5:
+        if text.startswith("${", position):
+            end = text.find("}", position)
+            if end != -1:
+                position = end + 1
+                continue
+        if text[position] == ":":
+            fields.append(text[start:position])
+            start = position + 1
+        position += 1
+    fields.append(text[start:])
+    return tuple(fields)
+
+
+@functools.cache
+def arn_partition_data() -> dict:
+    """``linter/data/arn_partitions.json``: partitions and the Region names of each."""
+    import json
+    import os
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "arn_partitions.json")
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@functools.cache
+def _partition_region_patterns() -> dict[str, re.Pattern[str]]:
+    return {
+        entry["name"]: re.compile(entry["region_regex"])
+        for entry in arn_partition_data()["partitions"]
+    }
+
+
+def arn_partitions() -> tuple[str, ...]:
+    """The AWS partitions, ``aws`` first."""
+    return tuple(_partition_region_patterns())
+
+
+_REGION_NAME = re.compile(r"^[a-z]{2,4}(-[a-z0-9]+)+-\d+$")
+_ARN_SERVICE = re.compile(r"^[a-z0-9*?.-]+$")
+_VARIABLE = re.compile(r"\$\{[^}]*\}")
+
+
+def _could_be(pattern: str, *texts: str) -> bool:
+    """Whether an ARN field written with wildcards or variables could equal one of ``texts``."""
+    if "${" in pattern:
+        return True
+    return any(wildcard_matches(pattern, text) for text in texts)
+
+
+@functools.lru_cache(maxsize=8192)
+def arn_syntax_problem(text: str) -> str | None:
+    """Why a Resource/NotResource value is not a well-formed ARN (a message fragment that follows
+    the value, e.g. ``has 5 of the 6 …``), or None. ``*`` is fine, and so are wildcards and policy
+    variables in any field, as long as the field could still hold a valid value. Account ids and
+    which fields a service's ARNs have are decided with the catalog (RES002), not here."""
+    if text == "*":
+        return None
+    fields = split_arn_fields(text)
+    head = fields[0]
+    if head != "arn" and not (is_iam_pattern(head) and _could_be(head, "arn")):
+        if len(fields) > 1 and head.lower() == "arn":
+            return f'starts with "{head}:": ARNs start with lower-case "arn:"'
+        return 'is not an ARN: write "arn:partition:service:region:account:resource", or "*"'
+    if len(fields) < 6:
+        return (
+            f"has {len(fields)} of the 6 colon-separated ARN fields "
+            "(arn:partition:service:region:account:resource): add the missing ones, "
+            'empty ("::") where the service has no Region or account'
+        )
+    partition, service, region = fields[1], fields[2], fields[3]
+    partitions = arn_partitions()
+    if not partition:
+        return f"has an empty partition: use {summarize_names(partitions, 3)}"
+    if is_iam_pattern(partition):
+        if not _could_be(partition, *partitions):
+            return f'has a partition "{partition}" that matches no AWS partition'
+    elif partition not in partitions:
+        if partition.lower() in partitions:
+            lower = partition.lower()
+            return f'has the partition "{partition}": partitions are lower case, use "{lower}"'
+        return (
+            f'has the partition "{partition}", which is not an AWS partition '
+            f"({summarize_names(partitions, 8)})"
+        )
+    if not service:
+        return 'has an empty service field: write the service namespace, such as "s3"'
+    bare_service = _VARIABLE.sub("", service)
+    if bare_service != bare_service.lower():
+        lower = service.lower()
+        return f'has the service "{service}": ARN service names are lower case, use "{lower}"'
+    if not _ARN_SERVICE.match(bare_service or "x"):
+        return f'has "{service}" as its service, which is not a service namespace such as "s3"'
+    if region and not is_iam_pattern(region):
+        return _region_problem(partition, region)
+    return None
+
+
+def _region_problem(partition: str, region: str) -> str | None:
+    if not _REGION_NAME.match(region):
+        return f'has "{region}" as its Region, which is not a Region name such as "us-east-1"'
+    patterns = _partition_region_patterns()
+    own = patterns.get(partition)
+    if own is None:  # a partition pattern such as "aws*"
+        return None
+    if partition == "aws":
+        # The commercial partition gains new Region prefixes; only a Region of another partition
+        # is certainly wrong.
+        for other, pattern in patterns.items():
+            if other != "aws" and pattern.match(region):
+                return f'has the Region "{region}" of the {other} partition in an "aws" ARN'
+        return None
+    if own.match(region):
+        return None
+    return f'has the Region "{region}", which is not a Region of the {partition} partition'
+
+
+def is_universal_resource(text: str) -> bool:
+    """``*``, or an ARN whose service, Region, account and resource fields are all ``*``."""
+    if text == "*":
+        return True
+    fields = split_arn_fields(text)
+    return len(fields) == 6 and all(field and field.strip("*") == "" for field in fields[2:])
+
+
+@functools.lru_cache(maxsize=4)
+def arn_namespace_index(catalog: Catalog) -> dict[str, tuple[ResourceType, ...]]:
+    """Every resource type of the catalog by the (lower-case) service field of its ARN format,
+    e.g. ``s3-object-lambda`` → the types listed under the ``s3`` prefix with that namespace.
+    Formats whose service field is a variable (``${Vendor}``) are left out. Loads every service
+    file once (about 0.1 s); call it only for ARNs whose namespace is not a service prefix."""
+    index: dict[str, list[ResourceType]] = {}
+    for service in catalog.services():
+        for resource_type in service.resource_types():
+            namespaces = {
+                fields[2].lower()
+                for fields in map(split_arn_fields, resource_type.arn_formats)
+                if len(fields) == 6 and "${" not in fields[2]
+            }
+            for namespace in namespaces:
+                index.setdefault(namespace, []).append(resource_type)
+    return {namespace: tuple(types) for namespace, types in index.items()}
+
+
+def resource_types_for_arn_service(catalog: Catalog, namespace: str) -> tuple[ResourceType, ...]:
+    """The resource types whose ARN format has ``namespace`` as its service field."""
+    namespace = namespace.lower()
+    service = catalog.service(namespace)
+    if service is not None:
+        own = tuple(
+            resource_type
+            for resource_type in service.resource_types()
+            if any(
+                len(fields) == 6 and fields[2].lower() == namespace
+                for fields in map(split_arn_fields, resource_type.arn_formats)
+            )
+        )
+        if own:
+            return own
+    return arn_namespace_index(catalog).get(namespace, ())
+
+
+_KMS_KEY_ID = re.compile(
+    r"^(key/)?(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$",
+    re.IGNORECASE,
+)
+
+
+def kms_key_reference(text: str) -> str | None:
+    """``key id``, ``alias name`` or ``alias ARN`` when ``text`` names a KMS key by something else
+    than its key ARN (which identity policies do not accept), else None."""
+    if _KMS_KEY_ID.match(text):
+        return "key id"
+    if text.startswith("alias/"):
+        return "alias name"
+    fields = split_arn_fields(text)
+    is_kms_arn = len(fields) == 6 and fields[0] == "arn" and fields[2] == "kms"
+    if is_kms_arn and fields[5].startswith("alias/"):
+        return "alias ARN"
+    return None
+
+
+@functools.cache
+def _policy_type_actions() -> dict:
+    import json
+    import os
+
+    path = os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "data", "policy_type_actions.json"
+    )
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@functools.cache
+def trust_actions() -> tuple[str, ...]:
+    """The actions a role trust policy can allow (``sts:AssumeRole`` …), canonical spelling."""
+    return tuple(entry["action"] for entry in _policy_type_actions()["trust_actions"])
+
+
+@functools.cache
+def rcp_services() -> tuple[str, ...]:
+    """The service prefixes whose actions a resource control policy applies to."""
+    return tuple(entry["prefix"] for entry in _policy_type_actions()["rcp_services"])
+
+
+@functools.cache
+def _catalog_gaps() -> dict:
+    import json
+    import os
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "catalog_gaps.json")
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@functools.cache
+def multi_page_prefixes() -> frozenset[str]:
+    """Service prefixes documented on several Service Authorization Reference pages, whose
+    actions' resource types the catalog may list only partly (``linter/data/catalog_gaps.json``)."""
+    return frozenset(entry["prefix"] for entry in _catalog_gaps()["multi_page_prefixes"])
+
+
+def is_aws_owned_accountless(service: str, resource: str) -> bool:
+    """Whether an ARN of ``service`` with resource part ``resource`` may name an AWS-owned
+    resource whose ARN has no account (SSM public documents and parameters), although the
+    catalog's format has one; a wildcard that could reach such a name counts."""
+    lowered = resource.lower()
+    literal = arn_literal_prefix(lowered)
+    return any(
+        entry["service"] == service.lower()
+        and (
+            lowered.startswith(entry["resource_prefix"].lower())
+            or (literal != lowered and entry["resource_prefix"].lower().startswith(literal))
+        )
+        for entry in _catalog_gaps()["aws_owned_accountless"]
+    )
+
+
+def arn_namespace_aliases(namespace: str) -> tuple[str, ...]:
+    """Other spellings of a renamed ARN service namespace (``codestar-connections`` ↔
+    ``codeconnections``), from ``linter/data/catalog_gaps.json``."""
+    lowered = namespace.lower()
+    for entry in _catalog_gaps().get("namespace_aliases", ()):
+        if lowered in entry["namespaces"]:
+            return tuple(n for n in entry["namespaces"] if n != lowered)
+    return ()
+
+
+@functools.lru_cache(maxsize=8192)
+def arn_field_problem(catalog: Catalog, value: str) -> str | None:
+    """What is wrong with the Region and account fields of the ARN ``value`` for the resource
+    types it could name (a message fragment that follows the value), or None. Used by RES002;
+    RES003 skips what this reports."""
+    if value == "*" or arn_syntax_problem(value) is not None:
+        return None
+    fields = split_arn_fields(value)
+    service, region, account, resource = fields[2], fields[3], fields[4], fields[5]
+    if is_iam_pattern(service):
+        return None
+    if _fields_fit_namespace(catalog, service.lower(), region, account):
+        return None
+    from linter.catalog import arn_patterns_overlap
+
+    probe = f"arn:*:{service}:*:*:{resource}"
+    prefix = arn_literal_prefix(resource).lower()
+    candidates = [
+        (resource_type.name, arn_format, split_arn_fields(arn_format))
+        for resource_type in resource_types_for_arn_service(catalog, service)
+        for arn_format in resource_type.arn_formats
+        if resource_prefixes_compatible(prefix, arn_format)
+        and arn_patterns_overlap(probe, arn_format)
+    ]
+    candidates = [c for c in candidates if len(c[2]) == 6 and c[2][2].lower() == service.lower()]
+    if not candidates:
+        return None
+    kinds = f"{service} {summarize_names(sorted({name for name, _, _ in candidates}), 3)} ARNs"
+    example = candidates[0][1]
+    missing: list[str] = []  # fields every candidate format has but the ARN leaves empty
+    extra: list[str] = []  # fields the ARN sets but no candidate format has
+    region_fields = [f[3] for _, _, f in candidates]
+    if not region and all(region_fields):
+        missing.append("Region")
+    elif not _can_be_empty(region) and not any(region_fields):
+        extra.append(f'Region "{region}"')
+    account_fields = [f[4] for _, _, f in candidates]
+    invalid_account = False
+    if not account and all(account_fields):
+        if not is_aws_owned_accountless(service, resource):
+            missing.append("account")
+    elif not _can_be_empty(account) and not any(account_fields):
+        extra.append(f'account "{account}"')
+    elif account and not _valid_account(account, account_fields):
+        invalid_account = True
+    problems = []
+    if extra:
+        them = "them" if len(extra) > 1 else "it"
+        problems.append(
+            f"has the {' and the '.join(extra)}, but {kinds} have "
+            f"{'neither' if len(extra) > 1 else 'none'} ({example}): leave {them} empty"
+        )
+    if missing:
+        what = " or ".join(missing)
+        add = " and ".join(
+            "the 12-digit account id" if m == "account" else "the Region" for m in missing
+        )
+        problems.append(
+            f"has no {what}, but {kinds} need {'both' if len(missing) > 1 else 'one'}"
+            + ("" if extra else f" ({example})")
+            + f": add {add}, or * for any"
+        )
+    if invalid_account:
+        problems.append(
+            f'has the account "{account}", which is not a 12-digit account id: write the id '
+            'without hyphens or spaces, or "*"'
+        )
+    return "; ".join(problems) or None
+
+
+def _fields_fit_namespace(catalog: Catalog, namespace: str, region: str, account: str) -> bool:
+    """A quick accept: whatever resource type the ARN names, its Region and account fit, because
+    every format of the namespace agrees (``arn:aws:iam::…``) or the fields are wildcards."""
+    region_empty, region_set, account_empty, account_set = _namespace_field_usage(
+        catalog, namespace
+    )
+    region_ok = (_can_be_empty(region) or not region_empty) if region else not region_set
+    if not account:
+        account_ok = not account_set
+    elif _can_be_empty(account):
+        account_ok = True
+    else:
+        account_ok = not account_empty and (bool(ACCOUNT_ID.match(account)) or account == "aws")
+    return region_ok and account_ok
+
+
+@functools.lru_cache(maxsize=1024)
+def _namespace_field_usage(catalog: Catalog, namespace: str) -> tuple[bool, bool, bool, bool]:
+    """Whether some ARN format of the namespace has an empty / a set Region, and an empty / a set
+    account."""
+    usage = [False, False, False, False]
+    for resource_type in resource_types_for_arn_service(catalog, namespace):
+        for arn_format in resource_type.arn_formats:
+            fields = split_arn_fields(arn_format)
+            if len(fields) != 6:
+                continue
+            usage[0 if not fields[3] else 1] = True
+            usage[2 if not fields[4] else 3] = True
+    return usage[0], usage[1], usage[2], usage[3]
+
+
+def arn_literal_prefix(text: str) -> str:
+    """The text before the first wildcard or policy variable (``bucket/${aws:username}/*`` →
+    ``bucket/``)."""
+    end = len(text)
+    for marker in ("*", "?", "${"):
+        position = text.find(marker)
+        if position != -1:
+            end = min(end, position)
+    return text[:end]
+
+
+@functools.lru_cache(maxsize=16384)
+def _format_resource_prefix(arn_format: str) -> str:
+    fields = split_arn_fields(arn_format)
+    return arn_literal_prefix(fields[5]).lower() if len(fields) == 6 else ""
+
+
+def resource_prefixes_compatible(policy_prefix: str, arn_format: str) -> bool:
+    """A quick, sound reject: the literal starts of a policy ARN's resource part (lower case)
+    and of an ARN format's resource part must agree as far as both go."""
+    format_prefix = _format_resource_prefix(arn_format)
+    return policy_prefix.startswith(format_prefix) or format_prefix.startswith(policy_prefix)
+
+
+def _can_be_empty(field: str) -> bool:
+    """Whether an ARN field as written can be the empty string (``""``, ``*``, a variable)."""
+    return "${" in field or field.strip("*") == ""
+
+
+_ACCOUNT_PATTERN = re.compile(r"^[0-9*?]+$")
+
+
+def _valid_account(account: str, format_accounts: list[str]) -> bool:
+    if "${" in account:
+        return True
+    literals = [a for a in format_accounts if a and "${" not in a]
+    if not is_iam_pattern(account):
+        return bool(ACCOUNT_ID.match(account)) or account == "aws" or account in literals
+    if _ACCOUNT_PATTERN.match(account) and len(account.replace("*", "")) <= 12:
+        return True
+    return any(wildcard_matches(account, text) for text in ("aws", *literals))
