@@ -9,6 +9,7 @@ and the triaged error-level findings on the AWS managed policy corpus.
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 
 import pytest
@@ -25,7 +26,7 @@ from linter.catalog import load_catalog
 from linter.engine import Linter, LintOptions
 from linter.model import Finding, PolicyType, Severity
 from linter.policy import Policy
-from tests.conftest import FIXTURES, policy
+from tests.conftest import FIXTURES, ROOT, policy
 
 LPR = tuple(f"LPR{n:03d}" for n in range(1, 11))
 
@@ -459,3 +460,25 @@ def test_corpus_error_level_findings_are_the_triaged_ones(corpus_dir) -> None:
             if finding.severity is Severity.ERROR:
                 errors.append((path.name, finding.rule_id, finding.span.line))
     assert errors == CORPUS_ERRORS
+
+
+# docs/least-privilege.md examples ---------------------------------------------------------------
+
+_EXAMPLE = re.compile(r"<!-- iamlint-example: (\S+)((?: \S+)*) -->\n```json\n(.*?)\n```", re.DOTALL)
+
+
+def _docs_examples() -> list[tuple[str, tuple[str, ...], str]]:
+    text = (ROOT / "docs" / "least-privilege.md").read_text()
+    return [(m.group(1), tuple(m.group(2).split()), m.group(3)) for m in _EXAMPLE.finditer(text)]
+
+
+def test_docs_page_has_examples() -> None:
+    assert len(_docs_examples()) >= 6
+
+
+@pytest.mark.parametrize(("policy_type", "rule_ids", "text"), _docs_examples())
+def test_docs_example_gets_exactly_the_rules_it_names(
+    policy_type: str, rule_ids: tuple[str, ...], text: str
+) -> None:
+    findings = lint_with(text, policy_type)
+    assert sorted({f.rule_id for f in findings}) == sorted(rule_ids), rows(findings)
