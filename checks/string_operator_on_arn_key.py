@@ -25,15 +25,17 @@ class StringOperatorOnArnKey(Check):
     Reports a String operator on a condition key of type ARN (`aws:SourceArn`,
     `aws:PrincipalArn`, `aws:SourceVpcArn`, ARN-typed service keys).
 
-    - `StringLike`/`StringNotLike` with a `*` or `?` in a value: **warning**. The wildcard can
-      match across the ARN's colons, so the pattern can match ARNs of other accounts than it seems
-      to: AWS's example `arn:aws:someservice:*:111122223333:finance/*` matches
+    - `StringLike`/`StringNotLike` with a `*` or `?` before the resource part of a value
+      (partition, service, Region or account): **warning**. There the wildcard can match across
+      the ARN's colons, so the pattern matches ARNs of other accounts than it seems to: AWS's
+      example `arn:aws:someservice:*:111122223333:finance/*` matches
       `arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt`
       under `StringLike`, not under `ArnLike`.
-    - Any other String operator: **note**; AWS recommends Arn operators for ARN keys.
+    - Any other String operator, or wildcards only in the resource part (where `StringLike` and
+      `ArnLike` match the same ARNs): **note**; AWS recommends Arn operators for ARN keys.
 
-    AWS's own Transcribe trust-policy example uses `StringLike` for `aws:SourceArn`; the warning
-    there is what AWS's guidance and Access Analyzer say (domain.md §4.7).
+    AWS's own Transcribe trust-policy example uses `StringLike` for `aws:SourceArn` with
+    `arn:aws:transcribe:us-west-2:111122223333:*`: a note, the suggestion domain.md §4.7 allows.
 
     ## Why is this bad?
     IAM global keys page, `aws:SourceArn`: "AWS recommends that you use ARN operators instead of
@@ -77,16 +79,13 @@ class StringOperatorOnArnKey(Check):
                 replacement = f"{operator.qualifier}:{replacement}"
             if operator.if_exists:
                 replacement += "IfExists"
-            wildcard = operator.like and any(
-                "*" in v.replace("${*}", "") or "?" in v.replace("${?}", "")
-                for v in entry.string_values
-            )
+            wildcard = operator.like and any(_spans_fields(v) for v in entry.string_values)
             if wildcard:
                 yield Report(
                     entry.key_path,
-                    f"{entry.key} is an ARN key: with {entry.operator} a * can match across "
-                    f"the ARN's colons (other accounts, Regions or resource types); use "
-                    f"{replacement}, which matches each ARN field separately",
+                    f"{entry.key} is an ARN key: with {entry.operator} a wildcard before the "
+                    f"resource part can match across the ARN's colons (other accounts, Regions "
+                    f"or services); use {replacement}, which matches each ARN field separately",
                     key=True,
                 )
             else:
@@ -97,3 +96,13 @@ class StringOperatorOnArnKey(Check):
                     key=True,
                     severity=Severity.NOTE,
                 )
+
+
+def _spans_fields(value: str) -> bool:
+    """Whether a ``*`` or ``?`` of ``value`` lies before its resource part (before the fifth
+    colon), where StringLike lets it match across fields; in the resource part, StringLike and
+    ArnLike match the same ARNs."""
+    text = value.replace("${*}", "").replace("${?}", "")
+    head = text.split(":", 5)
+    prefix = ":".join(head[:5]) if len(head) == 6 else text
+    return "*" in prefix or "?" in prefix

@@ -213,9 +213,10 @@ HEALTHSCRIBE_TRUST_POLICY = """
 }
 """
 
+# §4.7: "It may suggest ArnLike instead of StringLike": a note, since the wildcard is only in the
+# resource part, where StringLike and ArnLike match the same ARNs.
 _STRING_LIKE_SOURCE_ARN = (
-    "aws:SourceArn is an ARN key: with StringLike a * can match across the ARN's colons (other "
-    "accounts, Regions or resource types); use ArnLike, which matches each ARN field separately"
+    "aws:SourceArn is an ARN key: AWS recommends ArnLike over StringLike for ARNs"
 )
 
 AWS_EXAMPLES = {
@@ -256,6 +257,12 @@ AWS_EXAMPLES = {
 def test_aws_documentation_examples_get_exactly_the_findings_domain_md_names(name: str) -> None:
     text, policy_type, expected = AWS_EXAMPLES[name]
     assert cnd(text, policy_type) == expected
+
+
+def test_the_trust_policy_suggestion_is_a_note() -> None:
+    assert [f.severity for f in lint(TRUST_POLICY, "trust", select=CND)] == [Severity.NOTE]
+    wildcard_account = TRUST_POLICY.replace("us-west-2:111122223333:*", "*:*:*")
+    assert [f.severity for f in lint(wildcard_account, "trust", select=CND)] == [Severity.WARNING]
 
 
 def test_the_kms_context_example_is_one_finding_and_its_wildcards_are_not_flagged() -> None:
