@@ -155,7 +155,7 @@ def _smallest_quota(policy_type: PolicyType, settings: RuleSettings) -> int:
 
 
 def _anchor(policy: Policy) -> tuple[tuple, bool]:
-    """The ``Statement`` key, which spans the bulk of the text; else the whole document."""
-    if "Statement" in policy.data:
-        return ("Statement",), True
+    """The policy's first key (usually ``Version``): the size is the whole policy's."""
+    for name in policy.data:
+        return (name,), True
     return (), False

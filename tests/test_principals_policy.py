@@ -225,7 +225,7 @@ def test_resource_policies_are_checked_only_with_a_configured_quota() -> None:
     )
     assert _lint(bucket, "resource", ("POL004",)) == []
     rows = _lint(bucket, "resource", ("POL004",), resource_policy_size_quota=20480)
-    assert [(r[0], r[1], r[2]) for r in rows] == [("POL004", 3, 3)]
+    assert [(r[0], r[1], r[2]) for r in rows] == [("POL004", 2, 3)]  # the "Version" key
     assert "over the configured 20,480-character quota" in rows[0][5]
 
 
