@@ -144,13 +144,11 @@ def _check_actions(
     statement: Statement, catalog: Catalog, keys: dict[str, list[ConditionEntry]]
 ) -> Iterator[Report]:
     for item in statement.actions:
-        matched = catalog.match_actions(item.value)
-        if not matched:
-            continue
         missing = [key for key in keys if not pattern_supports_key(catalog, item.value, key)]
         finding = _finding(statement, [keys[key] for key in missing])
         if finding is None:
             continue
+        matched = catalog.match_actions(item.value)
         names, count, outcome, severity = finding
         these = "this condition" if count == 1 else "these conditions"
         if len(matched) == 1:

@@ -816,19 +816,38 @@ def _action_supports_key(catalog: Catalog, action_name: str, key: str) -> bool:
     return entry["scope"] == "global" or key.partition(":")[0] == action.service.lower()
 
 
+_TAG_KEY_PREFIXES = ("aws:requesttag/", "aws:resourcetag/", "aws:tagkeys")
+
+
 @functools.lru_cache(maxsize=16384)
 def pattern_supports_key(catalog: Catalog, pattern: str, key: str) -> bool:
     """Whether some action that the Action value ``pattern`` matches supports ``key`` (see
-    ``action_supports_key``); for a pattern matching no action, True (nothing to say)."""
+    ``action_supports_key``); for a pattern matching no action, True (nothing to say).
+
+    A pattern with a wildcard service part (``*``, ``*:Get*``) is first tried on the services
+    that define the key, so that ``"*"`` with a service key does not expand every action."""
+    service_part, separator, _ = pattern.partition(":")
+    if pattern.strip("*") == "" and key.lower().startswith(_TAG_KEY_PREFIXES):
+        return True  # "*" includes the many actions that take tag keys
+    if not separator or "*" in service_part or "?" in service_part:
+        prefix = key.lower().partition(":")[0]
+        own = (
+            ()
+            if prefix == "aws"
+            else (prefix, *getattr(catalog, "_key_prefixes", {}).get(prefix, ()))
+        )
+        for service_prefix in own:
+            service = catalog.service(service_prefix)
+            if service is None:
+                continue
+            for action in service.actions():
+                if action_pattern_matches(pattern, action.full_name) and action_supports_key(
+                    catalog, action, key
+                ):
+                    return True
     matched = catalog.match_actions(pattern)
     if not matched:
         return True
-    prefix = key.lower().partition(":")[0]
-    if len(matched) > 50 and prefix != "aws":
-        # A service key is mostly supported by its own service: look there first.
-        matched = tuple(a for a in matched if a.service == prefix) + tuple(
-            a for a in matched if a.service != prefix
-        )
     return any(action_supports_key(catalog, action, key) for action in matched)
 
 
