@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from linter.analysis import condition_entries, date_value_form, entry_operator, parse_ip_value
+from linter.analysis import (
+    condition_entries,
+    date_value_form,
+    entry_operator,
+    parse_ip_value,
+    wildcard_matches,
+)
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
@@ -32,7 +38,8 @@ class InvalidConditionValue(Check):
     - `IpAddress`/`NotIpAddress`: not an IPv4 or IPv6 address or CIDR range (IPv6 with `::` is
       fine; wildcards are not);
     - `BinaryEquals`: not base64;
-    - Arn operators: not an ARN of six colon-separated fields (or `*`);
+    - Arn operators: not an ARN of six colon-separated fields (patterns with wildcards only need
+      to start like one);
     - values of different JSON types under one key (`["1", 2]`);
     - `aws:SourceVpc`/`aws:Ec2InstanceSourceVpc` not `vpc-` and `aws:SourceVpce` not `vpce-`
       followed by 8 or 17 letters or digits (wildcards under `StringLike` are not checked).
@@ -181,7 +188,12 @@ _BOOLEANS = ("true", "false")
 
 
 def _looks_like_arn(value: str) -> bool:
-    return value.count(":") >= 5 and value.split(":", 1)[0] in ("arn", "*", "arn*")
+    """An ARN of six fields, or a pattern that may stand for one: how IAM splits a wildcard
+    pattern with fewer fields (``arn:aws:s3:*``) is not documented, so those are accepted."""
+    head = value.split(":", 1)[0]
+    if "*" in value or "?" in value:
+        return wildcard_matches(head, "arn") or head.startswith("arn")
+    return value.count(":") >= 5 and head == "arn"
 
 
 def _check_resource_id(entry: ConditionEntry, base: str, value: object) -> str | None:
