@@ -137,10 +137,8 @@ def looks_like_policy(document: Any) -> bool:
 def _holds_document(value: Any) -> bool:
     if isinstance(value, dict):
         return True
-    return (
-        (isinstance(value, str)
-        and value.lstrip()[:3] in ("%7B", "%7b"))
-        or (isinstance(value, str) and value.lstrip().startswith("{"))
+    return (isinstance(value, str) and value.lstrip()[:3] in ("%7B", "%7b")) or (
+        isinstance(value, str) and value.lstrip().startswith("{")
     )
 
 

@@ -660,7 +660,8 @@ def test_embedded_problems_are_reported_in_outer_coordinates() -> None:
     assert duplicate.code == "duplicate-key"
     assert sliced(outer_text, duplicate.span) == '\\"Statement\\"'
     assert (
-        duplicate.message == 'duplicate key "Statement" (first at line 3, column 21); the last value is used'
+        duplicate.message
+        == 'duplicate key "Statement" (first at line 3, column 21); the last value is used'
     )
 
 
