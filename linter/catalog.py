@@ -759,7 +759,51 @@ def arn_patterns_overlap(policy_arn: str, arn_format: str) -> bool:
     ``BucketName`` never holds ``/`` or ``:``; a literal ``*`` is any text. Comparison is
     case-insensitive, so any doubt resolves to "matches".
     """
-    return _tokens_overlap(_policy_arn_tokens(policy_arn), _arn_format_tokens(arn_format))
+    left = _policy_arn_tokens(policy_arn)
+    right = _arn_format_tokens(arn_format)
+    left_fields, right_fields = _header_fields(left), _header_fields(right)
+    if left_fields is None or right_fields is None:
+        return _tokens_overlap(left, right)
+    # Both sides have the five header colons, and no wildcard or variable in a header field can
+    # span a colon, so the six fields must overlap one by one: compare the cheap, selective
+    # ones (service, resource prefix) without searching the whole product.
+    return all(
+        _literal_ends_agree(a, b) and _tokens_overlap(a, b)
+        for a, b in zip(left_fields, right_fields)
+    )
+
+
+def _header_fields(
+    tokens: tuple[tuple[object, int], ...],
+) -> tuple[tuple[tuple[object, int], ...], ...] | None:
+    """The tokens split at the first five literal colons; None when there are fewer."""
+    fields = []
+    start = 0
+    for position, token in enumerate(tokens):
+        if token == (":", _ONE):
+            fields.append(tokens[start:position])
+            start = position + 1
+            if len(fields) == 5:
+                fields.append(tokens[start:])
+                return tuple(fields)
+    return None
+
+
+def _literal_ends_agree(
+    left: tuple[tuple[object, int], ...], right: tuple[tuple[object, int], ...]
+) -> bool:
+    """False when the leading or trailing literal characters of the two sides differ."""
+    for a, b in zip(left, right):
+        if a[1] != _ONE or b[1] != _ONE or not isinstance(a[0], str) or not isinstance(b[0], str):
+            break
+        if a[0] != b[0]:
+            return False
+    for a, b in zip(reversed(left), reversed(right)):
+        if a[1] != _ONE or b[1] != _ONE or not isinstance(a[0], str) or not isinstance(b[0], str):
+            break
+        if a[0] != b[0]:
+            return False
+    return True
 
 
 def _split_arn_pattern(text: str, *, dollar_optional: bool) -> list[tuple[str, str]]:
