@@ -3,7 +3,8 @@
 Shared machines are noisy: every figure is the median of several runs, and each target is a ratio
 against a baseline timed alongside it, never an absolute time.
 
-    python bench/bench.py                  # all benchmarks
+    python bench/bench.py                  # all benchmarks, with this interpreter's iamlint
+    /path/to/venv/bin/python bench/bench.py   # measure a regular (non-editable) install
     python bench/bench.py --quick          # fewer repetitions, no 20,000-file corpus
     python bench/bench.py --only startup corpus
 
@@ -33,17 +34,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "aws-managed"
 PYTHON = sys.executable
-IAMLINT = [PYTHON, "-m", "linter"]
+# Users run iamlint with bytecode caches (pip compiles on install); a shell that sets
+# PYTHONDONTWRITEBYTECODE would make every run recompile iamlint from source but not click.
+CHILD_ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+# The installed console script, as users run it; ``python -m linter`` from a source checkout
+# otherwise (an editable install adds an import hook that costs ~10 ms at every start).
+_SCRIPT = Path(PYTHON).with_name("iamlint")
+IAMLINT = [str(_SCRIPT)] if _SCRIPT.exists() else [PYTHON, "-m", "linter"]
 
 
 def measure(command: list[str], repeat: int) -> tuple[float, int, subprocess.CompletedProcess]:
     """Median wall time over ``repeat`` runs, the largest peak RSS (KiB), and the last result."""
     times, peaks = [], []
     completed = None
+    subprocess.run(command, capture_output=True, cwd=ROOT, env=CHILD_ENVIRONMENT)  # warm caches
     for _ in range(repeat):
         start = time.perf_counter()
         process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            env=CHILD_ENVIRONMENT,
         )
         stdout_chunks, stderr_chunks = _drain(process)
         _, status, usage = os.wait4(process.pid, 0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import os
@@ -98,6 +97,8 @@ def suggest_prefix(prefix: str, name: str, catalog: Catalog) -> str | None:
     ``prefix:name`` when that action exists, else as a quoted prefix; None when nothing is close."""
     lowered = prefix.lower()
     prefixes = sorted(catalog.service_prefixes())
+    import difflib
+
     close = difflib.get_close_matches(lowered, prefixes, n=3, cutoff=0.75)
     near = [p for p in prefixes if _one_edit_apart(lowered, p)]
     if name and "*" not in name and "?" not in name:

@@ -7,10 +7,8 @@ A rule that raises becomes an ``INT001`` finding for that file; an unreadable fi
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import sys
-import traceback
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -105,6 +103,20 @@ class Linter:
             available, self.options.select, self.options.ignore
         )
         self._instances = {rule: rule() for rule in self.rules}
+        # The rules to run per policy type, and for files that did not decode, computed once:
+        # enum hashing in a per-file membership test costs more than most rules.
+        self._rules_by_type = {
+            policy_type: tuple(
+                (rule, instance)
+                for rule, instance in self._instances.items()
+                if policy_type in rule.policy_types
+            )
+            for policy_type in PolicyType
+        }
+        self._undecodable_rules = {
+            policy_type: tuple(p for p in pairs if p[0].runs_on_undecodable)
+            for policy_type, pairs in self._rules_by_type.items()
+        }
         self.context = Context(self.options.rule_settings)
         self._all_rules = {rule.id: rule for rule in ALL_CHECKS}
 
@@ -244,10 +256,9 @@ class Linter:
     ) -> list[Finding]:
         ignored_here = self._ignored_for(path)
         findings: list[Finding] = []
-        for rule, instance in self._instances.items():
-            if undecodable and not rule.runs_on_undecodable:
-                continue
-            if policy.policy_type not in rule.policy_types or rule.id in ignored_here:
+        table = self._undecodable_rules if undecodable else self._rules_by_type
+        for rule, instance in table[policy.policy_type]:
+            if ignored_here and rule.id in ignored_here:
                 continue
             try:
                 reports = list(instance.run(policy, self.context))
@@ -307,6 +318,8 @@ class Linter:
         )
 
     def _internal_error(self, rule: type[Check], error: Exception, path: str) -> Finding:
+        import traceback
+
         frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
         where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
         message = f"rule {rule.id} ({rule.name}) crashed: {type(error).__name__}: {error}{where}"
@@ -362,6 +375,8 @@ def statement_fingerprint(document: Any, path: JsonPath) -> str:
 
 
 def _digest(text: str) -> str:
+    import hashlib  # imported here: a clean run never needs it (start-up matters)
+
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 

@@ -16,7 +16,6 @@ the file at all.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -180,6 +179,8 @@ def unused_suppression_results(
 
 def _entry_fingerprint(entry: Suppression) -> str:
     identity = "\0".join((entry.path, entry.rule, entry.sid or "", entry.reason))
+    import hashlib  # imported here: most runs have no finding to fingerprint
+
     return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
