@@ -769,7 +769,7 @@ def arn_patterns_overlap(policy_arn: str, arn_format: str) -> bool:
     # ones (service, resource prefix) without searching the whole product.
     return all(
         _literal_ends_agree(a, b) and _tokens_overlap(a, b)
-        for a, b in zip(left_fields, right_fields)
+        for a, b in zip(left_fields, right_fields, strict=True)
     )
 
 
@@ -793,12 +793,12 @@ def _literal_ends_agree(
     left: tuple[tuple[object, int], ...], right: tuple[tuple[object, int], ...]
 ) -> bool:
     """False when the leading or trailing literal characters of the two sides differ."""
-    for a, b in zip(left, right):
+    for a, b in zip(left, right, strict=False):
         if a[1] != _ONE or b[1] != _ONE or not isinstance(a[0], str) or not isinstance(b[0], str):
             break
         if a[0] != b[0]:
             return False
-    for a, b in zip(reversed(left), reversed(right)):
+    for a, b in zip(reversed(left), reversed(right), strict=False):
         if a[1] != _ONE or b[1] != _ONE or not isinstance(a[0], str) or not isinstance(b[0], str):
             break
         if a[0] != b[0]:
