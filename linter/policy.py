@@ -20,6 +20,28 @@ SET_QUALIFIERS = ("ForAllValues", "ForAnyValue")
 PRINCIPAL_KINDS = ("AWS", "Service", "Federated", "CanonicalUser")
 
 
+class cached_property:  # named like the functools decorator it replaces
+    """``functools.cached_property`` without its per-access lock (Python < 3.12).
+
+    The lock made the first access to each of a statement's normalised elements cost more than
+    computing it; a policy model is only ever used by one thread.
+    """
+
+    def __init__(self, function: Any) -> None:
+        self.function = function
+        self.name = function.__name__
+        self.__doc__ = function.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value
+
+
 class Item(NamedTuple):
     """One JSON value and where it is."""
 
@@ -104,12 +126,12 @@ class Statement:
             return (*self.path, name), True
         return self.path, False
 
-    @functools.cached_property
+    @cached_property
     def sid(self) -> str | None:
         sid = self.data.get("Sid")
         return sid if isinstance(sid, str) else None
 
-    @functools.cached_property
+    @cached_property
     def effect(self) -> str | None:
         effect = self.data.get("Effect")
         return effect if isinstance(effect, str) else None
@@ -128,7 +150,7 @@ class Statement:
             return ()
         return tuple(i for i in _as_list(item.value, item.path) if isinstance(i.value, str))
 
-    @functools.cached_property
+    @cached_property
     def action_element(self) -> str | None:
         """``Action``, ``NotAction`` or None (grammar rules report both-or-neither)."""
         if "Action" in self.data:
@@ -137,16 +159,16 @@ class Statement:
             return "NotAction"
         return None
 
-    @functools.cached_property
+    @cached_property
     def actions(self) -> tuple[Item, ...]:
         """The string values of ``Action`` (empty when the statement uses NotAction)."""
         return self._strings("Action")
 
-    @functools.cached_property
+    @cached_property
     def not_actions(self) -> tuple[Item, ...]:
         return self._strings("NotAction")
 
-    @functools.cached_property
+    @cached_property
     def resource_element(self) -> str | None:
         if "Resource" in self.data:
             return "Resource"
@@ -154,15 +176,15 @@ class Statement:
             return "NotResource"
         return None
 
-    @functools.cached_property
+    @cached_property
     def resources(self) -> tuple[Item, ...]:
         return self._strings("Resource")
 
-    @functools.cached_property
+    @cached_property
     def not_resources(self) -> tuple[Item, ...]:
         return self._strings("NotResource")
 
-    @functools.cached_property
+    @cached_property
     def principal_element(self) -> str | None:
         if "Principal" in self.data:
             return "Principal"
@@ -185,15 +207,15 @@ class Statement:
                     found.append(Principal(kind, entry.value, entry.path))
         return tuple(found)
 
-    @functools.cached_property
+    @cached_property
     def principals(self) -> tuple[Principal, ...]:
         return self._principals("Principal")
 
-    @functools.cached_property
+    @cached_property
     def not_principals(self) -> tuple[Principal, ...]:
         return self._principals("NotPrincipal")
 
-    @functools.cached_property
+    @cached_property
     def conditions(self) -> tuple[ConditionEntry, ...]:
         """Every (operator, key) pair of the Condition element, in document order."""
         block = self.data.get("Condition")
@@ -224,7 +246,7 @@ class Statement:
                 )
         return tuple(entries)
 
-    @functools.cached_property
+    @cached_property
     def condition_keys(self) -> frozenset[str]:
         """The lower-case condition keys used in this statement."""
         return frozenset(entry.key_lower for entry in self.conditions)
@@ -289,16 +311,16 @@ class Policy:
             return Item(self.data[name], (name,))
         return None
 
-    @functools.cached_property
+    @cached_property
     def version(self) -> str | None:
         version = self.data.get("Version")
         return version if isinstance(version, str) else None
 
-    @functools.cached_property
+    @cached_property
     def statement_is_list(self) -> bool:
         return isinstance(self.data.get("Statement"), list)
 
-    @functools.cached_property
+    @cached_property
     def statements(self) -> tuple[Statement, ...]:
         """Statements that are JSON objects; other shapes are left to the grammar rules."""
         raw = self.data.get("Statement")
