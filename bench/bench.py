@@ -43,11 +43,14 @@ _SCRIPT = Path(PYTHON).with_name("iamlint")
 IAMLINT = [str(_SCRIPT)] if _SCRIPT.exists() else [PYTHON, "-m", "linter"]
 
 
-def measure(command: list[str], repeat: int) -> tuple[float, int, subprocess.CompletedProcess]:
+def measure(
+    command: list[str], repeat: int, *, warm_up: bool = True
+) -> tuple[float, int, subprocess.CompletedProcess]:
     """Median wall time over ``repeat`` runs, the largest peak RSS (KiB), and the last result."""
     times, peaks = [], []
     completed = None
-    subprocess.run(command, capture_output=True, cwd=ROOT, env=CHILD_ENVIRONMENT)  # warm caches
+    if warm_up:  # bytecode and file-system caches
+        subprocess.run(command, capture_output=True, cwd=ROOT, env=CHILD_ENVIRONMENT)
     for _ in range(repeat):
         start = time.perf_counter()
         process = subprocess.Popen(
@@ -132,6 +135,7 @@ import os, sys, time
 import parliament
 from parliament import analyze_policy_string
 root = sys.argv[1]
+community = sys.argv[2] == "community"
 crashes = findings = 0
 start = time.perf_counter()
 for name in sorted(os.listdir(root)):
@@ -140,7 +144,7 @@ for name in sorted(os.listdir(root)):
     with open(os.path.join(root, name)) as handle:
         text = handle.read()
     try:
-        policy = analyze_policy_string(text, include_community_auditors=True)
+        policy = analyze_policy_string(text, include_community_auditors=community)
         findings += len(policy.findings)
     except Exception:
         crashes += 1
@@ -163,15 +167,20 @@ def bench_corpus(repeat: int, directory: Path, label: str, parliament: bool) -> 
         f"{label}: iamlint peak RSS (MiB)": peak / 1024,
     }
     if parliament:
-        elapsed, _, result = measure([PYTHON, "-c", PARLIAMENT_LOOP, str(directory)], 1)
-        if result.returncode == 0:
-            crashes, parliament_findings, _inner = result.stdout.split()
-            row[f"{label}: parliament 1.6.4 in-process (s)"] = elapsed
-            row[f"{label}: parliament crashes"] = int(crashes)
-            row[f"{label}: parliament findings"] = int(parliament_findings)
-            row[f"{label}: iamlint speed-up vs parliament (target >= 20)"] = elapsed / lint
-        else:
-            row[f"{label}: parliament"] = "unavailable: " + result.stderr.decode()[-200:].strip()
+        default, _, result = measure([*IAMLINT, "check", "-q", str(directory)], repeat)
+        row[f"{label}: iamlint, default --jobs (s)"] = default
+        for mode in ("core", "community"):
+            command = [PYTHON, "-c", PARLIAMENT_LOOP, str(directory), mode]
+            elapsed, _, result = measure(command, 1, warm_up=False)
+            name = f"{label}: parliament 1.6.4 {mode} auditors"
+            if result.returncode != 0:
+                row[name] = "unavailable: " + result.stderr.decode()[-200:].strip()
+                continue
+            crashes, parliament_findings, _ = result.stdout.split()
+            row[f"{name} (s)"] = elapsed
+            row[f"{name}: crashes"] = int(crashes)
+            row[f"{name}: findings"] = int(parliament_findings)
+            row[f"{name}: iamlint --jobs 1 speed-up (target >= 20)"] = elapsed / lint
     return row
 
 
@@ -207,7 +216,9 @@ def bench_scaling(tmp: Path, repeat: int) -> dict:
     generate_corpus(small_dir, 2_000)
     generate_corpus(large_dir, 20_000)
     small, _, _ = measure([*IAMLINT, "check", "-q", "--jobs", "1", str(small_dir)], repeat)
-    large, peak, result = measure([*IAMLINT, "check", "-q", "--jobs", "1", str(large_dir)], 1)
+    large, peak, result = measure(
+        [*IAMLINT, "check", "-q", "--jobs", "1", str(large_dir)], 1, warm_up=False
+    )
     assert result.returncode in (0, 1), result.stderr.decode()[-2000:]
     big = tmp / "big" / "big.json"
     big.parent.mkdir()
