@@ -145,6 +145,10 @@ def wildcard_matches(pattern: str, text: str, *, case_sensitive: bool = True) ->
     """IAM ``*``/``?`` matching of a whole string (ARNs and condition values)."""
     if not case_sensitive:
         pattern, text = pattern.lower(), text.lower()
+    star = pattern.find("*")
+    if "?" not in pattern and (star == -1 or star == len(pattern) - 1):
+        # The common shapes need no regex (a policy has many distinct ARNs, each a compile).
+        return text == pattern if star == -1 else text.startswith(pattern[:-1])
     return _wildcard_regex(pattern).fullmatch(text) is not None
 
 
@@ -1820,7 +1824,7 @@ def catalog_as_of(catalog: Catalog) -> str:
     return f"the IAM catalog of {catalog.as_of}"
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)
 def split_arn_fields(text: str) -> tuple[str, ...]:
     """Split an ARN at its first five colons, ignoring colons inside ``${...}`` policy variables
     (``${aws:username}``); a value with fewer fields gives fewer parts."""

@@ -744,7 +744,7 @@ _NO_COLON = frozenset(":")
 _NO_SEPARATOR = frozenset(":/")
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=131072)
 def arn_patterns_overlap(policy_arn: str, arn_format: str) -> bool:
     """Whether some real ARN is matched by both the policy ARN and a resource type's ARN format.
 
@@ -767,10 +767,36 @@ def arn_patterns_overlap(policy_arn: str, arn_format: str) -> bool:
     # Both sides have the five header colons, and no wildcard or variable in a header field can
     # span a colon, so the six fields must overlap one by one: compare the cheap, selective
     # ones (service, resource prefix) without searching the whole product.
-    return all(
-        _literal_ends_agree(a, b) and _tokens_overlap(a, b)
-        for a, b in zip(left_fields, right_fields, strict=True)
-    )
+    return all(_fields_overlap(a, b) for a, b in zip(left_fields, right_fields, strict=True))
+
+
+@functools.lru_cache(maxsize=131072)
+def _fields_overlap(
+    left: tuple[tuple[object, int], ...], right: tuple[tuple[object, int], ...]
+) -> bool:
+    """One ARN field of a policy against the same field of a format (cached: fields repeat)."""
+    if not _literal_ends_agree(left, right):
+        return False
+    if all(token[1] == _ONE and isinstance(token[0], str) for token in left):
+        # A field without wildcards: one regex match of the format's field, compiled once.
+        return _field_regex(right).fullmatch("".join(token[0] for token in left)) is not None
+    return _tokens_overlap(left, right)
+
+
+@functools.lru_cache(maxsize=4096)
+def _field_regex(tokens: tuple[tuple[object, int], ...]) -> re.Pattern[str]:
+    """A regex for a format field's tokens (literals, and classes of characters excluded)."""
+    import re
+
+    parts = []
+    for value, count in tokens:
+        if isinstance(value, str):
+            parts.append(re.escape(value))
+            continue
+        excluded = "".join(re.escape(c) for c in sorted(value))  # type: ignore[arg-type]
+        character = f"[^{excluded}]" if excluded else "."
+        parts.append(character + ("*" if count == _STAR else ""))
+    return re.compile("".join(parts), re.DOTALL)
 
 
 def _header_fields(
@@ -825,7 +851,7 @@ def _split_arn_pattern(text: str, *, dollar_optional: bool) -> list[tuple[str, s
     return items
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=65536)
 def _policy_arn_tokens(arn: str) -> tuple[tuple[object, int], ...]:
     items = _split_arn_pattern(arn.lower(), dollar_optional=False)
     complete_header = sum(1 for kind, value in items if kind == "char" and value == ":") >= 5
