@@ -22,6 +22,7 @@ from linter.analysis import (
 from linter.catalog import load_catalog
 from linter.engine import Linter, LintOptions
 from linter.model import PolicyType
+from tests.aws_examples import EXAMPLE_4_5 as VIEW_JOBS_BY_TAG
 from tests.conftest import CORPUS, as_rows, lint
 
 FAMILY = ("ACT", "RES")
@@ -32,29 +33,6 @@ def _family(text: str, policy_type: str | None = None) -> list[tuple]:
 
 
 # --- domain.md §4: AWS documentation examples ------------------------------------------------
-
-VIEW_JOBS_BY_TAG = """
-{
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Sid": "ListTranscriptionJobsInConsole",
-            "Effect": "Allow",
-            "Action": "transcribe:ListTranscriptionJobs",
-            "Resource": "*"
-        },
-        {
-            "Sid": "ViewTranscriptionJobsIfOwner",
-            "Effect": "Allow",
-            "Action": "transcribe:GetTranscriptionJobs",
-            "Resource": "arn:aws:transcribe:*:*:transcription-job/*",
-            "Condition": {
-                "StringEquals": {"aws:ResourceTag/Owner": "${aws:username}"}
-            }
-        }
-    ]
-}
-"""
 
 
 def test_transcribe_view_jobs_by_tag_example_gives_exactly_the_unknown_action() -> None:

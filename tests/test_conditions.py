@@ -28,6 +28,11 @@ from linter.engine import Linter, LintOptions
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
 from linter.policy_type import detect_policy_type
+from tests.aws_examples import EXAMPLE_4_1 as KMS_CONTEXT_POLICY
+from tests.aws_examples import EXAMPLE_4_5 as VIEW_JOBS_BY_TAG_POLICY
+from tests.aws_examples import EXAMPLE_4_6 as CONFUSED_DEPUTY_POLICY
+from tests.aws_examples import EXAMPLE_4_7 as TRUST_POLICY
+from tests.aws_examples import EXAMPLE_4_8 as HEALTHSCRIBE_TRUST_POLICY
 from tests.conftest import as_rows, lint, policy
 
 CND = ("CND",)
@@ -40,33 +45,6 @@ def cnd(text: str, policy_type: str | None = None) -> list[tuple]:
 
 # -- AWS documentation examples (../shared/docs/domain.md §4 and §7) ---------------------------
 
-# §4.1 "AWS KMS encryption context policy", verbatim: DescribeKey receives no encryption context.
-KMS_CONTEXT_POLICY = """
-{
-  "Version": "2012-10-17",
-  "Statement": [
-      {
-          "Effect": "Allow",
-          "Principal": {
-              "AWS": "arn:aws:iam::111122223333:role/ExampleRole"
-          },
-          "Action": [
-              "kms:Decrypt",
-              "kms:DescribeKey",
-              "kms:Encrypt",
-              "kms:GenerateDataKey*",
-              "kms:ReEncrypt*"
-          ],
-          "Resource": "*",
-          "Condition": {
-              "StringEquals": {
-                  "kms:EncryptionContext:color":"indigoBlue"
-              }
-           }
-        }
-   ]
-}
-"""
 
 S3_ENCRYPTION_KEY_POLICY = """
 {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
@@ -137,81 +115,6 @@ HEALTHSCRIBE_ACCESS_ROLE_POLICY = """
 }
 """
 
-# §4.5: the unknown action transcribe:GetTranscriptionJobs is the ACT family's; the
-# ${aws:username} variable and aws:ResourceTag are valid, so the CND family is silent.
-VIEW_JOBS_BY_TAG_POLICY = """
-{
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Sid": "ListTranscriptionJobsInConsole",
-            "Effect": "Allow",
-            "Action": "transcribe:ListTranscriptionJobs",
-            "Resource": "*"
-        },
-        {
-            "Sid": "ViewTranscriptionJobsIfOwner",
-            "Effect": "Allow",
-            "Action": "transcribe:GetTranscriptionJobs",
-            "Resource": "arn:aws:transcribe:*:*:transcription-job/*",
-            "Condition": {
-                "StringEquals": {"aws:ResourceTag/Owner": "${aws:username}"}
-            }
-        }
-    ]
-}
-"""
-
-# §4.6: invalid JSON (trailing comma), tolerated after the JSON rule reports it; then it is §4.7.
-CONFUSED_DEPUTY_POLICY = """
-{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Effect": "Allow",
-      "Principal": {
-        "Service": "transcribe.amazonaws.com"
-      },
-      "Action": [
-        "sts:AssumeRole",
-      ],
-      "Condition": {
-        "StringEquals": {
-          "aws:SourceAccount": "111122223333"
-        },
-        "StringLike": {
-          "aws:SourceArn": "arn:aws:transcribe:us-west-2:111122223333:*"
-        }
-      }
-    }
-  ]
-}
-"""
-
-TRUST_POLICY = """
-{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-  "Principal": {"Service": ["transcribe.amazonaws.com"]},
-  "Action": ["sts:AssumeRole"],
-  "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"},
-                "StringLike": {"aws:SourceArn": "arn:aws:transcribe:us-west-2:111122223333:*"}}}]}
-"""
-
-HEALTHSCRIBE_TRUST_POLICY = """
-{
-    "Version":"2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": { "Service": "transcribe.streaming.amazonaws.com" },
-            "Action": "sts:AssumeRole",
-            "Condition": {
-                "StringEquals": { "aws:SourceAccount": "111122223333" },
-                "ArnLike": { "aws:SourceArn": "arn:aws:transcribe:us-west-2:111122223333:*" }
-            }
-        }
-    ]
-}
-"""
 
 # §4.7: "It may suggest ArnLike instead of StringLike": a note, since the wildcard is only in the
 # resource part, where StringLike and ArnLike match the same ARNs.

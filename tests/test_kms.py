@@ -14,6 +14,7 @@ import pytest
 from linter.context import RuleSettings
 from linter.engine import Linter, LintOptions
 from linter.model import Finding, PolicyType, Severity
+from tests.aws_examples import EXAMPLE_4_1
 from tests.conftest import as_rows, lint, policy
 
 KMS_RULES = ("KMS001", "KMS002", "KMS003", "KMS004")
@@ -327,33 +328,6 @@ def test_healthscribe_context_key_with_colons() -> None:
 
 
 # The AWS documentation examples and the corpus --------------------------------------------------
-
-EXAMPLE_4_1 = """\
-{
-  "Version": "2012-10-17",
-  "Statement": [
-      {
-          "Effect": "Allow",
-          "Principal": {
-              "AWS": "arn:aws:iam::111122223333:role/ExampleRole"
-          },
-          "Action": [
-              "kms:Decrypt",
-              "kms:DescribeKey",
-              "kms:Encrypt",
-              "kms:GenerateDataKey*",
-              "kms:ReEncrypt*"
-          ],
-          "Resource": "*",
-          "Condition": {
-              "StringEquals": {
-                  "kms:EncryptionContext:color":"indigoBlue"
-              }
-           }
-        }
-   ]
-}
-"""
 
 
 def test_example_4_1_gets_exactly_one_finding_from_all_rules() -> None:

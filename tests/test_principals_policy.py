@@ -23,6 +23,9 @@ from linter.context import Context, RuleSettings
 from linter.engine import Linter, LintOptions
 from linter.model import PolicyType
 from linter.policy import Policy
+from tests.aws_examples import EXAMPLE_4_5 as TAG_VIEW_JOBS
+from tests.aws_examples import EXAMPLE_4_7 as TRANSCRIBE_TRUST
+from tests.aws_examples import EXAMPLE_4_8 as HEALTHSCRIBE_TRUST
 from tests.conftest import as_rows, lint, policy
 
 PRI_POL = ("PRI", "POL")
@@ -252,30 +255,6 @@ def test_invalid_version_is_left_to_grm002() -> None:
 
 # -- AWS documentation examples ----------------------------------------------------------------
 
-# domain.md §4.7 (Transcribe trust policy) and §4.8 (HealthScribe trust policy): valid.
-TRANSCRIBE_TRUST = """
-{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-  "Principal": {"Service": ["transcribe.amazonaws.com"]},
-  "Action": ["sts:AssumeRole"],
-  "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"},
-                "StringLike": {"aws:SourceArn": "arn:aws:transcribe:us-west-2:111122223333:*"}}}]}
-"""
-HEALTHSCRIBE_TRUST = """
-{
-    "Version":"2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": { "Service": "transcribe.streaming.amazonaws.com" },
-            "Action": "sts:AssumeRole",
-            "Condition": {
-                "StringEquals": { "aws:SourceAccount": "111122223333" },
-                "ArnLike": { "aws:SourceArn": "arn:aws:transcribe:us-west-2:111122223333:*" }
-            }
-        }
-    ]
-}
-"""
 # domain.md §4.3 (HealthScribe key policy): valid.
 HEALTHSCRIBE_KEY_POLICY = """
 {
@@ -313,29 +292,6 @@ HEALTHSCRIBE_KEY_POLICY = """
 HEALTHSCRIBE_KEY_POLICY = HEALTHSCRIBE_KEY_POLICY.replace(
     "CONTEXT_KEY", "kms:EncryptionContext:aws:us-east-1:transcribe:medical-scribe:session-id"
 )
-# domain.md §4.5 (tag-based viewing of jobs): its bugs belong to other families, not PRI/POL.
-TAG_VIEW_JOBS = """
-{
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Sid": "ListTranscriptionJobsInConsole",
-            "Effect": "Allow",
-            "Action": "transcribe:ListTranscriptionJobs",
-            "Resource": "*"
-        },
-        {
-            "Sid": "ViewTranscriptionJobsIfOwner",
-            "Effect": "Allow",
-            "Action": "transcribe:GetTranscriptionJobs",
-            "Resource": "arn:aws:transcribe:*:*:transcription-job/*",
-            "Condition": {
-                "StringEquals": {"aws:ResourceTag/Owner": "${aws:username}"}
-            }
-        }
-    ]
-}
-"""
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,19 @@ import pytest
 
 from linter.engine import Linter, LintOptions
 from linter.model import PolicyType
+from tests.aws_examples import (
+    EXAMPLE_4_1,
+    EXAMPLE_4_2,
+    EXAMPLE_4_3,
+    EXAMPLE_4_4,
+    EXAMPLE_4_5,
+    EXAMPLE_4_6,
+    EXAMPLE_4_7,
+    EXAMPLE_4_8,
+    EXAMPLE_4_8_WITHOUT_CONDITION,
+    EXAMPLE_4_10_INPUT,
+    EXAMPLE_4_10_OUTPUT,
+)
 
 
 class Example(NamedTuple):
@@ -28,188 +41,9 @@ class Example(NamedTuple):
     expected: list[tuple]  # (id, line, column, end_line, end_column, severity, message)
 
 
-EXAMPLE_4_1 = """\
-{
-  "Version": "2012-10-17",
-  "Statement": [
-      {
-          "Effect": "Allow",
-          "Principal": {
-              "AWS": "arn:aws:iam::111122223333:role/ExampleRole"
-          },
-          "Action": [
-              "kms:Decrypt",
-              "kms:DescribeKey",
-              "kms:Encrypt",
-              "kms:GenerateDataKey*",
-              "kms:ReEncrypt*"
-          ],
-          "Resource": "*",
-          "Condition": {
-              "StringEquals": {
-                  "kms:EncryptionContext:color":"indigoBlue"
-              }
-           }
-        }
-   ]
-}
-"""
-
-EXAMPLE_4_2 = """\
-{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-  "Principal": {"AWS": "arn:aws:iam::111122223333:role/ExampleRole"},
-  "Action": ["kms:Decrypt"], "Resource": "arn:aws:kms:us-west-2:111122223333:key/KMS-Example-KeyId"}]}
-"""
-
-EXAMPLE_4_3 = """\
-{
-   "Version":"2012-10-17",
-   "Statement":[
-      {
-         "Sid": "AllowAccessForKeyAdministrators",
-         "Effect": "Allow",
-         "Principal": { "AWS": "arn:aws:iam::111122223333:root" },
-         "Action": [ "kms:*" ],
-         "Resource": "*"
-      },
-      {
-         "Sid": "AllowAccessToResourceAccessRoleForMedicalScribe",
-         "Effect": "Allow",
-         "Principal": { "AWS": "arn:aws:iam::111122223333:role/ResourceAccessRole" },
-         "Action": [ "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*" ],
-         "Resource": "*",
-         "Condition": {
-            "StringEquals": {
-                "kms:EncryptionContext:aws:us-east-1:transcribe:medical-scribe:session-id": "1234abcd-12ab-34cd-56ef-123456SAMPLE"
-            }
-         }
-      },
-      {
-         "Sid": "AllowAccessToResourceAccessRoleForDescribeKey",
-         "Effect": "Allow",
-         "Principal": { "AWS": "arn:aws:iam::111122223333:role/ResourceAccessRole" },
-         "Action": "kms:DescribeKey",
-         "Resource": "*"
-     }
-   ]
-}
-"""
-
-EXAMPLE_4_4 = """\
-{
-    "Version":"2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Action": [ "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*" ],
-            "Resource": "arn:aws:kms:us-west-2:111122223333:key/KMS-Example-KeyId",
-            "Condition": {
-                "StringEquals": {
-                    "kms:ViaService": "transcribe.streaming.amazonaws.com",
-                    "kms:EncryptionContext:aws:us-east-1:transcribe:medical-scribe:session-id": "1234abcd-12ab-34cd-56ef-123456SAMPLE"
-                }
-            }
-        },
-        {
-            "Effect": "Allow",
-            "Action": [ "kms:DescribeKey" ],
-            "Resource": "arn:aws:kms:us-west-2:111122223333:key/KMS-Example-KeyId",
-            "Condition": { "StringEquals": { "kms:ViaService": "transcribe.streaming.amazonaws.com" } }
-        }
-    ]
-}
-"""
-
-EXAMPLE_4_5 = """\
-{
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Sid": "ListTranscriptionJobsInConsole",
-            "Effect": "Allow",
-            "Action": "transcribe:ListTranscriptionJobs",
-            "Resource": "*"
-        },
-        {
-            "Sid": "ViewTranscriptionJobsIfOwner",
-            "Effect": "Allow",
-            "Action": "transcribe:GetTranscriptionJobs",
-            "Resource": "arn:aws:transcribe:*:*:transcription-job/*",
-            "Condition": {
-                "StringEquals": {"aws:ResourceTag/Owner": "${aws:username}"}
-            }
-        }
-    ]
-}
-"""
-
-EXAMPLE_4_6 = """\
-{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Effect": "Allow",
-      "Principal": {
-        "Service": "transcribe.amazonaws.com"
-      },
-      "Action": [
-        "sts:AssumeRole",
-      ],
-      "Condition": {
-        "StringEquals": {
-          "aws:SourceAccount": "111122223333"
-        },
-        "StringLike": {
-          "aws:SourceArn": "arn:aws:transcribe:us-west-2:111122223333:*"
-        }
-      }
-    }
-  ]
-}
-"""
-
-EXAMPLE_4_7 = """\
-{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-  "Principal": {"Service": ["transcribe.amazonaws.com"]},
-  "Action": ["sts:AssumeRole"],
-  "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"},
-                "StringLike": {"aws:SourceArn": "arn:aws:transcribe:us-west-2:111122223333:*"}}}]}
-"""
-
 EXAMPLE_4_7_STREAMING = EXAMPLE_4_7.replace(
     "transcribe.amazonaws.com", "transcribe.streaming.amazonaws.com"
 )
-
-EXAMPLE_4_8 = """\
-{
-    "Version":"2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": { "Service": "transcribe.streaming.amazonaws.com" },
-            "Action": "sts:AssumeRole",
-            "Condition": {
-                "StringEquals": { "aws:SourceAccount": "111122223333" },
-                "ArnLike": { "aws:SourceArn": "arn:aws:transcribe:us-west-2:111122223333:*" }
-            }
-        }
-    ]
-}
-"""
-
-# §4.8 negative variant: the same trust policy without its Condition.
-EXAMPLE_4_8_WITHOUT_CONDITION = """\
-{
-    "Version":"2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": { "Service": "transcribe.streaming.amazonaws.com" },
-            "Action": "sts:AssumeRole"
-        }
-    ]
-}
-"""
 
 
 def _key_policy(statement: str) -> str:
@@ -271,16 +105,6 @@ EXAMPLE_4_9_PERSISTENT_RESOURCES = _key_policy("""\
  "Action": ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], "Resource": "*",
  "Condition": {"Bool": {"kms:GrantIsForAWSResource": true}}}""")
 
-EXAMPLE_4_10_INPUT = """\
-{"Version": "2012-10-17", "Statement": \
-{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],\
-"Resource":["arn:aws:s3:::DOC-EXAMPLE-INPUT-BUCKET","arn:aws:s3:::DOC-EXAMPLE-INPUT-BUCKET/*"]}}
-"""
-
-EXAMPLE_4_10_OUTPUT = """\
-{"Version": "2012-10-17", "Statement": \
-{"Effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::DOC-EXAMPLE-OUTPUT-BUCKET/*"]}}
-"""
 
 # §6.2 "Managing access keys for IAM users": the self-rotation policy, as domain.md describes it.
 EXAMPLE_6_2 = """\

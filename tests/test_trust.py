@@ -19,6 +19,7 @@ from linter.context import RuleSettings
 from linter.engine import Linter, LintOptions
 from linter.model import Finding, PolicyType, Severity
 from linter.policy import Statement
+from tests.aws_examples import EXAMPLE_4_6 as CONFUSED_DEPUTY_EXAMPLE
 from tests.conftest import as_rows, policy
 
 TRU_RULES = ("TRU001", "TRU002", "TRU003", "TRU004", "TRU005", "TRU006")
@@ -49,31 +50,6 @@ def trust(principal: dict, condition: dict | None = None, action="sts:AssumeRole
 
 
 # AWS's Transcribe examples (domain.md 4.6-4.8) ----------------------------------------------------
-
-CONFUSED_DEPUTY_EXAMPLE = """
-{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Effect": "Allow",
-      "Principal": {
-        "Service": "transcribe.amazonaws.com"
-      },
-      "Action": [
-        "sts:AssumeRole",
-      ],
-      "Condition": {
-        "StringEquals": {
-          "aws:SourceAccount": "111122223333"
-        },
-        "StringLike": {
-          "aws:SourceArn": "arn:aws:transcribe:us-west-2:111122223333:*"
-        }
-      }
-    }
-  ]
-}
-"""
 
 
 def test_confused_deputy_example_gets_only_its_trailing_comma() -> None:
