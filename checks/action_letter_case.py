@@ -12,6 +12,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
 from linter.policy import Policy
+from linter.wildcards import glob_regex
 
 if TYPE_CHECKING:
     from linter.catalog import Catalog, Service
@@ -139,12 +140,8 @@ def _already_canonical(catalog: Catalog, value: str) -> bool:
     return any(regex.fullmatch(name) for name in service.action_names())
 
 
-@functools.lru_cache(maxsize=4096)
 def _case_sensitive(pattern: str) -> re.Pattern[str]:
-    return re.compile(
-        "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern),
-        re.DOTALL,
-    )
+    return glob_regex(pattern)
 
 
 _WILDCARD = re.compile(r"([*?])")

@@ -20,6 +20,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy, Statement
+from linter.wildcards import glob_regex
 
 # user/<optional path, wildcards allowed/>${aws:username}: the caller's own user (user names are
 # unique in an account whatever the path; the variable's case is tolerated either way: an
@@ -60,8 +61,7 @@ def _user_targets(statement: Statement) -> tuple[bool, list[str]]:
 def _could_be(pattern: str, text: str) -> bool:
     if not has_wildcard(pattern):
         return pattern.lower() == text
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, text, re.IGNORECASE) is not None
+    return glob_regex(pattern, ignore_case=True).fullmatch(text) is not None
 
 
 class LongTermCredentialGrant(Check):

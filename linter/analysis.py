@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.policy import ConditionEntry, Item, Statement, action_pattern_matches
+from linter.wildcards import glob_regex
 
 if TYPE_CHECKING:
     from linter.catalog import Action, Catalog, ResourceType, Service
@@ -133,12 +134,8 @@ def constrains(entry: ConditionEntry) -> bool:
     return not (base.endswith("like") and all(v.strip("*") == "" for v in values))
 
 
-@functools.lru_cache(maxsize=1024)
 def _wildcard_regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(
-        "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern),
-        re.DOTALL,
-    )
+    return glob_regex(pattern)
 
 
 def wildcard_matches(pattern: str, text: str, *, case_sensitive: bool = True) -> bool:
@@ -1244,14 +1241,10 @@ def granted_in_scope(
 # Policy level (POL rules): entries covered by another entry of the same element, policy size.
 
 
-@functools.lru_cache(maxsize=4096)
 def _cover_regex(pattern: str) -> re.Pattern[str]:
     # Applied to the covered pattern's text: its "*" may stand for any run, so only a "*" here
     # may absorb it; its "?" stands for one character, which a "?" here may absorb.
-    return re.compile(
-        "".join(".*" if c == "*" else "[^*]" if c == "?" else re.escape(c) for c in pattern),
-        re.DOTALL,
-    )
+    return glob_regex(pattern, one="[^*]")
 
 
 def glob_covers(general: str, specific: str) -> bool:
@@ -1800,13 +1793,9 @@ def _lower_action_names(service: Service) -> frozenset[str]:
     return frozenset(name.lower() for name in service.action_names())
 
 
-@functools.lru_cache(maxsize=4096)
 def _name_pattern(pattern: str) -> re.Pattern[str]:
     """IAM ``*``/``?`` pattern → regex (case handled by the caller)."""
-    return re.compile(
-        "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern),
-        re.DOTALL,
-    )
+    return glob_regex(pattern)
 
 
 def action_entries(statement: Statement) -> tuple[Item, ...]:

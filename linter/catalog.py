@@ -713,17 +713,11 @@ def _template_regex(template: str) -> re.Pattern[str]:
     )
 
 
-@functools.lru_cache(maxsize=4096)
 def _glob_regex(pattern: str) -> re.Pattern[str]:
     """IAM wildcard pattern → regex (``*`` any text, ``?`` one character)."""
-    import re
+    from linter.wildcards import glob_regex
 
-    parts = re.split(r"([*?])", pattern)
-    translated = {"*": ".*", "?": "."}
-    return re.compile(
-        "".join(translated[part] if odd else re.escape(part) for odd, part in _alternate(parts)),
-        re.DOTALL,
-    )
+    return glob_regex(pattern)
 
 
 def _alternate(parts: list[str]) -> Iterable[tuple[bool, str]]:

@@ -9,12 +9,12 @@ the accessors here skip them so other rules never crash on them.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from linter.model import JsonPath, PolicyType
+from linter.wildcards import glob_regex
 
 SET_QUALIFIERS = ("ForAllValues", "ForAnyValue")
 PRINCIPAL_KINDS = ("AWS", "Service", "Federated", "CanonicalUser")
@@ -277,17 +277,8 @@ class Statement:
         return ()
 
 
-@functools.lru_cache(maxsize=4096)
 def _pattern_regex(pattern: str) -> re.Pattern[str]:
-    parts = []
-    for char in pattern:
-        if char == "*":
-            parts.append(".*")
-        elif char == "?":
-            parts.append(".")
-        else:
-            parts.append(re.escape(char))
-    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+    return glob_regex(pattern, ignore_case=True)
 
 
 def action_pattern_matches(pattern: str, action_name: str) -> bool:

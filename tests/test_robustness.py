@@ -270,3 +270,35 @@ def test_no_traceback_from_the_real_command_on_hostile_input(tmp_path) -> None:
     assert completed.returncode == 1
     reported = {line.split(":", 1)[0].rsplit("/", 1)[-1] for line in completed.stdout.splitlines()}
     assert reported == set(inputs)
+
+
+def test_wildcards_cannot_make_matching_exponential() -> None:
+    # Found by fuzzing: "*a*a*...*b" translated to ".*a.*a...b" backtracks exponentially
+    # against every action name of a service.
+    hostile = "*a" * 40 + "*b"
+    question_marks = "*?" * 25 + "*z"  # hung the previous version for minutes
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": [
+                    f"s3:{hostile}",
+                    f"{hostile}:GetObject",
+                    hostile,
+                    f"{question_marks}:{question_marks}",
+                ],
+                "NotResource": f"arn:aws:s3:::{hostile}",
+                "Condition": {"StringLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role/{hostile}"}},
+            }
+        ],
+    }
+    completed = subprocess.run(
+        [sys.executable, "-m", "linter", "check", "--no-config", "-q", "-"],
+        input=json.dumps(document),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "Traceback" not in completed.stderr
+    assert completed.returncode == 1
