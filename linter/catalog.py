@@ -738,7 +738,7 @@ _NO_COLON = frozenset(":")
 _NO_SEPARATOR = frozenset(":/")
 
 
-@functools.lru_cache(maxsize=131072)
+@functools.lru_cache(maxsize=8192)
 def arn_patterns_overlap(policy_arn: str, arn_format: str) -> bool:
     """Whether some real ARN is matched by both the policy ARN and a resource type's ARN format.
 
@@ -764,7 +764,7 @@ def arn_patterns_overlap(policy_arn: str, arn_format: str) -> bool:
     return all(_fields_overlap(a, b) for a, b in zip(left_fields, right_fields, strict=True))
 
 
-@functools.lru_cache(maxsize=131072)
+@functools.lru_cache(maxsize=16384)
 def _fields_overlap(
     left: tuple[tuple[object, int], ...], right: tuple[tuple[object, int], ...]
 ) -> bool:
@@ -845,7 +845,7 @@ def _split_arn_pattern(text: str, *, dollar_optional: bool) -> list[tuple[str, s
     return items
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)
 def _policy_arn_tokens(arn: str) -> tuple[tuple[object, int], ...]:
     items = _split_arn_pattern(arn.lower(), dollar_optional=False)
     complete_header = sum(1 for kind, value in items if kind == "char" and value == ":") >= 5
