@@ -29,6 +29,9 @@ from linter.model import PolicyType, Severity
 from linter.policy import Policy
 from linter.policy_type import detect_policy_type
 from tests.aws_examples import EXAMPLE_4_1 as KMS_CONTEXT_POLICY
+from tests.aws_examples import EXAMPLE_4_2 as S3_ENCRYPTION_KEY_POLICY
+from tests.aws_examples import EXAMPLE_4_3 as HEALTHSCRIBE_KEY_POLICY
+from tests.aws_examples import EXAMPLE_4_4 as HEALTHSCRIBE_ACCESS_ROLE_POLICY
 from tests.aws_examples import EXAMPLE_4_5 as VIEW_JOBS_BY_TAG_POLICY
 from tests.aws_examples import EXAMPLE_4_6 as CONFUSED_DEPUTY_POLICY
 from tests.aws_examples import EXAMPLE_4_7 as TRUST_POLICY
@@ -44,76 +47,6 @@ def cnd(text: str, policy_type: str | None = None) -> list[tuple]:
 
 
 # -- AWS documentation examples (../shared/docs/domain.md §4 and §7) ---------------------------
-
-
-S3_ENCRYPTION_KEY_POLICY = """
-{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-  "Principal": {"AWS": "arn:aws:iam::111122223333:role/ExampleRole"},
-  "Action": ["kms:Decrypt"],
-  "Resource": "arn:aws:kms:us-west-2:111122223333:key/KMS-Example-KeyId"}]}
-"""
-
-HEALTHSCRIBE_KEY_POLICY = """
-{
-   "Version":"2012-10-17",
-   "Statement":[
-      {
-         "Sid": "AllowAccessForKeyAdministrators",
-         "Effect": "Allow",
-         "Principal": { "AWS": "arn:aws:iam::111122223333:root" },
-         "Action": [ "kms:*" ],
-         "Resource": "*"
-      },
-      {
-         "Sid": "AllowAccessToResourceAccessRoleForMedicalScribe",
-         "Effect": "Allow",
-         "Principal": { "AWS": "arn:aws:iam::111122223333:role/ResourceAccessRole" },
-         "Action": [ "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*" ],
-         "Resource": "*",
-         "Condition": {
-            "StringEquals": {
-                "kms:EncryptionContext:aws:us-east-1:transcribe:medical-scribe:session-id":
-                    "1234abcd-12ab-34cd-56ef-123456SAMPLE"
-            }
-         }
-      },
-      {
-         "Sid": "AllowAccessToResourceAccessRoleForDescribeKey",
-         "Effect": "Allow",
-         "Principal": { "AWS": "arn:aws:iam::111122223333:role/ResourceAccessRole" },
-         "Action": "kms:DescribeKey",
-         "Resource": "*"
-     }
-   ]
-}
-"""
-
-HEALTHSCRIBE_ACCESS_ROLE_POLICY = """
-{
-    "Version":"2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Action": [ "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*" ],
-            "Resource": "arn:aws:kms:us-west-2:111122223333:key/KMS-Example-KeyId",
-            "Condition": {
-                "StringEquals": {
-                    "kms:ViaService": "transcribe.streaming.amazonaws.com",
-                    "kms:EncryptionContext:aws:us-east-1:transcribe:medical-scribe:session-id":
-                        "1234abcd-12ab-34cd-56ef-123456SAMPLE"
-                }
-            }
-        },
-        {
-            "Effect": "Allow",
-            "Action": [ "kms:DescribeKey" ],
-            "Resource": "arn:aws:kms:us-west-2:111122223333:key/KMS-Example-KeyId",
-            "Condition": {
-                "StringEquals": { "kms:ViaService": "transcribe.streaming.amazonaws.com" } }
-        }
-    ]
-}
-"""
 
 
 # §4.7: "It may suggest ArnLike instead of StringLike": a note, since the wildcard is only in the

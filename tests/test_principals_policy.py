@@ -23,6 +23,7 @@ from linter.context import Context, RuleSettings
 from linter.engine import Linter, LintOptions
 from linter.model import PolicyType
 from linter.policy import Policy
+from tests.aws_examples import EXAMPLE_4_3 as HEALTHSCRIBE_KEY_POLICY
 from tests.aws_examples import EXAMPLE_4_5 as TAG_VIEW_JOBS
 from tests.aws_examples import EXAMPLE_4_7 as TRANSCRIBE_TRUST
 from tests.aws_examples import EXAMPLE_4_8 as HEALTHSCRIBE_TRUST
@@ -254,44 +255,6 @@ def test_invalid_version_is_left_to_grm002() -> None:
 
 
 # -- AWS documentation examples ----------------------------------------------------------------
-
-# domain.md §4.3 (HealthScribe key policy): valid.
-HEALTHSCRIBE_KEY_POLICY = """
-{
-   "Version":"2012-10-17",
-   "Statement":[
-      {
-         "Sid": "AllowAccessForKeyAdministrators",
-         "Effect": "Allow",
-         "Principal": { "AWS": "arn:aws:iam::111122223333:root" },
-         "Action": [ "kms:*" ],
-         "Resource": "*"
-      },
-      {
-         "Sid": "AllowAccessToResourceAccessRoleForMedicalScribe",
-         "Effect": "Allow",
-         "Principal": { "AWS": "arn:aws:iam::111122223333:role/ResourceAccessRole" },
-         "Action": [ "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*" ],
-         "Resource": "*",
-         "Condition": {
-            "StringEquals": {
-                "CONTEXT_KEY": "1234abcd-12ab-34cd-56ef-123456SAMPLE"
-            }
-         }
-      },
-      {
-         "Sid": "AllowAccessToResourceAccessRoleForDescribeKey",
-         "Effect": "Allow",
-         "Principal": { "AWS": "arn:aws:iam::111122223333:role/ResourceAccessRole" },
-         "Action": "kms:DescribeKey",
-         "Resource": "*"
-     }
-   ]
-}
-"""
-HEALTHSCRIBE_KEY_POLICY = HEALTHSCRIBE_KEY_POLICY.replace(
-    "CONTEXT_KEY", "kms:EncryptionContext:aws:us-east-1:transcribe:medical-scribe:session-id"
-)
 
 
 @pytest.mark.parametrize(
