@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.analysis import (
-    condition_blocks_action,
     constrains,
-    covered_actions,
     deny_enforces_key,
+    effectively_granted,
     grant_anchor,
     may_cover_service,
     requires_presence,
@@ -77,9 +76,8 @@ class TranscribeOutputKeyNotRequired(Check):
                 continue
             granted = [
                 name
-                for name in covered_actions(statement, actions)
-                if not condition_blocks_action(statement, name, catalog)
-                and not deny_enforces_key(policy, name, _KEY)
+                for name in effectively_granted(statement, actions, catalog)
+                if not deny_enforces_key(policy, name, _KEY)
             ]
             if not granted:
                 continue

@@ -7,11 +7,10 @@ import functools
 from collections.abc import Iterator
 
 from linter.analysis import (
-    condition_blocks_action,
     conditions_on_keys,
     constrains,
-    covered_actions,
     deny_enforces_key,
+    effectively_granted,
     grant_anchor,
     may_cover_service,
     requires_presence,
@@ -92,11 +91,7 @@ class TranscribeRequestTagMissing(Check):
         for statement in policy.allow_statements():
             if not may_cover_service(statement, "transcribe"):
                 continue
-            granted = [
-                name
-                for name in covered_actions(statement, actions)
-                if not condition_blocks_action(statement, name, catalog)
-            ]
+            granted = effectively_granted(statement, actions, catalog)
             if not granted:
                 continue
             entries = conditions_on_keys(statement, _REQUEST, _RESOURCE, _TAG_KEYS)

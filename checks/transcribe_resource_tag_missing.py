@@ -9,11 +9,10 @@ from collections.abc import Iterator
 from linter.analysis import (
     SCOPE_ALL,
     SCOPE_PATTERN,
-    condition_blocks_action,
     conditions_on_keys,
     constrains,
-    covered_actions,
     deny_enforces_key,
+    effectively_granted,
     grant_anchor,
     may_cover_service,
     parse_arn,
@@ -100,9 +99,8 @@ class TranscribeResourceTagMissing(Check):
                 continue
             granted = [
                 name
-                for name in covered_actions(statement, actions)
-                if not condition_blocks_action(statement, name, catalog)
-                and _unscoped(statement, catalog.action(name))
+                for name in effectively_granted(statement, actions, catalog)
+                if _unscoped(statement, catalog.action(name))
             ]
             if not granted:
                 continue

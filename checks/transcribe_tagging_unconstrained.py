@@ -7,10 +7,9 @@ import functools
 from collections.abc import Iterator
 
 from linter.analysis import (
-    condition_blocks_action,
     conditions_on_keys,
     constrains,
-    covered_actions,
+    effectively_granted,
     grant_anchor,
     may_cover_service,
     summarize_names,
@@ -84,11 +83,7 @@ class TranscribeTaggingUnconstrained(Check):
         for statement in policy.allow_statements():
             if not may_cover_service(statement, "transcribe"):
                 continue
-            granted = [
-                name
-                for name in covered_actions(statement, actions)
-                if not condition_blocks_action(statement, name, catalog)
-            ]
+            granted = effectively_granted(statement, actions, catalog)
             if not granted:
                 continue
             if any(_limits_tags(e) for e in conditions_on_keys(statement, _REQUEST, _TAG_KEYS)):

@@ -1405,6 +1405,19 @@ def condition_blocks_action(statement: Statement, action_name: str, catalog: Cat
     )
 
 
+def effectively_granted(
+    statement: Statement, action_names: Iterable[str], catalog: Catalog
+) -> list[str]:
+    """The names of ``action_names`` that an Allow statement really grants: covered by its
+    Action/NotAction (``covered_actions``) and not blocked by a condition key they never receive
+    (``condition_blocks_action``)."""
+    return [
+        name
+        for name in covered_actions(statement, action_names)
+        if not condition_blocks_action(statement, name, catalog)
+    ]
+
+
 def may_cover_service(statement: Statement, prefix: str) -> bool:
     """A cheap pre-check before ``covered_actions``: whether the statement's Action/NotAction can
     cover any action of the service ``prefix`` (lower case). True for NotAction, for a pattern of
