@@ -1,231 +1,164 @@
 """The rule registry: every rule iamlint runs, in one reviewable tuple.
 
-A new rule is a module in this package, one line here and a ``fixtures/<ID>/`` directory.
+A new rule is a module in this package, one line in ``REGISTRY``, a ``fixtures/<ID>/`` directory,
+and ``python -m linter.rule_index`` to refresh ``checks/_index.py``, the metadata the engine reads
+so that it imports only the rules a file can trigger (a one-file pre-commit run imports about
+half of them).
+
+``RULES`` describes every rule without importing it. ``ALL_CHECKS`` and ``RULES_BY_ID`` are the
+rule classes themselves; reading either imports every rule module.
 """
 
 from __future__ import annotations
 
-from checks.action_letter_case import ActionLetterCase
-from checks.action_not_for_policy_type import ActionNotForPolicyType
-from checks.action_wildcard_matches_nothing import ActionWildcardMatchesNothing
-from checks.allow_with_not_action import AllowWithNotAction
-from checks.allow_with_not_principal import AllowWithNotPrincipal
-from checks.allow_with_not_resource import AllowWithNotResource
-from checks.arn_fields_for_service import ArnFieldsForService
-from checks.cloudtrail_tamper import CloudtrailTamper
-from checks.condition_key_not_supported import ConditionKeyNotSupportedByAction
-from checks.config_tamper import ConfigTamper
-from checks.credentials_exposure import CredentialsExposure
-from checks.cross_account_trust_without_external_id import CrossAccountTrustWithoutExternalId
-from checks.data_exfiltration import DataExfiltration
-from checks.duplicate_condition_key_case import DuplicateConditionKeyCase
-from checks.duplicate_key import DuplicateKey
-from checks.duplicate_sid import DuplicateSid
-from checks.duplicate_statement import DuplicateStatement
-from checks.empty_condition_values import EmptyConditionValues
-from checks.empty_document import EmptyDocument
-from checks.empty_value import EmptyValue
-from checks.encryption_context_keys_without_qualifier import (
-    EncryptionContextKeysWithoutQualifier,
-)
-from checks.encryption_context_missing import EncryptionContextMissing
-from checks.encryption_context_set_operator import EncryptionContextSetOperator
-from checks.federated_principal_not_supported import FederatedPrincipalNotSupported
-from checks.file_too_large import FileTooLarge
-from checks.forallvalues_on_single_valued_key import ForAllValuesOnSingleValuedKey
-from checks.forallvalues_without_null_guard import ForAllValuesWithoutNullGuard
-from checks.full_admin_access import FullAdminAccess
-from checks.github_oidc_subject_too_broad import GithubOidcSubjectTooBroad
-from checks.iam_user_principal import IamUserPrincipal
-from checks.imprecise_condition_value import ImpreciseConditionValue
-from checks.ineffective_set_qualifier import IneffectiveSetQualifier
-from checks.internal_error import InternalError
-from checks.invalid_action_element import InvalidActionElement
-from checks.invalid_arn import InvalidArn
-from checks.invalid_aws_principal import InvalidAwsPrincipal
-from checks.invalid_condition_block import InvalidConditionBlock
-from checks.invalid_condition_value import InvalidConditionValue
-from checks.invalid_effect import InvalidEffect
-from checks.invalid_encoding import InvalidEncoding
-from checks.invalid_federated_principal import InvalidFederatedPrincipal
-from checks.invalid_policy_structure import InvalidPolicyStructure
-from checks.invalid_policy_variable import InvalidPolicyVariable
-from checks.invalid_principal_element import InvalidPrincipalElement
-from checks.invalid_resource_element import InvalidResourceElement
-from checks.invalid_service_principal import InvalidServicePrincipal
-from checks.invalid_sid import InvalidSid
-from checks.invalid_version import InvalidVersion
-from checks.json_comment import JsonComment
-from checks.json_syntax_error import InvalidJson
-from checks.kms_key_not_by_arn import KmsKeyNotByArn
-from checks.kms_key_tamper import KmsKeyTamper
-from checks.long_term_credential_grant import LongTermCredentialGrant
-from checks.mfa_condition_antipattern import MfaConditionAntipattern
-from checks.mismatched_action_for_principal import MismatchedActionForPrincipal
-from checks.missing_set_qualifier import MissingSetQualifier
-from checks.missing_version import MissingVersion
-from checks.nesting_too_deep import NestingTooDeep
-from checks.non_finite_number import NonFiniteNumber
-from checks.not_action_in_rcp import NotActionInRcp
-from checks.oidc_trust_missing_condition import OidcTrustMissingCondition
-from checks.old_version import OldVersion
-from checks.operator_key_type_mismatch import OperatorKeyTypeMismatch
-from checks.pass_role_unrestricted import PassRoleUnrestricted
-from checks.policy_size_exceeded import PolicySizeExceeded
-from checks.policy_variable_in_unsupported_element import PolicyVariableInUnsupportedElement
-from checks.principal_unique_id import PrincipalUniqueId
-from checks.private_ip_in_source_ip import PrivateIpInSourceIp
-from checks.privilege_escalation import PrivilegeEscalation
-from checks.public_principal import PublicPrincipal
-from checks.rcp_allow_statement import RcpAllowStatement
-from checks.rcp_principal_not_wildcard import RcpPrincipalNotWildcard
-from checks.redundant_action import RedundantAction
-from checks.redundant_resource import RedundantResource
-from checks.redundant_session_principal import RedundantSessionPrincipal
-from checks.resource_matches_no_action import ResourceMatchesNoAction
-from checks.roles_anywhere_missing_actions import RolesAnywhereMissingActions
-from checks.service_role_confused_deputy import ServiceRoleConfusedDeputy
-from checks.source_account_mismatch import SourceAccountMismatch
-from checks.string_operator_on_arn_key import StringOperatorOnArnKey
-from checks.trailing_comma import TrailingComma
-from checks.transcribe_encryption_context_invalid import TranscribeEncryptionContextInvalid
-from checks.transcribe_output_key_not_required import TranscribeOutputKeyNotRequired
-from checks.transcribe_request_tag_missing import TranscribeRequestTagMissing
-from checks.transcribe_resource_tag_missing import TranscribeResourceTagMissing
-from checks.transcribe_tagging_unconstrained import TranscribeTaggingUnconstrained
-from checks.trust_any_principal import TrustAnyPrincipal
-from checks.unknown_action import UnknownAction
-from checks.unknown_condition_operator import UnknownConditionOperator
-from checks.unknown_element import UnknownElement
-from checks.unknown_global_condition_key import UnknownGlobalConditionKey
-from checks.unknown_service_condition_key import UnknownServiceConditionKey
-from checks.unknown_service_prefix import UnknownServicePrefix
-from checks.unreadable_file import UnreadableFile
-from checks.unused_suppression import UnusedSuppression
-from checks.username_absent_for_roles import UsernameAbsentForRoles
-from checks.variables_without_version import VariablesWithoutVersion
-from checks.wildcard_in_principal import WildcardInPrincipal
-from checks.wildcard_principal_in_trust_policy import WildcardPrincipalInTrustPolicy
-from checks.wildcard_without_like_operator import WildcardWithoutLikeOperator
-from checks.write_on_any_resource import WriteOnAnyResource
-from linter.check import Check
+from typing import TYPE_CHECKING, Any
 
-ALL_CHECKS: tuple[type[Check], ...] = (
+from checks._index import INDEX
+from linter.rule_index import RuleInfo
+
+if TYPE_CHECKING:
+    from linter.check import Check
+
+# (id, module in this package, class)
+REGISTRY: tuple[tuple[str, str, str], ...] = (
     # JSON: the decoder's problems
-    InvalidJson,
-    TrailingComma,
-    JsonComment,
-    DuplicateKey,
-    InvalidEncoding,
-    NonFiniteNumber,
-    NestingTooDeep,
-    FileTooLarge,
-    EmptyDocument,
+    ("JSON001", "json_syntax_error", "InvalidJson"),
+    ("JSON002", "trailing_comma", "TrailingComma"),
+    ("JSON003", "json_comment", "JsonComment"),
+    ("JSON004", "duplicate_key", "DuplicateKey"),
+    ("JSON005", "invalid_encoding", "InvalidEncoding"),
+    ("JSON006", "non_finite_number", "NonFiniteNumber"),
+    ("JSON007", "nesting_too_deep", "NestingTooDeep"),
+    ("JSON008", "file_too_large", "FileTooLarge"),
+    ("JSON009", "empty_document", "EmptyDocument"),
     # Grammar
-    MissingVersion,
-    InvalidVersion,
-    OldVersion,
-    InvalidPolicyStructure,
-    InvalidEffect,
-    InvalidActionElement,
-    InvalidResourceElement,
-    InvalidPrincipalElement,
-    InvalidSid,
-    DuplicateSid,
-    UnknownElement,
-    EmptyValue,
-    InvalidConditionBlock,
+    ("GRM001", "missing_version", "MissingVersion"),
+    ("GRM002", "invalid_version", "InvalidVersion"),
+    ("GRM003", "old_version", "OldVersion"),
+    ("GRM004", "invalid_policy_structure", "InvalidPolicyStructure"),
+    ("GRM005", "invalid_effect", "InvalidEffect"),
+    ("GRM006", "invalid_action_element", "InvalidActionElement"),
+    ("GRM007", "invalid_resource_element", "InvalidResourceElement"),
+    ("GRM008", "invalid_principal_element", "InvalidPrincipalElement"),
+    ("GRM009", "invalid_sid", "InvalidSid"),
+    ("GRM010", "duplicate_sid", "DuplicateSid"),
+    ("GRM011", "unknown_element", "UnknownElement"),
+    ("GRM012", "empty_value", "EmptyValue"),
+    ("GRM013", "invalid_condition_block", "InvalidConditionBlock"),
     # Validity: actions (ACT)
-    UnknownServicePrefix,
-    UnknownAction,
-    ActionWildcardMatchesNothing,
-    ActionLetterCase,
-    ActionNotForPolicyType,
-    NotActionInRcp,
+    ("ACT001", "unknown_service_prefix", "UnknownServicePrefix"),
+    ("ACT002", "unknown_action", "UnknownAction"),
+    ("ACT003", "action_wildcard_matches_nothing", "ActionWildcardMatchesNothing"),
+    ("ACT004", "action_letter_case", "ActionLetterCase"),
+    ("ACT005", "action_not_for_policy_type", "ActionNotForPolicyType"),
+    ("ACT006", "not_action_in_rcp", "NotActionInRcp"),
     # Validity: resources (RES)
-    InvalidArn,
-    ArnFieldsForService,
-    ResourceMatchesNoAction,
-    KmsKeyNotByArn,
+    ("RES001", "invalid_arn", "InvalidArn"),
+    ("RES002", "arn_fields_for_service", "ArnFieldsForService"),
+    ("RES003", "resource_matches_no_action", "ResourceMatchesNoAction"),
+    ("RES004", "kms_key_not_by_arn", "KmsKeyNotByArn"),
     # Validity: principals (PRI)
-    InvalidAwsPrincipal,
-    InvalidServicePrincipal,
-    InvalidFederatedPrincipal,
-    WildcardInPrincipal,
-    PrincipalUniqueId,
-    FederatedPrincipalNotSupported,
-    WildcardPrincipalInTrustPolicy,
-    MismatchedActionForPrincipal,
-    RcpPrincipalNotWildcard,
-    RolesAnywhereMissingActions,
-    RedundantSessionPrincipal,
+    ("PRI001", "invalid_aws_principal", "InvalidAwsPrincipal"),
+    ("PRI002", "invalid_service_principal", "InvalidServicePrincipal"),
+    ("PRI003", "invalid_federated_principal", "InvalidFederatedPrincipal"),
+    ("PRI004", "wildcard_in_principal", "WildcardInPrincipal"),
+    ("PRI005", "principal_unique_id", "PrincipalUniqueId"),
+    ("PRI006", "federated_principal_not_supported", "FederatedPrincipalNotSupported"),
+    ("PRI007", "wildcard_principal_in_trust_policy", "WildcardPrincipalInTrustPolicy"),
+    ("PRI008", "mismatched_action_for_principal", "MismatchedActionForPrincipal"),
+    ("PRI009", "rcp_principal_not_wildcard", "RcpPrincipalNotWildcard"),
+    ("PRI010", "roles_anywhere_missing_actions", "RolesAnywhereMissingActions"),
+    ("PRI011", "redundant_session_principal", "RedundantSessionPrincipal"),
     # Validity: conditions (CND)
-    UnknownConditionOperator,
-    UnknownGlobalConditionKey,
-    UnknownServiceConditionKey,
-    ConditionKeyNotSupportedByAction,
-    InvalidConditionValue,
-    ImpreciseConditionValue,
-    OperatorKeyTypeMismatch,
-    StringOperatorOnArnKey,
-    ForAllValuesOnSingleValuedKey,
-    MissingSetQualifier,
-    IneffectiveSetQualifier,
-    ForAllValuesWithoutNullGuard,
-    EmptyConditionValues,
-    WildcardWithoutLikeOperator,
-    InvalidPolicyVariable,
-    PolicyVariableInUnsupportedElement,
-    MfaConditionAntipattern,
-    DuplicateConditionKeyCase,
-    PrivateIpInSourceIp,
+    ("CND001", "unknown_condition_operator", "UnknownConditionOperator"),
+    ("CND002", "unknown_global_condition_key", "UnknownGlobalConditionKey"),
+    ("CND003", "unknown_service_condition_key", "UnknownServiceConditionKey"),
+    ("CND004", "condition_key_not_supported", "ConditionKeyNotSupportedByAction"),
+    ("CND005", "invalid_condition_value", "InvalidConditionValue"),
+    ("CND006", "imprecise_condition_value", "ImpreciseConditionValue"),
+    ("CND007", "operator_key_type_mismatch", "OperatorKeyTypeMismatch"),
+    ("CND008", "string_operator_on_arn_key", "StringOperatorOnArnKey"),
+    ("CND009", "forallvalues_on_single_valued_key", "ForAllValuesOnSingleValuedKey"),
+    ("CND010", "missing_set_qualifier", "MissingSetQualifier"),
+    ("CND011", "ineffective_set_qualifier", "IneffectiveSetQualifier"),
+    ("CND012", "forallvalues_without_null_guard", "ForAllValuesWithoutNullGuard"),
+    ("CND013", "empty_condition_values", "EmptyConditionValues"),
+    ("CND014", "wildcard_without_like_operator", "WildcardWithoutLikeOperator"),
+    ("CND015", "invalid_policy_variable", "InvalidPolicyVariable"),
+    ("CND016", "policy_variable_in_unsupported_element", "PolicyVariableInUnsupportedElement"),
+    ("CND017", "mfa_condition_antipattern", "MfaConditionAntipattern"),
+    ("CND018", "duplicate_condition_key_case", "DuplicateConditionKeyCase"),
+    ("CND019", "private_ip_in_source_ip", "PrivateIpInSourceIp"),
     # Validity: policy level (POL)
-    DuplicateStatement,
-    RedundantAction,
-    RedundantResource,
-    PolicySizeExceeded,
-    VariablesWithoutVersion,
-    RcpAllowStatement,
+    ("POL001", "duplicate_statement", "DuplicateStatement"),
+    ("POL002", "redundant_action", "RedundantAction"),
+    ("POL003", "redundant_resource", "RedundantResource"),
+    ("POL004", "policy_size_exceeded", "PolicySizeExceeded"),
+    ("POL005", "variables_without_version", "VariablesWithoutVersion"),
+    ("POL006", "rcp_allow_statement", "RcpAllowStatement"),
     # Transcribe best practices: KMS encryption context (KMS)
-    EncryptionContextMissing,
-    EncryptionContextSetOperator,
-    EncryptionContextKeysWithoutQualifier,
-    TranscribeEncryptionContextInvalid,
+    ("KMS001", "encryption_context_missing", "EncryptionContextMissing"),
+    ("KMS002", "encryption_context_set_operator", "EncryptionContextSetOperator"),
+    (
+        "KMS003",
+        "encryption_context_keys_without_qualifier",
+        "EncryptionContextKeysWithoutQualifier",
+    ),
+    ("KMS004", "transcribe_encryption_context_invalid", "TranscribeEncryptionContextInvalid"),
     # Transcribe best practices: output encryption and tag-based access control (TRN)
-    TranscribeOutputKeyNotRequired,
-    TranscribeResourceTagMissing,
-    TranscribeRequestTagMissing,
-    TranscribeTaggingUnconstrained,
+    ("TRN001", "transcribe_output_key_not_required", "TranscribeOutputKeyNotRequired"),
+    ("TRN002", "transcribe_resource_tag_missing", "TranscribeResourceTagMissing"),
+    ("TRN003", "transcribe_request_tag_missing", "TranscribeRequestTagMissing"),
+    ("TRN004", "transcribe_tagging_unconstrained", "TranscribeTaggingUnconstrained"),
     # Transcribe best practices: temporary credentials (CRD)
-    LongTermCredentialGrant,
-    IamUserPrincipal,
-    UsernameAbsentForRoles,
+    ("CRD001", "long_term_credential_grant", "LongTermCredentialGrant"),
+    ("CRD002", "iam_user_principal", "IamUserPrincipal"),
+    ("CRD003", "username_absent_for_roles", "UsernameAbsentForRoles"),
     # Transcribe best practices: roles and trust policies (TRU)
-    ServiceRoleConfusedDeputy,
-    SourceAccountMismatch,
-    TrustAnyPrincipal,
-    CrossAccountTrustWithoutExternalId,
-    OidcTrustMissingCondition,
-    GithubOidcSubjectTooBroad,
+    ("TRU001", "service_role_confused_deputy", "ServiceRoleConfusedDeputy"),
+    ("TRU002", "source_account_mismatch", "SourceAccountMismatch"),
+    ("TRU003", "trust_any_principal", "TrustAnyPrincipal"),
+    ("TRU004", "cross_account_trust_without_external_id", "CrossAccountTrustWithoutExternalId"),
+    ("TRU005", "oidc_trust_missing_condition", "OidcTrustMissingCondition"),
+    ("TRU006", "github_oidc_subject_too_broad", "GithubOidcSubjectTooBroad"),
     # Transcribe best practices: CloudTrail, AWS Config and key tamper (MON)
-    CloudtrailTamper,
-    ConfigTamper,
-    KmsKeyTamper,
+    ("MON001", "cloudtrail_tamper", "CloudtrailTamper"),
+    ("MON002", "config_tamper", "ConfigTamper"),
+    ("MON003", "kms_key_tamper", "KmsKeyTamper"),
     # Least privilege (LPR)
-    FullAdminAccess,
-    PassRoleUnrestricted,
-    PrivilegeEscalation,
-    AllowWithNotAction,
-    AllowWithNotResource,
-    AllowWithNotPrincipal,
-    PublicPrincipal,
-    CredentialsExposure,
-    DataExfiltration,
-    WriteOnAnyResource,
+    ("LPR001", "full_admin_access", "FullAdminAccess"),
+    ("LPR002", "pass_role_unrestricted", "PassRoleUnrestricted"),
+    ("LPR003", "privilege_escalation", "PrivilegeEscalation"),
+    ("LPR004", "allow_with_not_action", "AllowWithNotAction"),
+    ("LPR005", "allow_with_not_resource", "AllowWithNotResource"),
+    ("LPR006", "allow_with_not_principal", "AllowWithNotPrincipal"),
+    ("LPR007", "public_principal", "PublicPrincipal"),
+    ("LPR008", "credentials_exposure", "CredentialsExposure"),
+    ("LPR009", "data_exfiltration", "DataExfiltration"),
+    ("LPR010", "write_on_any_resource", "WriteOnAnyResource"),
     # Engine
-    InternalError,
-    UnreadableFile,
-    UnusedSuppression,
+    ("INT001", "internal_error", "InternalError"),
+    ("IO001", "unreadable_file", "UnreadableFile"),
+    ("SUP001", "unused_suppression", "UnusedSuppression"),
 )
 
-RULES_BY_ID: dict[str, type[Check]] = {rule.id: rule for rule in ALL_CHECKS}
+RULES: tuple[RuleInfo, ...] = tuple(
+    RuleInfo(rule_id, f"checks.{module}", class_name, INDEX.get(rule_id))
+    for rule_id, module, class_name in REGISTRY
+)
+RULE_INFO_BY_ID: dict[str, RuleInfo] = {info.id: info for info in RULES}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ALL_CHECKS":
+        value: Any = tuple(info.load() for info in RULES)
+    elif name == "RULES_BY_ID":
+        value = {info.id: info.load() for info in RULES}
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+ALL_CHECKS: tuple[type[Check], ...]
+RULES_BY_ID: dict[str, type[Check]]

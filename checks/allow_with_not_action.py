@@ -50,6 +50,7 @@ class AllowWithNotAction(Check):
     severity = Severity.WARNING
     policy_types = frozenset({PolicyType.IDENTITY, PolicyType.RESOURCE, PolicyType.KMS_KEY})
     tags = ("security", "least-privilege")
+    needs_elements = frozenset({"notaction"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for statement in policy.statements:

@@ -49,6 +49,7 @@ class AllowWithNotPrincipal(Check):
     severity = Severity.ERROR
     policy_types = frozenset({PolicyType.RESOURCE, PolicyType.KMS_KEY})
     tags = ("security", "least-privilege", "principal")
+    needs_elements = frozenset({"notprincipal"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for statement in policy.statements:

@@ -47,6 +47,7 @@ class AllowWithNotResource(Check):
     severity = Severity.WARNING
     policy_types = frozenset({PolicyType.IDENTITY, PolicyType.RESOURCE, PolicyType.KMS_KEY})
     tags = ("security", "least-privilege")
+    needs_elements = frozenset({"notresource"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for statement in policy.statements:

@@ -59,3 +59,4 @@ class CloudtrailTamper(MonitoringTamperCheck):
     group = "cloudtrail"
     what = "stopping, deleting or changing CloudTrail logging"
     protected = "a trail or event data store your organization relies on"
+    needs_services = frozenset({"cloudtrail"})

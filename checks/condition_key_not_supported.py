@@ -91,6 +91,7 @@ class ConditionKeyNotSupportedByAction(Check):
     summary = "A condition key that an action of the statement never receives."
     severity = Severity.ERROR
     tags = ("condition", "kms", "transcribe")
+    needs_elements = frozenset({"condition"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog

@@ -52,3 +52,4 @@ class ConfigTamper(MonitoringTamperCheck):
     group = "config"
     what = "stopping, deleting or changing AWS Config recording or rules"
     protected = "a recorder or rule your organization relies on"
+    needs_services = frozenset({"config"})

@@ -44,6 +44,7 @@ class DuplicateConditionKeyCase(Check):
     summary = "One condition key twice under an operator, in other letter case."
     severity = Severity.ERROR
     tags = ("condition",)
+    needs_elements = frozenset({"condition"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         seen: dict[tuple[int, str, str], str] = {}

@@ -48,6 +48,7 @@ class EmptyConditionValues(Check):
     summary = "A condition key compared with an empty list."
     severity = Severity.WARNING
     tags = ("condition",)
+    needs_elements = frozenset({"condition"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for _statement, entry in condition_entries(policy):

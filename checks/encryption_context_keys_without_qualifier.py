@@ -63,6 +63,7 @@ class EncryptionContextKeysWithoutQualifier(Check):
         }
     )
     tags = ("kms", "conditions", "encryption")
+    needs_elements = frozenset({"condition"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for statement in policy.statements:

@@ -114,6 +114,7 @@ class EncryptionContextMissing(Check):
     severity = Severity.NOTE
     policy_types = frozenset({PolicyType.IDENTITY, PolicyType.KMS_KEY, PolicyType.RESOURCE})
     tags = ("security", "kms", "transcribe", "encryption")
+    needs_services = frozenset({"kms"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog

@@ -71,6 +71,7 @@ class EncryptionContextSetOperator(Check):
         }
     )
     tags = ("security", "kms", "conditions", "encryption")
+    needs_elements = frozenset({"condition"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         is_key_policy = policy.policy_type is PolicyType.KMS_KEY

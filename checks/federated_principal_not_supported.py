@@ -45,6 +45,7 @@ class FederatedPrincipalNotSupported(Check):
     severity = Severity.ERROR
     policy_types = frozenset({PolicyType.RESOURCE, PolicyType.KMS_KEY})
     tags = ("principal",)
+    needs_elements = frozenset({"principal", "notprincipal"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         what = "a key policy" if policy.policy_type is PolicyType.KMS_KEY else "a resource policy"

@@ -61,6 +61,7 @@ class ForAllValuesOnSingleValuedKey(Check):
     summary = "ForAllValues on a single-valued key makes an Allow match requests without the key."
     severity = Severity.WARNING
     tags = ("condition", "security")
+    needs_elements = frozenset({"condition"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog

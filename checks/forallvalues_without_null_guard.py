@@ -72,6 +72,7 @@ class ForAllValuesWithoutNullGuard(Check):
     summary = "ForAllValues in an Allow also matches requests that lack the key."
     severity = Severity.WARNING
     tags = ("condition", "security")
+    needs_elements = frozenset({"condition"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog

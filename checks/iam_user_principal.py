@@ -52,6 +52,7 @@ class IamUserPrincipal(Check):
     severity = Severity.NOTE
     policy_types = frozenset({PolicyType.KMS_KEY, PolicyType.RESOURCE, PolicyType.TRUST})
     tags = ("security", "credentials", "principal", "transcribe")
+    needs_elements = frozenset({"principal", "notprincipal"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         trust = policy.policy_type is PolicyType.TRUST

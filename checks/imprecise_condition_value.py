@@ -54,6 +54,7 @@ class ImpreciseConditionValue(Check):
     summary = "An epoch date or a CIDR range with host bits set."
     severity = Severity.NOTE
     tags = ("condition",)
+    needs_elements = frozenset({"condition"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog

@@ -64,6 +64,7 @@ class IneffectiveSetQualifier(Check):
     summary = "A set qualifier on Null or on a single-valued key, where it does nothing useful."
     severity = Severity.WARNING
     tags = ("condition",)
+    needs_elements = frozenset({"condition"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog

@@ -80,6 +80,7 @@ class InvalidConditionValue(Check):
     summary = "A condition value that the operator or the key can never match."
     severity = Severity.ERROR
     tags = ("condition",)
+    needs_elements = frozenset({"condition"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for _statement, entry in condition_entries(policy):

@@ -52,6 +52,7 @@ class InvalidFederatedPrincipal(Check):
     severity = Severity.ERROR
     policy_types = frozenset({PolicyType.TRUST})
     tags = ("principal", "trust")
+    needs_elements = frozenset({"principal", "notprincipal"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for statement in policy.statements:

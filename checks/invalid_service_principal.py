@@ -54,6 +54,7 @@ class InvalidServicePrincipal(Check):
     severity = Severity.ERROR
     policy_types = frozenset({PolicyType.RESOURCE, PolicyType.TRUST, PolicyType.KMS_KEY})
     tags = ("principal",)
+    needs_elements = frozenset({"principal", "notprincipal"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for statement in policy.statements:

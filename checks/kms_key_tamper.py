@@ -100,6 +100,7 @@ class KmsKeyTamper(Check):
     severity = Severity.WARNING
     policy_types = frozenset({PolicyType.KMS_KEY, PolicyType.IDENTITY})
     tags = ("security", "monitoring", "kms", "transcribe")
+    needs_services = frozenset({"kms"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         names = tamper_actions("kms_key_tamper")

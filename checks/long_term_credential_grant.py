@@ -119,6 +119,7 @@ class LongTermCredentialGrant(Check):
     severity = Severity.WARNING
     policy_types = frozenset({PolicyType.IDENTITY})
     tags = ("security", "credentials", "iam", "transcribe")
+    needs_services = frozenset({"iam"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         names = credential_actions()

@@ -55,6 +55,7 @@ class MfaConditionAntipattern(Check):
     summary = "An aws:MultiFactorAuthPresent test that AWS advises against."
     severity = Severity.WARNING
     tags = ("condition", "security", "mfa", "credentials")
+    needs_elements = frozenset({"condition"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for statement, entry in condition_entries(policy):

@@ -76,6 +76,7 @@ class MismatchedActionForPrincipal(Check):
     severity = Severity.ERROR
     policy_types = frozenset({PolicyType.TRUST})
     tags = ("principal", "trust")
+    needs_elements = frozenset({"principal", "notprincipal"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for statement in policy.statements:

@@ -52,6 +52,7 @@ class MissingSetQualifier(Check):
     summary = "A multi-valued condition key without ForAllValues or ForAnyValue."
     severity = Severity.ERROR
     tags = ("condition",)
+    needs_elements = frozenset({"condition"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog

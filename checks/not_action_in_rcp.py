@@ -54,6 +54,7 @@ class NotActionInRcp(Check):
     severity = Severity.ERROR
     policy_types = frozenset({PolicyType.RCP})
     tags = ("validity", "actions", "policy-type")
+    needs_elements = frozenset({"notaction"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for statement in policy.statements:

@@ -88,6 +88,7 @@ class OperatorKeyTypeMismatch(Check):
     summary = "A condition operator of another type than its condition key."
     severity = Severity.WARNING
     tags = ("condition",)
+    needs_elements = frozenset({"condition"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog

@@ -85,6 +85,7 @@ class PassRoleUnrestricted(Check):
     severity = Severity.WARNING
     policy_types = frozenset({PolicyType.IDENTITY})
     tags = ("security", "least-privilege", "privilege-escalation", "iam")
+    needs_services = frozenset({"iam"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         action = None

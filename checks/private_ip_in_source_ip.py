@@ -53,6 +53,7 @@ class PrivateIpInSourceIp(Check):
     summary = "aws:SourceIp compared with private IP ranges, which it never holds."
     severity = Severity.ERROR
     tags = ("condition", "network")
+    needs_elements = frozenset({"condition"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for _statement, entry in condition_entries(policy):

@@ -52,6 +52,7 @@ class RolesAnywhereMissingActions(Check):
     severity = Severity.ERROR
     policy_types = frozenset({PolicyType.TRUST})
     tags = ("principal", "trust")
+    needs_elements = frozenset({"principal", "notprincipal"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         data = principal_data()["roles_anywhere"]

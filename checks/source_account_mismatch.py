@@ -75,6 +75,7 @@ class SourceAccountMismatch(Check):
     summary = "aws:SourceAccount and the account in aws:SourceArn disagree in one statement."
     severity = Severity.ERROR
     tags = ("security", "trust", "confused-deputy", "condition", "transcribe")
+    needs_elements = frozenset({"condition"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for statement in policy.statements:

@@ -64,6 +64,7 @@ class StringOperatorOnArnKey(Check):
     summary = "A String operator compares an ARN condition key; use an Arn operator."
     severity = Severity.WARNING
     tags = ("condition", "security")
+    needs_elements = frozenset({"condition"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog

@@ -67,6 +67,7 @@ class TranscribeEncryptionContextInvalid(Check):
     severity = Severity.WARNING
     policy_types = frozenset({PolicyType.IDENTITY, PolicyType.KMS_KEY, PolicyType.RESOURCE})
     tags = ("kms", "transcribe", "encryption")
+    needs_elements = frozenset({"condition"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for statement in policy.statements:

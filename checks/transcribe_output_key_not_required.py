@@ -67,6 +67,7 @@ class TranscribeOutputKeyNotRequired(Check):
     severity = Severity.NOTE
     policy_types = frozenset({PolicyType.IDENTITY})
     tags = ("security", "transcribe", "encryption")
+    needs_services = frozenset({"transcribe"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog

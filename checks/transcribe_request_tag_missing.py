@@ -83,6 +83,7 @@ class TranscribeRequestTagMissing(Check):
     severity = Severity.NOTE
     policy_types = frozenset({PolicyType.IDENTITY})
     tags = ("security", "transcribe", "abac", "tags")
+    needs_services = frozenset({"transcribe"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog

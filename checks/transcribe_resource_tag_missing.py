@@ -89,6 +89,7 @@ class TranscribeResourceTagMissing(Check):
     severity = Severity.NOTE
     policy_types = frozenset({PolicyType.IDENTITY})
     tags = ("security", "transcribe", "abac", "tags")
+    needs_services = frozenset({"transcribe"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog

@@ -75,6 +75,7 @@ class TranscribeTaggingUnconstrained(Check):
     severity = Severity.WARNING
     policy_types = frozenset({PolicyType.IDENTITY})
     tags = ("security", "transcribe", "abac", "tags")
+    needs_services = frozenset({"transcribe"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog

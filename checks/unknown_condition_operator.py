@@ -48,6 +48,7 @@ class UnknownConditionOperator(Check):
     summary = "A Condition operator that IAM does not define."
     severity = Severity.ERROR
     tags = ("condition",)
+    needs_elements = frozenset({"condition"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for statement in policy.statements:

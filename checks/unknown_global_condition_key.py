@@ -57,6 +57,7 @@ class UnknownGlobalConditionKey(Check):
     summary = "An aws: condition key that is not a global condition key."
     severity = Severity.ERROR
     tags = ("condition",)
+    needs_elements = frozenset({"condition"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog

@@ -58,6 +58,7 @@ class UnknownServiceConditionKey(Check):
     summary = "A service condition key that the catalog does not define."
     severity = Severity.ERROR
     tags = ("condition",)
+    needs_elements = frozenset({"condition"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog

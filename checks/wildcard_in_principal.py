@@ -57,6 +57,7 @@ class WildcardInPrincipal(Check):
     severity = Severity.ERROR
     policy_types = frozenset({PolicyType.RESOURCE, PolicyType.TRUST, PolicyType.KMS_KEY})
     tags = ("principal",)
+    needs_elements = frozenset({"principal", "notprincipal"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for statement in policy.statements:

@@ -53,6 +53,7 @@ class WildcardWithoutLikeOperator(Check):
     summary = "A * or ? in a condition value that the operator compares literally."
     severity = Severity.WARNING
     tags = ("condition",)
+    needs_elements = frozenset({"condition"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for _statement, entry in condition_entries(policy):

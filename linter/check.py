@@ -46,6 +46,17 @@ class Check:
     runs_on_undecodable: ClassVar[bool] = False
     # Findings the engine itself produces (crashes, unreadable files); run() yields nothing.
     engine_reported: ClassVar[bool] = False
+    # What a policy must contain for the rule to have anything to report. The engine neither
+    # runs nor imports a rule whose needs a policy does not meet, so these must be exact: a
+    # needs that is too narrow loses findings (tests/test_dispatch.py compares every fixture and
+    # the AWS managed policies against a run of all rules).
+    # Statement keys, lower case, of which at least one statement must have one:
+    needs_elements: ClassVar[frozenset[str]] = frozenset()
+    # Service prefixes, lower case, one of which an Action or NotAction must be able to name
+    # (a wildcard service, ``*`` or any NotAction names them all):
+    needs_services: ClassVar[frozenset[str]] = frozenset()
+    # A decoder problem code the file must have (the JSON rules):
+    needs_problem: ClassVar[str | None] = None
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         raise NotImplementedError
@@ -87,6 +98,11 @@ class DecoderProblemCheck(Check):
 
     problem_code: ClassVar[str]
     runs_on_undecodable = True
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "problem_code" in vars(cls):
+            cls.needs_problem = cls.problem_code
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for problem in policy.problems:

@@ -190,7 +190,7 @@ def check(
     no_source: bool,
 ) -> None:
     """Lint policy files and directories (recursively); '-' reads standard input."""
-    from checks import ALL_CHECKS
+    from checks import RULES
     from linter import config
     from linter.engine import Linter
     from linter.policy_type import parse_policy_type
@@ -210,7 +210,7 @@ def check(
         fail_on=fail_on,
     )
     unknown = unknown_selectors(
-        ALL_CHECKS, (*command_line.select, *command_line.extend_select, *command_line.ignore)
+        RULES, (*command_line.select, *command_line.extend_select, *command_line.ignore)
     )
     if unknown:
         raise click.UsageError(f"no rule matches: {', '.join(unknown)} (see 'iamlint rules')")

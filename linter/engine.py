@@ -19,6 +19,7 @@ from linter.inputs import InputError, InputFile, PolicySource, discover, matches
 from linter.model import FILE_START, Finding, JsonPath, PolicyType, Severity, Span
 from linter.policy import Policy
 from linter.policy_type import detect_policy_type, type_from_file_name
+from linter.rule_index import RuleInfo
 
 if TYPE_CHECKING:
     from linter.baseline import BaselineOutcome
@@ -68,7 +69,7 @@ class RunResult:
     """The outcome of a whole run, ready for the reporters."""
 
     files: list[FileResult]
-    rules: tuple[type[Check], ...]
+    rules: tuple[RuleInfo, ...]
     baseline: BaselineOutcome | None = None
 
     @property
@@ -92,33 +93,42 @@ class Linter:
     """Lints documents with a fixed rule selection and options; reusable across files."""
 
     def __init__(
-        self, options: LintOptions | None = None, rules: Sequence[type[Check]] | None = None
+        self,
+        options: LintOptions | None = None,
+        rules: Sequence[type[Check] | RuleInfo] | None = None,
+        *,
+        skip_untriggered: bool = True,
     ):
-        from checks import ALL_CHECKS
+        """``rules`` defaults to the registry. ``skip_untriggered=False`` runs every selected rule
+        on every policy, even one without what the rule needs (for tests of those needs)."""
+        from checks import RULE_INFO_BY_ID, RULES
         from linter.selection import select_rules
 
         self.options = options or LintOptions()
-        available = ALL_CHECKS if rules is None else tuple(rules)
-        self.rules: tuple[type[Check], ...] = select_rules(
+        available = (
+            RULES
+            if rules is None
+            else tuple(r if isinstance(r, RuleInfo) else RuleInfo.of(r) for r in rules)
+        )
+        self.rules: tuple[RuleInfo, ...] = select_rules(
             available, self.options.select, self.options.ignore
         )
-        self._instances = {rule: rule() for rule in self.rules}
+        self._skip_untriggered = skip_untriggered
+        self._instances: dict[str, Check] = {}
         # The rules to run per policy type, and for files that did not decode, computed once:
-        # enum hashing in a per-file membership test costs more than most rules.
+        # enum hashing in a per-file membership test costs more than most rules. Rules the
+        # engine reports itself (INT001, IO001, SUP001) have nothing to run.
+        runnable = [rule for rule in self.rules if not rule.engine_reported]
         self._rules_by_type = {
-            policy_type: tuple(
-                (rule, instance)
-                for rule, instance in self._instances.items()
-                if policy_type in rule.policy_types
-            )
+            policy_type: tuple(rule for rule in runnable if policy_type in rule.policy_types)
             for policy_type in PolicyType
         }
         self._undecodable_rules = {
-            policy_type: tuple(p for p in pairs if p[0].runs_on_undecodable)
-            for policy_type, pairs in self._rules_by_type.items()
+            policy_type: tuple(rule for rule in candidates if rule.runs_on_undecodable)
+            for policy_type, candidates in self._rules_by_type.items()
         }
         self.context = Context(self.options.rule_settings)
-        self._all_rules = {rule.id: rule for rule in ALL_CHECKS}
+        self._all_rules = {**RULE_INFO_BY_ID, **{rule.id: rule for rule in available}}
 
     # -- files --------------------------------------------------------------------------------
 
@@ -257,9 +267,15 @@ class Linter:
         ignored_here = self._ignored_for(path)
         findings: list[Finding] = []
         table = self._undecodable_rules if undecodable else self._rules_by_type
-        for rule, instance in table[policy.policy_type]:
+        contents = PolicyContents.of(policy) if self._skip_untriggered else None
+        for rule in table[policy.policy_type]:
             if ignored_here and rule.id in ignored_here:
                 continue
+            if contents is not None and not contents.can_trigger(rule):
+                continue
+            instance = self._instances.get(rule.id)
+            if instance is None:
+                instance = self._instances[rule.id] = rule.load()()
             try:
                 reports = list(instance.run(policy, self.context))
             except Exception as error:  # a broken rule must not stop the run
@@ -295,7 +311,7 @@ class Linter:
 
     def _finding(
         self,
-        rule: type[Check],
+        rule: RuleInfo,
         report: Report,
         policy: Policy,
         source: PolicySource,
@@ -317,13 +333,67 @@ class Linter:
             statement_fingerprint=statement_fingerprint(policy.document, report.path),
         )
 
-    def _internal_error(self, rule: type[Check], error: Exception, path: str) -> Finding:
+    def _internal_error(self, rule: RuleInfo, error: Exception, path: str) -> Finding:
         import traceback
 
         frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
         where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
         message = f"rule {rule.id} ({rule.name}) crashed: {type(error).__name__}: {error}{where}"
         return Finding(path, FILE_START, INTERNAL_ERROR_ID, message, Severity.ERROR)
+
+
+class PolicyContents:
+    """What a policy contains, as far as deciding which rules it can trigger.
+
+    ``elements``: every statement key, lower case. ``services``: the service prefixes its Action
+    and NotAction values name, lower case, or None when they can name any service (a wildcard in
+    the service, ``*``, or a NotAction). ``problems``: the decoder's problem codes.
+    """
+
+    __slots__ = ("elements", "problems", "services")
+
+    def __init__(
+        self, elements: frozenset[str], services: frozenset[str] | None, problems: frozenset[str]
+    ) -> None:
+        self.elements = elements
+        self.services = services
+        self.problems = problems
+
+    @classmethod
+    def of(cls, policy: Policy) -> PolicyContents:
+        elements: set[str] = set()
+        services: set[str] | None = set()
+        for statement in policy.statements:
+            for key, value in statement.data.items():
+                lowered = key.lower()
+                elements.add(lowered)
+                if services is None or lowered not in ("action", "notaction"):
+                    continue
+                if lowered == "notaction":
+                    services = None
+                    continue
+                for action in value if isinstance(value, list) else (value,):
+                    if not isinstance(action, str):
+                        continue
+                    service, separator, _ = action.partition(":")
+                    if "*" in service or "?" in service:
+                        services = None
+                        break
+                    if separator:
+                        services.add(service.strip().lower())
+        problems = frozenset(problem.code for problem in policy.problems)
+        return cls(frozenset(elements), None if services is None else frozenset(services), problems)
+
+    def can_trigger(self, rule: RuleInfo) -> bool:
+        if rule.needs_problem is not None and rule.needs_problem not in self.problems:
+            return False
+        if rule.needs_elements and rule.needs_elements.isdisjoint(self.elements):
+            return False
+        return not (
+            rule.needs_services
+            and self.services is not None
+            and rule.needs_services.isdisjoint(self.services)
+        )
 
 
 # Below this many files, starting processes costs more than it saves.
@@ -342,10 +412,10 @@ _worker_linter: Linter | None = None
 
 
 def _start_worker(options: LintOptions, rule_ids: tuple[str, ...]) -> None:
-    from checks import RULES_BY_ID
+    from checks import RULE_INFO_BY_ID
 
     global _worker_linter
-    _worker_linter = Linter(options, rules=[RULES_BY_ID[rule_id] for rule_id in rule_ids])
+    _worker_linter = Linter(options, rules=[RULE_INFO_BY_ID[rule_id] for rule_id in rule_ids])
 
 
 def _lint_chunk(chunk: list[InputFile]) -> list[FileResult]:

@@ -6,12 +6,14 @@ import importlib
 import inspect
 import pkgutil
 import re
+from pathlib import Path
 
 import pytest
 
 import checks
 from checks import ALL_CHECKS
 from linter.check import Check
+from linter.rule_index import index_source
 from tests.conftest import FIXTURES
 
 # Rules whose bad case cannot be a committed file, with where they are tested instead.
@@ -71,3 +73,24 @@ def test_rule_has_bad_and_good_fixtures(rule: type[Check]) -> None:
         expected = path.with_name(path.name[: -len(path.suffix)] + ".expected.json")
         assert expected.exists(), f"{path} has no expected-findings file"
     assert list(directory.glob("good_*")), f"{rule.id} has no good fixture"
+
+
+def test_registry_lines_name_each_rule_by_its_id_module_and_class() -> None:
+    for (rule_id, module, class_name), rule in zip(checks.REGISTRY, ALL_CHECKS, strict=True):
+        named = (rule_id, f"checks.{module}", class_name)
+        assert (rule.id, rule.__module__, rule.__name__) == named
+
+
+def test_generated_rule_index_is_up_to_date() -> None:
+    index = Path(checks.__file__).with_name("_index.py")
+    assert index.read_text(encoding="utf-8") == index_source(ALL_CHECKS), (
+        "checks/_index.py is stale: run python -m linter.rule_index"
+    )
+
+
+def test_rule_info_answers_like_the_rule_class() -> None:
+    for info, rule in zip(checks.RULES, ALL_CHECKS, strict=True):
+        for field in ("id", "name", "summary", "severity", "tags", "policy_types"):
+            assert getattr(info, field) == getattr(rule, field), (rule.id, field)
+        assert info.load() is rule
+        assert info.doc_sections() == rule.doc_sections()
