@@ -508,13 +508,12 @@ def load_catalog() -> Catalog:
     if explicit:
         return Catalog(explicit, origin="env")
     bundled_index = _read_index(BUNDLED_CATALOG_DIR)
-    user_dir = str(user_catalog_dir())
     try:
-        user_index = _read_index(user_dir)
+        user_index = _read_index(_user_catalog_path())
     except CatalogError:
         user_index = None
     if user_index is not None and user_index["as_of"] > bundled_index["as_of"]:
-        return Catalog(user_dir, origin="user", index=user_index)
+        return Catalog(str(user_catalog_dir()), origin="user", index=user_index)
     return Catalog(BUNDLED_CATALOG_DIR, origin="bundled", index=bundled_index)
 
 
@@ -525,12 +524,17 @@ def open_catalog(directory: str | Path) -> Catalog:
 
 def user_catalog_dir() -> Path:
     """Where ``iamlint catalog update`` writes by default: ``$XDG_DATA_HOME/iamlint/catalog``."""
-    from pathlib import Path
+    from pathlib import Path  # imported here: pathlib costs ~2 ms of start-up
 
+    return Path(_user_catalog_path())
+
+
+def _user_catalog_path() -> str:
+    """:func:`user_catalog_dir` as a string, not normalised (it names the same directory)."""
     data_home = os.environ.get("XDG_DATA_HOME") or os.path.join(
         os.path.expanduser("~"), ".local", "share"
     )
-    return Path(data_home, "iamlint", "catalog")
+    return os.path.join(data_home, "iamlint", "catalog")
 
 
 def _read_index(directory: str) -> dict:

@@ -511,6 +511,12 @@ def test_newer_user_catalog_wins(fresh_load_catalog, tmp_path):
     assert catalog_module.user_catalog_dir() == user_dir
 
 
+def test_user_catalog_location_is_normalised_as_a_path(fresh_load_catalog, monkeypatch, tmp_path):
+    user_dir = _write_minimal_catalog(tmp_path / "xdg" / "iamlint" / "catalog", "2099-01-01")
+    monkeypatch.setenv("XDG_DATA_HOME", f"{tmp_path}//./xdg/")
+    assert fresh_load_catalog().location == str(user_dir)
+
+
 def test_older_or_broken_user_catalog_is_ignored(fresh_load_catalog, tmp_path):
     user_dir = _write_minimal_catalog(tmp_path / "xdg" / "iamlint" / "catalog", "2001-01-01")
     assert fresh_load_catalog().origin == "bundled"

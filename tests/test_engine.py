@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterator
@@ -286,3 +287,41 @@ def test_results_are_identical_with_one_and_two_processes() -> None:
     assert one.findings == two.findings
     assert [(f.path, f.status) for f in one.files] == [(f.path, f.status) for f in two.files]
     assert len(one.findings) > 50
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "x.scp.json",
+        "roles/app.TRUST.json",
+        "roles/app.trust.json/",
+        "roles/app.trust.json/.",
+        "./a/b.key.json",
+        ".rcp.json",
+        "..rcp.json",
+        ".hidden.identity.json",
+        "a..json",
+        "a.trust.",
+        "a.trust.json.",
+        "trust.json",
+        "a.b.trust.json",
+        "/",
+        "",
+        ".",
+        "-",
+        "<stdin>",
+        "dir.trust/file.json",
+        "a.kms-key.json",
+    ],
+)
+def test_policy_type_from_file_name_agrees_with_pathlib(path: str) -> None:
+    from pathlib import PurePath
+
+    from linter.policy_type import parse_policy_type, type_from_file_name
+
+    suffixes = PurePath(path).suffixes
+    expected = None
+    if len(suffixes) >= 2:
+        with contextlib.suppress(ValueError):  # not a type name
+            expected = parse_policy_type(suffixes[-2].lstrip("."))
+    assert type_from_file_name(path) is expected
