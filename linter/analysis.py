@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.policy import ConditionEntry, Item, Statement, action_pattern_matches
-from linter.wildcards import glob_regex
+from linter.wildcards import compiled, glob_regex
 
 if TYPE_CHECKING:
     from linter.catalog import Action, Catalog, ResourceType, Service
@@ -373,7 +373,7 @@ class PrincipalForm(NamedTuple):
     problem: str = ""
 
 
-_UNIQUE_ID = re.compile(r"^(A[A-Z]{3})[A-Z0-9]{12,}$")
+_UNIQUE_ID = r"^(A[A-Z]{3})[A-Z0-9]{12,}$"
 _UNIQUE_ID_KINDS = {
     "AIDA": "user-id",
     "AROA": "role-id",
@@ -386,11 +386,11 @@ _UNIQUE_ID_KINDS = {
     "APKA": "a public key id",
     "ASCA": "a certificate id",
 }
-_CANONICAL_USER = re.compile(r"^[0-9a-f]{64}$")
+_CANONICAL_USER = r"^[0-9a-f]{64}$"
 # arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity <id> (Amazon CloudFront
 # Developer Guide, "Restricting access to an Amazon S3 origin", legacy OAI bucket policies).
 _CLOUDFRONT_OAI = "user/CloudFront Origin Access Identity "
-_DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
+_DOMAIN = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$"
 
 
 @functools.cache
@@ -444,7 +444,7 @@ def classify_principal(kind: str, value: str) -> PrincipalForm:
     if kind == "Federated":
         return _classify_federated(value)
     if kind == "CanonicalUser":
-        if _CANONICAL_USER.match(value):
+        if compiled(_CANONICAL_USER).match(value):
             return PrincipalForm("canonical-user", name=value)
         return PrincipalForm("invalid", problem="a canonical user id is 64 lower-case hex digits")
     return PrincipalForm("invalid", problem=f'"{kind}" is not a principal type')
@@ -479,7 +479,7 @@ def all_principal_forms(statement: Statement) -> tuple:
 def _classify_aws(value: str) -> PrincipalForm:
     if ACCOUNT_ID.match(value):
         return PrincipalForm("account", account=value)
-    unique = _UNIQUE_ID.match(value)
+    unique = compiled(_UNIQUE_ID).match(value)
     if unique and unique.group(1) in _UNIQUE_ID_KINDS:
         kind = _UNIQUE_ID_KINDS[unique.group(1)]
         if kind in ("user-id", "role-id"):
@@ -568,7 +568,7 @@ def _classify_service(value: str) -> PrincipalForm:
             "invalid", problem="an account id or ARN is an AWS principal, not a Service principal"
         )
     lowered = value.lower()
-    if not _DOMAIN.match(lowered):
+    if not compiled(_DOMAIN).match(lowered):
         hint = f" such as {lowered}.amazonaws.com" if re.fullmatch(r"[a-z0-9-]+", lowered) else ""
         return PrincipalForm("invalid", problem=f"a service principal is a domain name{hint}")
     if not lowered.endswith(_service_suffixes()):
@@ -599,7 +599,7 @@ def _classify_federated(value: str) -> PrincipalForm:
             or "a Federated ARN names an identity provider: "
             "arn:aws:iam::<account>:saml-provider/<name> or …:oidc-provider/<host>",
         )
-    if _DOMAIN.match(value):
+    if compiled(_DOMAIN).match(value):
         return PrincipalForm("web-identity", name=value)
     return PrincipalForm(
         "invalid",
@@ -923,13 +923,12 @@ def _holds(value: object, needle: str) -> bool:
 
 # Condition values ---------------------------------------------------------------------------------
 
-_ISO_DATE = re.compile(
-    r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})"
+_ISO_DATE = (
+    r"(?i)(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})"
     r"(?:T(?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?"
-    r"(?:Z|[+-](?P<tzh>\d{2}):?(?P<tzm>\d{2}))?)?)?)?",
-    re.IGNORECASE,
+    r"(?:Z|[+-](?P<tzh>\d{2}):?(?P<tzm>\d{2}))?)?)?)?"
 )
-_EPOCH = re.compile(r"-?\d+(?:\.\d+)?")
+_EPOCH = r"-?\d+(?:\.\d+)?"
 
 
 def date_value_form(value: object) -> str | None:
@@ -943,9 +942,9 @@ def date_value_form(value: object) -> str | None:
         return "epoch"
     if not isinstance(value, str):
         return None
-    match = _ISO_DATE.fullmatch(value)
+    match = compiled(_ISO_DATE).fullmatch(value)
     if match is None:
-        return "epoch" if _EPOCH.fullmatch(value) else None
+        return "epoch" if compiled(_EPOCH).fullmatch(value) else None
     import calendar
 
     year = int(match["year"])
@@ -1350,7 +1349,7 @@ def _literal_prefix_length(pattern: str) -> int:
     return min(i for i in (pattern.find("*"), pattern.find("?")) if i >= 0)
 
 
-_OTHER_WHITESPACE = re.compile(r"[^\S \n\t\r]")
+_OTHER_WHITESPACE = r"[^\S \n\t\r]"
 
 
 def minified_policy(document: object) -> str:
@@ -1382,7 +1381,7 @@ def non_whitespace_length(text: str) -> int:
     """How many characters of ``text`` are not whitespace (IAM's policy size measure)."""
     length = len(text) - text.count(" ") - text.count("\n") - text.count("\t") - text.count("\r")
     if not text.isascii():
-        length -= len(_OTHER_WHITESPACE.findall(text))
+        length -= len(compiled(_OTHER_WHITESPACE).findall(text))
     return length
 
 
@@ -1454,7 +1453,7 @@ def constraining_entries(statement: Statement) -> tuple[ConditionEntry, ...]:
 # A stand-in for an ARN-format variable that only a bare "*" run can match: it holds "/" and ":"
 # (which "?" and literal text cannot cover) and NUL characters (which no policy text contains).
 _ANY_VALUE = "\x00/:\x00"
-_LPR_VARIABLE = re.compile(r"\$\{[^}]*\}")
+_LPR_VARIABLE = r"\$\{[^}]*\}"
 
 
 @functools.lru_cache(maxsize=8192)
@@ -1495,7 +1494,7 @@ def _resource_skeletons(action: Action) -> tuple[tuple[int, str], ...]:
         for arn_format in action_resource.resource_type.arn_formats:
             arn = parse_arn(arn_format)
             if arn is not None:
-                found.append((position, _LPR_VARIABLE.sub(_ANY_VALUE, arn.resource)))
+                found.append((position, compiled(_LPR_VARIABLE).sub(_ANY_VALUE, arn.resource)))
     return tuple(found)
 
 
@@ -1743,7 +1742,7 @@ def covered_names(statement: Statement, names: Iterable[str]) -> tuple[str, ...]
 #: How a user refreshes the offline catalog (named by every catalog-dependent finding).
 CATALOG_REFRESH_COMMAND = "iamlint catalog update --from FILE"
 
-_ACTION_ENTRY = re.compile(r"^([A-Za-z0-9*?_.-]+):([A-Za-z0-9*?_-]*)$")
+_ACTION_ENTRY = r"^([A-Za-z0-9*?_.-]+):([A-Za-z0-9*?_-]*)$"
 
 
 class ActionName(NamedTuple):
@@ -1757,7 +1756,7 @@ class ActionName(NamedTuple):
 def split_action(value: str) -> ActionName | None:
     """``s3:GetObject`` → ``ActionName("s3", "GetObject")``; None for ``*`` and for entries that
     are not ``service:name`` (the grammar rule GRM006 reports those)."""
-    match = _ACTION_ENTRY.match(value)
+    match = compiled(_ACTION_ENTRY).match(value)
     return ActionName(match.group(1), match.group(2)) if match else None
 
 
@@ -1866,14 +1865,15 @@ def _partition_region_patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+@functools.cache
 def arn_partitions() -> tuple[str, ...]:
-    """The AWS partitions, ``aws`` first."""
-    return tuple(_partition_region_patterns())
+    """The AWS partitions, ``aws`` first (without compiling their Region patterns)."""
+    return tuple(entry["name"] for entry in arn_partition_data()["partitions"])
 
 
-_REGION_NAME = re.compile(r"^[a-z]{2,4}(-[a-z0-9]+)+-\d+$")
-_ARN_SERVICE = re.compile(r"^[a-z0-9*?.-]+$")
-_VARIABLE = re.compile(r"\$\{[^}]*\}")
+_REGION_NAME = r"^[a-z]{2,4}(-[a-z0-9]+)+-\d+$"
+_ARN_SERVICE = r"^[a-z0-9*?.-]+$"
+_VARIABLE = r"\$\{[^}]*\}"
 
 
 def _could_be(pattern: str, *texts: str) -> bool:
@@ -1920,11 +1920,11 @@ def arn_syntax_problem(text: str) -> str | None:
         )
     if not service:
         return 'has an empty service field: write the service namespace, such as "s3"'
-    bare_service = _VARIABLE.sub("", service)
+    bare_service = compiled(_VARIABLE).sub("", service)
     if bare_service != bare_service.lower():
         lower = service.lower()
         return f'has the service "{service}": ARN service names are lower case, use "{lower}"'
-    if not _ARN_SERVICE.match(bare_service or "x"):
+    if not compiled(_ARN_SERVICE).match(bare_service or "x"):
         return f'has "{service}" as its service, which is not a service namespace such as "s3"'
     if region and not is_iam_pattern(region):
         return _region_problem(partition, region)
@@ -1932,7 +1932,7 @@ def arn_syntax_problem(text: str) -> str | None:
 
 
 def _region_problem(partition: str, region: str) -> str | None:
-    if not _REGION_NAME.match(region):
+    if not compiled(_REGION_NAME).match(region):
         return f'has "{region}" as its Region, which is not a Region name such as "us-east-1"'
     patterns = _partition_region_patterns()
     own = patterns.get(partition)
@@ -1995,16 +1995,15 @@ def resource_types_for_arn_service(catalog: Catalog, namespace: str) -> tuple[Re
     return arn_namespace_index(catalog).get(namespace, ())
 
 
-_KMS_KEY_ID = re.compile(
-    r"^(key/)?(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$",
-    re.IGNORECASE,
+_KMS_KEY_ID = (
+    r"(?i)^(key/)?(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
 )
 
 
 def kms_key_reference(text: str) -> str | None:
     """``key id``, ``alias name`` or ``alias ARN`` when ``text`` names a KMS key by something else
     than its key ARN (which identity policies do not accept), else None."""
-    if _KMS_KEY_ID.match(text):
+    if compiled(_KMS_KEY_ID).match(text):
         return "key id"
     if text.startswith("alias/"):
         return "alias name"
@@ -2212,7 +2211,7 @@ def _can_be_empty(field: str) -> bool:
     return "${" in field or field.strip("*") == ""
 
 
-_ACCOUNT_PATTERN = re.compile(r"^[0-9*?]+$")
+_ACCOUNT_PATTERN = r"^[0-9*?]+$"
 
 
 def _valid_account(account: str, format_accounts: list[str]) -> bool:
@@ -2221,6 +2220,6 @@ def _valid_account(account: str, format_accounts: list[str]) -> bool:
     literals = [a for a in format_accounts if a and "${" not in a]
     if not is_iam_pattern(account):
         return bool(ACCOUNT_ID.match(account)) or account == "aws" or account in literals
-    if _ACCOUNT_PATTERN.match(account) and len(account.replace("*", "")) <= 12:
+    if compiled(_ACCOUNT_PATTERN).match(account) and len(account.replace("*", "")) <= 12:
         return True
     return any(wildcard_matches(account, text) for text in ("aws", *literals))

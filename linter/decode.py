@@ -34,12 +34,12 @@ import itertools
 import json
 import json.decoder
 import json.scanner
-import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from linter.model import FILE_START, JsonPath, Span
+from linter.wildcards import compiled
 
 __all__ = [
     "Decoded",
@@ -162,7 +162,9 @@ class _Node:
         self.last: _Node | None = None
 
 
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
+# Patterns are strings compiled on first use (see linter.wildcards.compiled): a strictly valid
+# file without findings needs none of them.
+_WHITESPACE = r"[ \t\n\r]*"
 _WHITESPACE_CHARS = " \t\n\r"
 # The C scanners keep no state between calls, so sharing them is safe.
 _scan_string = json.decoder.scanstring
@@ -186,11 +188,11 @@ def _index_next_child(text: str, node: _Node) -> bool:
     last = node.last
     i = node.start + 1 if last is None else _value_end(text, last)
     if text[i] in ws:
-        i = _WHITESPACE.match(text, i).end()
+        i = compiled(_WHITESPACE).match(text, i).end()
     if last is not None and text[i] == ",":
         i += 1
         if text[i] in ws:
-            i = _WHITESPACE.match(text, i).end()
+            i = compiled(_WHITESPACE).match(text, i).end()
     elif text[i] in "]}":
         node.end = i + 1
         node.cursor = -1
@@ -199,10 +201,10 @@ def _index_next_child(text: str, node: _Node) -> bool:
         key, key_end = _scan_string(text, i + 1)
         j = key_end
         if text[j] in ws:
-            j = _WHITESPACE.match(text, j).end()
+            j = compiled(_WHITESPACE).match(text, j).end()
         j += 1  # the colon
         if text[j] in ws:
-            j = _WHITESPACE.match(text, j).end()
+            j = compiled(_WHITESPACE).match(text, j).end()
         child = _Node(j, -1, i, key_end)
         node.children[key] = child
     else:
@@ -293,7 +295,7 @@ class Decoded:
     def _root_node(self) -> _Node | None:
         if self._root is None and self.ok:
             text = self.text
-            start = _WHITESPACE.match(text).end()
+            start = compiled(_WHITESPACE).match(text).end()
             end = len(text)
             while text[end - 1] in _WHITESPACE_CHARS:  # not rstrip(): that copies the text
                 end -= 1
@@ -381,8 +383,8 @@ def _reject_constant(name: str) -> float:
 _STRICT_DECODER = json.JSONDecoder(
     object_pairs_hook=_dict_rejecting_duplicates, parse_constant=_reject_constant
 )
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_RAW_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_SURROGATE_ESCAPE = r"\\u[dD][89a-fA-F]"
+_RAW_SURROGATE = r"[\ud800-\udfff]"
 
 
 def _nesting_within(value: dict | list, max_depth: int) -> bool:
@@ -412,7 +414,7 @@ def _decode_fast(text: str, max_depth: int) -> tuple[bool, object]:
         and not _nesting_within(value, max_depth)
     ):
         return False, None
-    if "\\" in text and _SURROGATE_ESCAPE.search(text):
+    if "\\" in text and compiled(_SURROGATE_ESCAPE).search(text):
         return False, None  # possibly a lone surrogate escape; the parser decides
     return True, value
 
@@ -507,7 +509,7 @@ def _encoding_failure(data: bytes, error: UnicodeDecodeError) -> Decoded:
 def decode_text(text: str, *, max_depth: int = DEFAULT_MAX_DEPTH) -> Decoded:
     """Decode policy text that is already a ``str`` (a leading BOM character is removed)."""
     # Raw surrogates only occur in a str built in Python; the C decoder would accept them.
-    precise = not text.isascii() and _RAW_SURROGATE.search(text) is not None
+    precise = not text.isascii() and compiled(_RAW_SURROGATE).search(text) is not None
     return _decode(text, max_depth, precise=precise)
 
 
@@ -563,10 +565,9 @@ _SIMPLE_ESCAPES = {
     "r": "\r",
     "t": "\t",
 }
-_STRING_PIECE = re.compile(
-    r"(?P<pair>\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2})"
-    r"|(?P<unicode>\\u[0-9a-fA-F]{4})|(?P<escape>\\.)|[^\\]+",
-    re.DOTALL,
+_STRING_PIECE = (
+    r"(?s)(?P<pair>\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?P<unicode>\\u[0-9a-fA-F]{4})|(?P<escape>\\.)|[^\\]+"
 )
 
 
@@ -578,7 +579,7 @@ def _unescape_json_string(text: str, start: int, end: int) -> tuple[str, list[in
     """
     pieces: list[str] = []
     offset_map: list[int] = []
-    for match in _STRING_PIECE.finditer(text, start + 1, end - 1):
+    for match in compiled(_STRING_PIECE).finditer(text, start + 1, end - 1):
         kind = match.lastgroup
         if kind is None:
             pieces.append(match.group())
@@ -597,7 +598,7 @@ def _unescape_json_string(text: str, start: int, end: int) -> tuple[str, list[in
     return "".join(pieces), offset_map
 
 
-_PERCENT_RUN = re.compile(r"(?:%[0-9a-fA-F]{2})+")
+_PERCENT_RUN = r"(?:%[0-9a-fA-F]{2})+"
 
 
 def _percent_decode(
@@ -607,7 +608,7 @@ def _percent_decode(
     pieces: list[str] = []
     new_map: list[int] = []
     position = 0
-    for match in _PERCENT_RUN.finditer(text):
+    for match in compiled(_PERCENT_RUN).finditer(text):
         run_start, run_end = match.span()
         pieces.append(text[position:run_start])
         new_map.extend(offset_map[position:run_start])
@@ -634,16 +635,16 @@ def _percent_decode(
 
 # -- precise parser -------------------------------------------------------------------------
 
-_PLAIN_STRING = re.compile(r'"[^"\\\x00-\x1f\ud800-\udfff]*"')
-_STRING_RUN = re.compile(r'[^"\\\x00-\x1f\ud800-\udfff]*')
-_HEX4 = re.compile(r"[0-9a-fA-F]{1,4}")
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
-_WORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
-_COMMENT_LINE = re.compile(r"//[^\r\n]*")
+_PLAIN_STRING = r'"[^"\\\x00-\x1f\ud800-\udfff]*"'
+_STRING_RUN = r'[^"\\\x00-\x1f\ud800-\udfff]*'
+_HEX4 = r"[0-9a-fA-F]{1,4}"
+_NUMBER = r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?"
+_WORD = r"[A-Za-z_$][A-Za-z0-9_$]*"
+_COMMENT_LINE = r"//[^\r\n]*"
 _NUMBER_CHARS = "-0123456789"
-_ALPHANUMERIC = re.compile(r"[0-9A-Za-z]*")
-_SHORT_STRING = re.compile(r'"[^"\\\r\n]{0,40}"')
-_LOW_SURROGATE_ESCAPE = re.compile(r"\\u([dD][c-fC-F][0-9a-fA-F]{2})")
+_ALPHANUMERIC = r"[0-9A-Za-z]*"
+_SHORT_STRING = r'"[^"\\\r\n]{0,40}"'
+_LOW_SURROGATE_ESCAPE = r"\\u([dD][c-fC-F][0-9a-fA-F]{2})"
 _LITERALS: dict[str, object] = {"true": True, "false": False, "null": None}
 _NON_FINITE = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
 _UNTERMINATED_STRING = "unterminated string: no closing quote before end of file"
@@ -681,6 +682,9 @@ class _PreciseParser:
         self.locator = locator
         # (code, message, start offset, end offset, fatal), in source order
         self.problems: list[tuple[str, str, int, int, bool]] = []
+        # the patterns matched at every token, looked up once
+        self._match_whitespace = compiled(_WHITESPACE).match
+        self._match_plain_string = compiled(_PLAIN_STRING).match
 
     # problems
 
@@ -697,13 +701,13 @@ class _PreciseParser:
         if i >= len(text):
             return "end of file", i
         char = text[i]
-        word = _WORD.match(text, i)
+        word = compiled(_WORD).match(text, i)
         if word:
             token = word.group()
             shown = token if len(token) <= 30 else token[:27] + "..."
             return f"'{shown}'", word.end()
         if char == '"':
-            string = _SHORT_STRING.match(text, i)
+            string = compiled(_SHORT_STRING).match(text, i)
             if string:
                 return f"string {string.group()}", string.end()
             return "a string", i + 1
@@ -722,11 +726,11 @@ class _PreciseParser:
         """Skip whitespace and comments (each comment is reported and ignored)."""
         text = self.text
         while True:
-            i = _WHITESPACE.match(text, i).end()
+            i = self._match_whitespace(text, i).end()
             if not text.startswith("/", i):
                 return i
             if text.startswith("//", i):
-                end = _COMMENT_LINE.match(text, i).end()
+                end = compiled(_COMMENT_LINE).match(text, i).end()
             elif text.startswith("/*", i):
                 close = text.find("*/", i + 2)
                 if close < 0:
@@ -740,7 +744,7 @@ class _PreciseParser:
     def _string(self, i: int) -> tuple[str, int]:
         """Parse the string starting at the quote at ``i``; return its value and end offset."""
         text = self.text
-        plain = _PLAIN_STRING.match(text, i)
+        plain = self._match_plain_string(text, i)
         if plain:
             end = plain.end()
             return text[i + 1 : end - 1], end
@@ -748,7 +752,7 @@ class _PreciseParser:
         j = i + 1
         length = len(text)
         while True:
-            run = _STRING_RUN.match(text, j)
+            run = compiled(_STRING_RUN).match(text, j)
             pieces.append(run.group())
             j = run.end()
             if j >= length:
@@ -792,7 +796,7 @@ class _PreciseParser:
                 j,
                 j + 2,
             )
-        digits = _HEX4.match(text, j + 2)
+        digits = compiled(_HEX4).match(text, j + 2)
         if digits is None or len(digits.group()) < 4:
             end = digits.end() if digits else j + 2
             raise self._fail("invalid \\u escape: expected 4 hexadecimal digits", j, end)
@@ -804,7 +808,7 @@ class _PreciseParser:
                 j + 6,
             )
         if 0xD800 <= code <= 0xDBFF:
-            low = _LOW_SURROGATE_ESCAPE.match(text, j + 6)
+            low = compiled(_LOW_SURROGATE_ESCAPE).match(text, j + 6)
             if low is None:
                 raise self._fail(
                     f"lone surrogate \\u{digits.group()}: a high surrogate must be followed by a "
@@ -818,7 +822,7 @@ class _PreciseParser:
 
     def _number(self, i: int) -> tuple[object, int]:
         text = self.text
-        match = _NUMBER.match(text, i)
+        match = compiled(_NUMBER).match(text, i)
         if match is None:
             if text.startswith("-Infinity", i):
                 return self._non_finite("-Infinity", i)
@@ -828,7 +832,7 @@ class _PreciseParser:
         following = text[end : end + 1]
         fraction, exponent = match.group(1), match.group(2)
         if following and following in "0123456789xX" and token.lstrip("-") == "0":
-            token_end = _ALPHANUMERIC.match(text, end).end()
+            token_end = compiled(_ALPHANUMERIC).match(text, end).end()
             if following in "xX":
                 raise self._fail("hexadecimal numbers are not allowed in JSON", i, token_end)
             raise self._fail("leading zeros are not allowed in numbers", i, token_end)
@@ -871,7 +875,7 @@ class _PreciseParser:
             return self._string(i)
         if char and char in _NUMBER_CHARS:
             return self._number(i)
-        word = _WORD.match(text, i)
+        word = compiled(_WORD).match(text, i)
         if word:
             token = word.group()
             if token in _LITERALS:
@@ -901,7 +905,7 @@ class _PreciseParser:
         char = text[i : i + 1]
         if char == '"':
             return self._string(i)
-        word = _WORD.match(text, i)
+        word = compiled(_WORD).match(text, i)
         if word:
             raise self._fail(
                 f"unquoted key '{word.group()}': object keys must be double-quoted strings",
