@@ -1,5 +1,5 @@
 """``python -m linter`` runs the iamlint command."""
 
-from linter.cli import main
+from linter.console import main
 
 main()
