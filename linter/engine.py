@@ -362,27 +362,23 @@ class PolicyContents:
     @classmethod
     def of(cls, policy: Policy) -> PolicyContents:
         elements: set[str] = set()
-        services: set[str] | None = set()
+        heads: set[str] = set()
+        any_service = False
         for statement in policy.statements:
             for key, value in statement.data.items():
                 lowered = key.lower()
                 elements.add(lowered)
-                if services is None or lowered not in ("action", "notaction"):
-                    continue
                 if lowered == "notaction":
-                    services = None
-                    continue
-                for action in value if isinstance(value, list) else (value,):
-                    if not isinstance(action, str):
-                        continue
-                    service, separator, _ = action.partition(":")
-                    if "*" in service or "?" in service:
-                        services = None
-                        break
-                    if separator:
-                        services.add(service.strip().lower())
+                    any_service = True
+                elif lowered == "action" and not any_service:
+                    actions = value if isinstance(value, list) else (value,)
+                    heads.update(a.partition(":")[0] for a in actions if isinstance(a, str))
+        if any_service or any("*" in head or "?" in head for head in heads):
+            services = None
+        else:
+            services = frozenset(head.strip().lower() for head in heads)
         problems = frozenset(problem.code for problem in policy.problems)
-        return cls(frozenset(elements), None if services is None else frozenset(services), problems)
+        return cls(frozenset(elements), services, problems)
 
     def can_trigger(self, rule: RuleInfo) -> bool:
         if rule.needs_problem is not None and rule.needs_problem not in self.problems:
