@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 
@@ -248,7 +247,7 @@ def check(
         include_suppressed=include_suppressed,
         sarif_category=sarif_category,
     )
-    plain = dataclasses.replace(render_options, color=False)
+    plain = render_options._replace(color=False)
     destinations = [(format_name, output or "-", render_options)]
     destinations += [(name, path, plain) for name, path in extra_outputs]
     for name, path, chosen in destinations:

@@ -37,9 +37,7 @@ class _Tricky(Check):
 
 def _render(format_name: str, result: RunResult, root: Path, **changes) -> str:
     options = RenderOptions(root=str(root), tool_version="0.1.0", catalog_as_of="2025-12-02")
-    import dataclasses
-
-    return render(format_name, result, dataclasses.replace(options, **changes))
+    return render(format_name, result, options._replace(**changes))
 
 
 # -- GitHub ------------------------------------------------------------------------------------
