@@ -268,6 +268,7 @@ class Linter:
         findings: list[Finding] = []
         table = self._undecodable_rules if undecodable else self._rules_by_type
         contents = PolicyContents.of(policy) if self._skip_untriggered else None
+        identities: dict[Any, str] = {}  # statement fingerprints, computed once per statement
         for rule in table[policy.policy_type]:
             if ignored_here and rule.id in ignored_here:
                 continue
@@ -283,7 +284,7 @@ class Linter:
                 result.notifications.append(f"rule {rule.id} failed: {error!r}")
                 continue
             for report in reports:
-                findings.append(self._finding(rule, report, policy, source, path))
+                findings.append(self._finding(rule, report, policy, source, path, identities))
         findings = sorted(set(findings), key=Finding.sort_key)
         if self.options.suppressions:
             from linter.suppressions import split_suppressed
@@ -316,6 +317,7 @@ class Linter:
         policy: Policy,
         source: PolicySource,
         path: str,
+        identities: dict[Any, str],
     ) -> Finding:
         if report.span is not None:
             span = report.span
@@ -330,7 +332,7 @@ class Linter:
             message=report.message,
             severity=severity,
             json_path=json_path,
-            statement_fingerprint=statement_fingerprint(policy.document, report.path),
+            statement_fingerprint=statement_fingerprint(policy.document, report.path, identities),
         )
 
     def _internal_error(self, rule: RuleInfo, error: Exception, path: str) -> Finding:
@@ -419,25 +421,36 @@ def _lint_chunk(chunk: list[InputFile]) -> list[FileResult]:
     return [_worker_linter._lint_one(entry) for entry in chunk]
 
 
-def statement_fingerprint(document: Any, path: JsonPath) -> str:
+def statement_fingerprint(
+    document: Any, path: JsonPath, identities: dict[Any, str] | None = None
+) -> str:
     """A line-independent identity for the statement a path points into.
 
     The Sid when the statement has one, else the statement's canonical JSON; the rest of the
     path after the statement is appended so two findings in one statement differ.
+    ``identities`` caches the statement part across the findings of one document (a statement of
+    thousands of actions is serialised once, not once per finding).
     """
     if not isinstance(document, dict) or not path or path[0] != "Statement":
         return _digest(json.dumps(list(path), default=str))
     statements = document.get("Statement")
     if isinstance(statements, list) and len(path) > 1 and isinstance(path[1], int):
         statement = statements[path[1]] if path[1] < len(statements) else None
-        rest = path[2:]
+        where, rest = path[1], path[2:]
     else:
-        statement, rest = statements, path[1:]
-    if isinstance(statement, dict) and isinstance(statement.get("Sid"), str) and statement["Sid"]:
-        identity = "sid:" + statement["Sid"]
-    else:
-        identity = "json:" + json.dumps(statement, sort_keys=True, separators=(",", ":"))
+        statement, where, rest = statements, None, path[1:]
+    identity = identities.get(where) if identities is not None else None
+    if identity is None:
+        identity = _statement_identity(statement)
+        if identities is not None:
+            identities[where] = identity
     return _digest(identity + "|" + json.dumps(list(rest), default=str))
+
+
+def _statement_identity(statement: Any) -> str:
+    if isinstance(statement, dict) and isinstance(statement.get("Sid"), str) and statement["Sid"]:
+        return "sid:" + statement["Sid"]
+    return "json:" + json.dumps(statement, sort_keys=True, separators=(",", ":"))
 
 
 def _digest(text: str) -> str:
