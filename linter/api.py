@@ -37,13 +37,11 @@ def lint_paths(
 
 
 def _linter(options: LintOptions | None, policy_type: PolicyType | str | None) -> Linter:
-    import dataclasses
-
     from linter.policy_type import parse_policy_type
 
     options = options or LintOptions()
     if policy_type is not None:
         if isinstance(policy_type, str):
             policy_type = parse_policy_type(policy_type)
-        options = dataclasses.replace(options, policy_type=policy_type)
+        options = options._replace(policy_type=policy_type)
     return Linter(options)

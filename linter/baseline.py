@@ -16,7 +16,6 @@ describe the run, not the policies.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from collections import Counter
@@ -89,9 +88,9 @@ def _key(finding: Finding, base_dir: str) -> tuple[str, str, str, str]:
 
 
 def _is_baselinable(finding: Finding) -> bool:
-    from checks import RULES_BY_ID
+    from checks import RULE_INFO_BY_ID
 
-    rule = RULES_BY_ID.get(finding.rule_id)
+    rule = RULE_INFO_BY_ID.get(finding.rule_id)
     return rule is None or not rule.engine_reported
 
 
@@ -186,9 +185,7 @@ def apply_baseline(
                 kept.append(finding)
         matched += len(hidden)
         files.append(
-            dataclasses.replace(
-                file_result, findings=kept, suppressed=[*file_result.suppressed, *hidden]
-            )
+            file_result.replace(findings=kept, suppressed=[*file_result.suppressed, *hidden])
         )
     by_key = {entry.key: entry for entry in entries}
     checked = {
@@ -201,9 +198,7 @@ def apply_baseline(
         for key, count in sorted(remaining.items())
         if count > 0 and _says_something(key[1], checked, base_dir)
     )
-    return dataclasses.replace(
-        result, files=files, baseline=BaselineOutcome(source, matched, stale)
-    )
+    return result.replace(files=files, baseline=BaselineOutcome(source, matched, stale))
 
 
 def _says_something(path: str, checked: set[str], base_dir: str) -> bool:

@@ -6,8 +6,9 @@ The search stops after the filesystem root or after a directory that contains ``
 repository root). ``--config FILE`` names the file; ``--no-config`` skips the search.
 
 The table is validated against ``linter/data/config_schema.json`` plus one property per field of
-:class:`linter.context.RuleSettings` (so a rule that needs a new setting adds a dataclass field,
-optionally with ``metadata={"schema": {...}, "description": "..."}``, and nothing here changes).
+:class:`linter.context.RuleSettings` (so a rule that needs a new setting adds a field there,
+optionally with a ``SETTING_METADATA`` entry ``{"schema": {...}, "description": "..."}``, and
+nothing here changes).
 jsonschema decides validity, but importing it costs more than a whole lint run, so a small
 pre-check (:func:`surely_conforms`) first accepts the configurations it can prove valid against
 the same schema; anything it cannot prove goes to jsonschema, which gives the verdict and the
@@ -21,7 +22,6 @@ configured ``ignore``), ``--ignore`` and ``--extend-select`` add to the configur
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import operator
 import os
@@ -211,10 +211,19 @@ def config_schema() -> dict[str, Any]:
     return schema
 
 
-def _setting_fields() -> tuple[dataclasses.Field, ...]:
-    from linter.context import RuleSettings
+class SettingField(NamedTuple):
+    """One RuleSettings field: its name and its ``SETTING_METADATA`` entry."""
 
-    return dataclasses.fields(RuleSettings)
+    name: str
+    metadata: Mapping[str, Any]
+
+
+def _setting_fields() -> tuple[SettingField, ...]:
+    from linter.context import SETTING_METADATA, RuleSettings
+
+    return tuple(
+        SettingField(name, SETTING_METADATA.get(name, _NO_ENTRIES)) for name in RuleSettings._fields
+    )
 
 
 def _kebab(name: str) -> str:
@@ -229,7 +238,7 @@ _SCALAR_SCHEMAS: dict[Any, dict[str, str]] = {
 }
 
 
-def _field_schema(field: dataclasses.Field) -> dict[str, Any]:
+def _field_schema(field: SettingField) -> dict[str, Any]:
     """A RuleSettings field as a JSON schema: from ``metadata["schema"]`` or from its type."""
     schema = dict(field.metadata.get("schema") or _type_schema(_field_type(field)))
     if "description" in field.metadata:
@@ -237,7 +246,7 @@ def _field_schema(field: dataclasses.Field) -> dict[str, Any]:
     return schema
 
 
-def _field_type(field: dataclasses.Field) -> Any:
+def _field_type(field: SettingField) -> Any:
     import typing
 
     from linter.context import RuleSettings
@@ -494,7 +503,7 @@ def _suppress_spans(source: _ConfigSource, count: int) -> list[Span]:
 
 
 def _build(source: _ConfigSource, display: str) -> Config:
-    from checks import ALL_CHECKS, RULES_BY_ID
+    from checks import RULE_INFO_BY_ID, RULES
     from linter.selection import unknown_selectors
 
     schema = config_schema()
@@ -502,7 +511,7 @@ def _build(source: _ConfigSource, display: str) -> Config:
     validate(table, schema, source, display)
 
     def check_selectors(path: list[Any], selectors: Sequence[str]) -> tuple[str, ...]:
-        unknown = unknown_selectors(ALL_CHECKS, selectors)
+        unknown = unknown_selectors(RULES, selectors)
         if unknown:
             message = f"{_dotted(path, source)}: no rule matches {', '.join(map(repr, unknown))}"
             raise ConfigError(display, message, _key_line(source, path))
@@ -510,8 +519,8 @@ def _build(source: _ConfigSource, display: str) -> Config:
 
     severity: dict[str, Severity] = {}
     for rule_id, level in table.get("severity", {}).items():
-        rule = RULES_BY_ID.get(rule_id.upper()) or next(
-            (r for r in ALL_CHECKS if r.name == rule_id.lower()), None
+        rule = RULE_INFO_BY_ID.get(rule_id.upper()) or next(
+            (r for r in RULES if r.name == rule_id.lower()), None
         )
         if rule is None:
             path = ["severity", rule_id]
@@ -561,10 +570,10 @@ def _build(source: _ConfigSource, display: str) -> Config:
 
 def _rule_ids(selectors: Sequence[str]) -> tuple[str, ...]:
     """The ids of the rules that any of ``selectors`` (ids, prefixes, names, tags) names."""
-    from checks import ALL_CHECKS
+    from checks import RULES
     from linter.selection import is_selected
 
-    return tuple(r.id for r in ALL_CHECKS if any(is_selected(r, (s,), ()) for s in selectors))
+    return tuple(r.id for r in RULES if any(is_selected(r, (s,), ()) for s in selectors))
 
 
 def resolve(config: Config | None, command_line: CommandLine) -> tuple[LintOptions, str]:

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
-from linter.check import Check
+if TYPE_CHECKING:
+    from linter.check import Check
+    from linter.rule_index import RuleInfo
+
+    # A rule class, or its index record: both answer id, name and tags.
+    Rule = TypeVar("Rule", type[Check], RuleInfo)
 
 
-def _match_length(rule: type[Check], selector: str) -> int:
+def _match_length(rule: type[Check] | RuleInfo, selector: str) -> int:
     """How specifically ``selector`` names ``rule``: 0 for no match, higher is more specific."""
     selector_upper = selector.upper()
     if selector_upper == "ALL":
@@ -21,7 +27,7 @@ def _match_length(rule: type[Check], selector: str) -> int:
     return 0
 
 
-def is_selected(rule: type[Check], select: Sequence[str], ignore: Sequence[str]) -> bool:
+def is_selected(rule: type[Check] | RuleInfo, select: Sequence[str], ignore: Sequence[str]) -> bool:
     """flake8's decision: the most specific of the matching select/ignore entries decides.
 
     With no ``select`` every rule is selected. On a tie, ignore wins.
@@ -34,12 +40,14 @@ def is_selected(rule: type[Check], select: Sequence[str], ignore: Sequence[str])
 
 
 def select_rules(
-    rules: Iterable[type[Check]], select: Sequence[str], ignore: Sequence[str]
-) -> tuple[type[Check], ...]:
+    rules: Iterable[Rule], select: Sequence[str], ignore: Sequence[str]
+) -> tuple[Rule, ...]:
     return tuple(rule for rule in rules if is_selected(rule, select, ignore))
 
 
-def unknown_selectors(rules: Iterable[type[Check]], selectors: Iterable[str]) -> list[str]:
+def unknown_selectors(
+    rules: Iterable[type[Check] | RuleInfo], selectors: Iterable[str]
+) -> list[str]:
     """Selectors that match no rule at all (a typo in --select should not pass silently)."""
     rules = tuple(rules)
     return [s for s in selectors if not any(_match_length(r, s) for r in rules)]

@@ -25,6 +25,7 @@ from linter.model import FILE_START, Finding, JsonPath, Span
 if TYPE_CHECKING:
     from linter.check import Check
     from linter.engine import FileResult, LintOptions
+    from linter.rule_index import RuleInfo
 
 UNUSED_SUPPRESSION_ID = "SUP001"
 SOURCE_CONFIG = "config"
@@ -78,7 +79,9 @@ def statement_sid(document: Any, path: JsonPath) -> str | None:
     return None
 
 
-def rule_matches(selector: str, rule_id: str, rules_by_id: Mapping[str, type[Check]]) -> bool:
+def rule_matches(
+    selector: str, rule_id: str, rules_by_id: Mapping[str, type[Check] | RuleInfo]
+) -> bool:
     """Whether a suppression's ``rule`` (id, id prefix, name, tag or ALL) covers ``rule_id``."""
     from linter.selection import is_selected
 
@@ -94,7 +97,7 @@ def split_suppressed(
     document: Any,
     prefix: JsonPath,
     suppressions: Sequence[Suppression],
-    rules_by_id: Mapping[str, type[Check]],
+    rules_by_id: Mapping[str, type[Check] | RuleInfo],
 ) -> tuple[list[Finding], list[SuppressedFinding]]:
     """Separate the findings of one file that a suppression covers; the first match is credited."""
     applicable = [s for s in suppressions if matches_any(path, (s.path,))]
@@ -127,19 +130,19 @@ def split_suppressed(
 
 
 def unused_suppression_results(
-    files: Sequence[FileResult], options: LintOptions, rules: Iterable[type[Check]]
+    files: Sequence[FileResult], options: LintOptions, rules: Iterable[type[Check] | RuleInfo]
 ) -> list[FileResult]:
     """``SUP001`` findings for entries in force this run that hid nothing, one result per file.
 
     Like the engine's INT001 and IO001, SUP001 is reported whatever ``select`` says, unless an
     ``ignore`` entry names it: a ``--select`` for one rule must not hide stale suppressions.
     """
-    from checks import RULES_BY_ID
+    from checks import RULE_INFO_BY_ID
     from linter.engine import FileResult
     from linter.selection import is_selected
 
     rules = tuple(rules)
-    reporter = RULES_BY_ID[UNUSED_SUPPRESSION_ID]
+    reporter = RULE_INFO_BY_ID[UNUSED_SUPPRESSION_ID]
     if not is_selected(reporter, (), options.ignore):
         return []
     suppressions = options.suppressions

@@ -35,9 +35,12 @@ def escape_property(text: str) -> str:
 
 
 def render(result: RunResult, options: RenderOptions) -> str:
-    from checks import RULES_BY_ID
+    from checks import RULE_INFO_BY_ID
 
-    names = {**{r.id: r.name for r in RULES_BY_ID.values()}, **{r.id: r.name for r in result.rules}}
+    names = {
+        **{r.id: r.name for r in RULE_INFO_BY_ID.values()},
+        **{r.id: r.name for r in result.rules},
+    }
     findings = result.findings
     counts = Counter(f.severity for f in findings)
     lines: list[str] = []

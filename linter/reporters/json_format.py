@@ -20,10 +20,10 @@ CHECKED_STATUSES = ("linted", "undecodable")
 
 
 def render(result: RunResult, options: RenderOptions) -> str:
-    from checks import RULES_BY_ID
+    from checks import RULE_INFO_BY_ID
     from linter.rule_docs import help_uri
 
-    rules = {**RULES_BY_ID, **{rule.id: rule for rule in result.rules}}
+    rules = {**RULE_INFO_BY_ID, **{rule.id: rule for rule in result.rules}}
 
     def finding_object(finding: Finding) -> dict[str, Any]:
         rule = rules.get(finding.rule_id)

@@ -42,6 +42,7 @@ from linter.check import Check
 from linter.engine import RunResult
 from linter.model import Finding, Severity
 from linter.reporters import RenderOptions, relative_path
+from linter.rule_index import RuleInfo
 from linter.suppressions import SOURCE_BASELINE, SuppressedFinding, all_suppressed
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -56,9 +57,9 @@ UNREADABLE_ID = "IO001"
 
 
 def render(result: RunResult, options: RenderOptions) -> str:
-    from checks import RULES_BY_ID
+    from checks import RULE_INFO_BY_ID
 
-    known_rules = {**RULES_BY_ID, **{rule.id: rule for rule in result.rules}}
+    known_rules = {**RULE_INFO_BY_ID, **{rule.id: rule for rule in result.rules}}
     entries: list[tuple[Finding, SuppressedFinding | None]] = [(f, None) for f in result.findings]
     if options.include_suppressed:
         entries.extend((s.finding, s) for s in all_suppressed(result.files))
@@ -184,7 +185,9 @@ def _suppression(entry: SuppressedFinding) -> dict[str, Any]:
     return {"kind": "external", "status": "accepted", "justification": justification}
 
 
-def _descriptor(rule_id: str, rule: type[Check] | None, options: RenderOptions) -> dict[str, Any]:
+def _descriptor(
+    rule_id: str, rule: type[Check] | RuleInfo | None, options: RenderOptions
+) -> dict[str, Any]:
     from linter.rule_docs import help_uri
 
     if rule is None:  # a rule id from outside the registry (tests, plug-ins)
