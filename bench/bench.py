@@ -9,9 +9,11 @@ against a baseline timed alongside it, never an absolute time.
     python bench/bench.py --only startup corpus
 
 Benchmarks:
-  startup   one small file vs `python -c pass` and `python -c "import click"` (same interpreter)
-  corpus    ../shared/corpus/aws-managed (1,452 AWS managed policies) vs a json.loads loop, and vs
-            parliament 1.6.4's analyze_policy_string in one process (its crashes counted)
+  startup   one small file vs `python -c pass` and `python -c "import click"` (same interpreter),
+            also from a repository with a [tool.iamlint] table; runs interleaved with the baselines
+  corpus    ../shared/corpus/aws-managed (1,452 AWS managed policies) vs a json.loads loop (and the
+            engine alone, with one trivial rule, vs the same loop), and vs parliament 1.6.4's
+            analyze_policy_string in one process (its crashes counted)
   scaling   generated corpora of 2,000 and 20,000 policies (10x files must cost <= 11x time),
             peak memory for 20,000, and one 5 MB policy with 40,000 statements
   jobs      --jobs 1 vs --jobs 2 on the 20,000-file corpus (identical output required)
@@ -47,26 +49,49 @@ def measure(
     command: list[str], repeat: int, *, warm_up: bool = True
 ) -> tuple[float, int, subprocess.CompletedProcess]:
     """Median wall time over ``repeat`` runs, the largest peak RSS (KiB), and the last result."""
-    times, peaks = [], []
-    completed = None
     if warm_up:  # bytecode and file-system caches
         subprocess.run(command, capture_output=True, cwd=ROOT, env=CHILD_ENVIRONMENT)
+    runs = [_run_once(command, ROOT) for _ in range(repeat)]
+    return statistics.median(t for t, _, _ in runs), max(p for _, p, _ in runs), runs[-1][2]
+
+
+def measure_interleaved(
+    commands: dict[str, list[str]], repeat: int, cwd: Path = ROOT
+) -> dict[str, tuple[float, int, subprocess.CompletedProcess]]:
+    """``measure`` for several commands run in turn, one of each per round, so a baseline and
+    the command compared with it see the same machine load (medians per command)."""
+    rounds: dict[str, list[tuple[float, int, subprocess.CompletedProcess]]] = {
+        name: [] for name in commands
+    }
+    for command in commands.values():
+        subprocess.run(command, capture_output=True, cwd=cwd, env=CHILD_ENVIRONMENT)
     for _ in range(repeat):
-        start = time.perf_counter()
-        process = subprocess.Popen(
-            command,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=ROOT,
-            env=CHILD_ENVIRONMENT,
+        for name, command in commands.items():
+            rounds[name].append(_run_once(command, cwd))
+    return {
+        name: (
+            statistics.median(t for t, _, _ in runs),
+            max(p for _, p, _ in runs),
+            runs[-1][2],
         )
-        stdout_chunks, stderr_chunks = _drain(process)
-        _, status, usage = os.wait4(process.pid, 0)
-        times.append(time.perf_counter() - start)
-        peaks.append(usage.ru_maxrss)
-        code = os.waitstatus_to_exitcode(status)
-        completed = subprocess.CompletedProcess(command, code, stdout_chunks, stderr_chunks)
-    return statistics.median(times), max(peaks), completed
+        for name, runs in rounds.items()
+    }
+
+
+def _run_once(command: list[str], cwd: Path) -> tuple[float, int, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, env=CHILD_ENVIRONMENT
+    )
+    stdout_chunks, stderr_chunks = _drain(process)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    return (
+        elapsed,
+        usage.ru_maxrss,
+        subprocess.CompletedProcess(command, code, stdout_chunks, stderr_chunks),
+    )
 
 
 def _drain(process: subprocess.Popen) -> tuple[bytes, bytes]:
@@ -105,19 +130,42 @@ def small_policy(tmp: Path) -> Path:
     return path
 
 
+CONFIGURED_REPOSITORY = """
+[tool.iamlint]
+ignore = ["LPR010"]
+required-tag-keys = ["team"]
+per-file-ignores = { "legacy/*.json" = ["POL003"] }
+"""
+
+
 def bench_startup(tmp: Path, repeat: int) -> dict:
     small = small_policy(tmp)
-    bare, _, _ = measure([PYTHON, "-c", "pass"], repeat)
-    click, _, _ = measure([PYTHON, "-c", "import click"], repeat)
-    one, peak, result = measure([*IAMLINT, "check", str(small)], repeat)
-    assert result.returncode in (0, 1), result.stderr.decode()
+    repository = tmp / "repository"
+    (repository / ".git").mkdir(parents=True)
+    (repository / "pyproject.toml").write_text(CONFIGURED_REPOSITORY)
+    runs = measure_interleaved(
+        {
+            "pass": [PYTHON, "-c", "pass"],
+            "click": [PYTHON, "-c", "import click"],
+            "one": [*IAMLINT, "check", str(small)],
+            "configured": [*IAMLINT, "check", str(small)],
+        },
+        repeat,
+        cwd=repository,
+    )
+    for name in ("one", "configured"):
+        result = runs[name][2]
+        assert result.returncode in (0, 1), result.stderr.decode()
+    bare, click, one, configured = (runs[n][0] for n in ("pass", "click", "one", "configured"))
     return {
         "python -c pass (s)": bare,
         'python -c "import click" (s)': click,
         "iamlint check small.json (s)": one,
         "ratio vs python -c pass": one / bare,
         "ratio vs import click (target <= 1.5)": one / click,
-        "peak RSS (MiB)": peak / 1024,
+        "same, in a repository with a [tool.iamlint] table (s)": configured,
+        "same, ratio vs import click": configured / click,
+        "peak RSS (MiB)": runs["one"][1] / 1024,
     }
 
 
@@ -154,8 +202,17 @@ print(crashes, findings, time.perf_counter() - start)
 
 def bench_corpus(repeat: int, directory: Path, label: str, parliament: bool) -> dict:
     files = len([p for p in directory.iterdir() if p.suffix == ".json"])
-    loop, _, _ = measure([PYTHON, "-c", JSON_LOOP, str(directory)], repeat)
-    lint, peak, result = measure([*IAMLINT, "check", "-q", "--jobs", "1", str(directory)], repeat)
+    runs = measure_interleaved(
+        {
+            "loop": [PYTHON, "-c", JSON_LOOP, str(directory)],
+            "lint": [*IAMLINT, "check", "-q", "--jobs", "1", str(directory)],
+            "floor": [*IAMLINT, "check", "-q", "--jobs", "1", "--select", "GRM001", str(directory)],
+        },
+        repeat,
+    )
+    loop = runs["loop"][0]
+    lint, peak, result = runs["lint"]
+    floor = runs["floor"][0]
     assert result.returncode in (0, 1), result.stderr.decode()[-2000:]
     findings = len(result.stdout.splitlines())
     row = {
@@ -164,6 +221,8 @@ def bench_corpus(repeat: int, directory: Path, label: str, parliament: bool) -> 
         f"{label}: iamlint --jobs 1 (s)": lint,
         f"{label}: findings": findings,
         f"{label}: ratio vs json.loads loop (target <= 3)": lint / loop,
+        f"{label}: engine alone, one trivial rule (GRM001) (s)": floor,
+        f"{label}: engine alone, ratio vs json.loads loop": floor / loop,
         f"{label}: iamlint peak RSS (MiB)": peak / 1024,
     }
     if parliament:
