@@ -56,17 +56,17 @@ def measure(
 
 
 def measure_interleaved(
-    commands: dict[str, list[str]], repeat: int, cwd: Path = ROOT
+    commands: dict[str, tuple[list[str], Path]], repeat: int
 ) -> dict[str, tuple[float, int, subprocess.CompletedProcess]]:
-    """``measure`` for several commands run in turn, one of each per round, so a baseline and
-    the command compared with it see the same machine load (medians per command)."""
+    """``measure`` for several (command, working directory) pairs run in turn, one of each per
+    round, so a baseline and the command compared with it see the same machine load."""
     rounds: dict[str, list[tuple[float, int, subprocess.CompletedProcess]]] = {
         name: [] for name in commands
     }
-    for command in commands.values():
+    for command, cwd in commands.values():
         subprocess.run(command, capture_output=True, cwd=cwd, env=CHILD_ENVIRONMENT)
     for _ in range(repeat):
-        for name, command in commands.items():
+        for name, (command, cwd) in commands.items():
             rounds[name].append(_run_once(command, cwd))
     return {
         name: (
@@ -145,13 +145,12 @@ def bench_startup(tmp: Path, repeat: int) -> dict:
     (repository / "pyproject.toml").write_text(CONFIGURED_REPOSITORY)
     runs = measure_interleaved(
         {
-            "pass": [PYTHON, "-c", "pass"],
-            "click": [PYTHON, "-c", "import click"],
-            "one": [*IAMLINT, "check", str(small)],
-            "configured": [*IAMLINT, "check", str(small)],
+            "pass": ([PYTHON, "-c", "pass"], tmp),
+            "click": ([PYTHON, "-c", "import click"], tmp),
+            "one": ([*IAMLINT, "check", str(small)], tmp),
+            "configured": ([*IAMLINT, "check", str(small)], repository),
         },
         repeat,
-        cwd=repository,
     )
     for name in ("one", "configured"):
         result = runs[name][2]
@@ -202,11 +201,12 @@ print(crashes, findings, time.perf_counter() - start)
 
 def bench_corpus(repeat: int, directory: Path, label: str, parliament: bool) -> dict:
     files = len([p for p in directory.iterdir() if p.suffix == ".json"])
+    check = [*IAMLINT, "check", "-q", "--jobs", "1"]
     runs = measure_interleaved(
         {
-            "loop": [PYTHON, "-c", JSON_LOOP, str(directory)],
-            "lint": [*IAMLINT, "check", "-q", "--jobs", "1", str(directory)],
-            "floor": [*IAMLINT, "check", "-q", "--jobs", "1", "--select", "GRM001", str(directory)],
+            "loop": ([PYTHON, "-c", JSON_LOOP, str(directory)], ROOT),
+            "lint": ([*check, str(directory)], ROOT),
+            "floor": ([*check, "--select", "GRM001", str(directory)], ROOT),
         },
         repeat,
     )

@@ -210,6 +210,20 @@ def test_reindenting_changes_only_positions(document, policy_type) -> None:
     assert pretty == minified == tabs
 
 
+_RUNNING_ALL: dict = {}
+
+
+@PROPERTY_SETTINGS
+@given(policies(), policy_types)
+def test_skipping_rules_a_policy_cannot_trigger_changes_no_finding(document, policy_type) -> None:
+    text = json.dumps(document, indent=2)
+    if policy_type not in _RUNNING_ALL:
+        options = LintOptions(policy_type=policy_type)
+        _RUNNING_ALL[policy_type] = Linter(options, skip_untriggered=False)
+    running_all = _RUNNING_ALL[policy_type].lint_text(text, "p.json").findings
+    assert _lint(text, policy_type) == running_all
+
+
 UNRELATED = {
     "Sid": "UnrelatedCallerIdentity",
     "Effect": "Allow",
