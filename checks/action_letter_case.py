@@ -12,7 +12,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
 from linter.policy import Policy
-from linter.wildcards import glob_regex
+from linter.wildcards import glob_matcher
 
 if TYPE_CHECKING:
     from linter.catalog import Catalog, Service
@@ -136,12 +136,8 @@ def _already_canonical(catalog: Catalog, value: str) -> bool:
     service = catalog.service(service_part)
     if service is None:
         return False
-    regex = _case_sensitive(name_part)
-    return any(regex.fullmatch(name) for name in service.action_names())
-
-
-def _case_sensitive(pattern: str) -> re.Pattern[str]:
-    return glob_regex(pattern)
+    matches = glob_matcher(name_part)
+    return any(matches(name) for name in service.action_names())
 
 
 _WILDCARD = re.compile(r"([*?])")

@@ -20,7 +20,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy, Statement
-from linter.wildcards import glob_regex
+from linter.wildcards import glob_matcher
 
 # user/<optional path, wildcards allowed/>${aws:username}: the caller's own user (user names are
 # unique in an account whatever the path; the variable's case is tolerated either way: an
@@ -61,7 +61,7 @@ def _user_targets(statement: Statement) -> tuple[bool, list[str]]:
 def _could_be(pattern: str, text: str) -> bool:
     if not has_wildcard(pattern):
         return pattern.lower() == text
-    return glob_regex(pattern, ignore_case=True).fullmatch(text) is not None
+    return glob_matcher(pattern, ignore_case=True)(text)
 
 
 class LongTermCredentialGrant(Check):

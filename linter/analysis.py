@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.policy import ConditionEntry, Item, Statement, action_pattern_matches
-from linter.wildcards import compiled, glob_regex
+from linter.wildcards import compiled, glob_matcher, glob_regex
 
 if TYPE_CHECKING:
     from linter.catalog import Action, Catalog, ResourceType, Service
@@ -134,19 +134,11 @@ def constrains(entry: ConditionEntry) -> bool:
     return not (base.endswith("like") and all(v.strip("*") == "" for v in values))
 
 
-def _wildcard_regex(pattern: str) -> re.Pattern[str]:
-    return glob_regex(pattern)
-
-
 def wildcard_matches(pattern: str, text: str, *, case_sensitive: bool = True) -> bool:
     """IAM ``*``/``?`` matching of a whole string (ARNs and condition values)."""
     if not case_sensitive:
         pattern, text = pattern.lower(), text.lower()
-    star = pattern.find("*")
-    if "?" not in pattern and (star == -1 or star == len(pattern) - 1):
-        # The common shapes need no regex (a policy has many distinct ARNs, each a compile).
-        return text == pattern if star == -1 else text.startswith(pattern[:-1])
-    return _wildcard_regex(pattern).fullmatch(text) is not None
+    return glob_matcher(pattern)(text)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -1780,19 +1772,19 @@ def action_entry_status(catalog: Catalog, value: str) -> str:
     if not wildcard_service and service is None:
         return ENTRY_UNKNOWN_SERVICE
     if "*" in value or "?" in value:
-        regex = _name_pattern(parts.name.lower())
+        name_matches = glob_matcher(parts.name.lower())
         if service is not None:
             services = [service]
         else:
-            service_regex = _name_pattern(parts.service.lower())
+            service_matches = glob_matcher(parts.service.lower())
             services = [
                 catalog.service(prefix)
                 for prefix in sorted(catalog.service_prefixes())
-                if service_regex.fullmatch(prefix)
+                if service_matches(prefix)
             ]
         for candidate in services:
             if candidate is not None and any(
-                regex.fullmatch(name) for name in _lower_action_names(candidate)
+                name_matches(name) for name in _lower_action_names(candidate)
             ):
                 return ENTRY_OK
         return ENTRY_MATCHES_NOTHING
@@ -1803,11 +1795,6 @@ def action_entry_status(catalog: Catalog, value: str) -> str:
 @functools.lru_cache(maxsize=1024)
 def _lower_action_names(service: Service) -> frozenset[str]:
     return frozenset(name.lower() for name in service.action_names())
-
-
-def _name_pattern(pattern: str) -> re.Pattern[str]:
-    """IAM ``*``/``?`` pattern → regex (case handled by the caller)."""
-    return glob_regex(pattern)
 
 
 def action_entries(statement: Statement) -> tuple[Item, ...]:

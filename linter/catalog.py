@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     import re
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
     from pathlib import Path
 
 ENV_VAR = "IAMLINT_CATALOG"
@@ -239,11 +239,11 @@ class Service:
             return (action,) if action else ()
         if action_pattern.strip("*") == "":
             return self.actions()
-        regex = _glob_regex(action_pattern.lower())
+        matches = _glob_matcher(action_pattern.lower())
         return tuple(
             self.action(lowered)  # type: ignore[misc]
             for lowered in self._action_rows
-            if regex.fullmatch(lowered)
+            if matches(lowered)
         )
 
     def resource_type(self, name: str) -> ResourceType | None:
@@ -408,18 +408,18 @@ class Catalog:
                 return ()
             if pattern.strip("*") == "":
                 return tuple(action for service in self.services() for action in service.actions())
-            regex = _glob_regex(pattern.lower())
+            matches = _glob_matcher(pattern.lower())
             return tuple(
                 action
                 for service in self.services()
                 for action in service.actions()
-                if regex.fullmatch(action.full_name.lower())
+                if matches(action.full_name.lower())
             )
         service_pattern, action_pattern = pattern.split(":")
         if _has_wildcard(service_pattern):
-            service_regex = _glob_regex(service_pattern.lower())
+            service_matches = _glob_matcher(service_pattern.lower())
             services: Iterable[Service] = [
-                service for service in self.services() if service_regex.fullmatch(service.prefix)
+                service for service in self.services() if service_matches(service.prefix)
             ]
         else:
             service = self.service(service_pattern)
@@ -717,11 +717,11 @@ def _template_regex(template: str) -> re.Pattern[str]:
     )
 
 
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """IAM wildcard pattern → regex (``*`` any text, ``?`` one character)."""
-    from linter.wildcards import glob_regex
+def _glob_matcher(pattern: str) -> Callable[[str], bool]:
+    """IAM wildcard pattern → predicate (``*`` any text, ``?`` one character)."""
+    from linter.wildcards import glob_matcher
 
-    return glob_regex(pattern)
+    return glob_matcher(pattern)
 
 
 def _alternate(parts: list[str]) -> Iterable[tuple[bool, str]]:

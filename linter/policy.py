@@ -9,12 +9,11 @@ the accessors here skip them so other rules never crash on them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from linter.model import JsonPath, PolicyType
-from linter.wildcards import glob_regex
+from linter.wildcards import glob_matcher
 
 SET_QUALIFIERS = ("ForAllValues", "ForAnyValue")
 PRINCIPAL_KINDS = ("AWS", "Service", "Federated", "CanonicalUser")
@@ -277,15 +276,11 @@ class Statement:
         return ()
 
 
-def _pattern_regex(pattern: str) -> re.Pattern[str]:
-    return glob_regex(pattern, ignore_case=True)
-
-
 def action_pattern_matches(pattern: str, action_name: str) -> bool:
     """IAM action matching: case-insensitive, ``*`` any run, ``?`` one character."""
     if "*" not in pattern and "?" not in pattern:
         return pattern.lower() == action_name.lower()
-    return _pattern_regex(pattern).fullmatch(action_name) is not None
+    return glob_matcher(pattern, ignore_case=True)(action_name)
 
 
 class Policy:
