@@ -94,3 +94,12 @@ def test_rule_info_answers_like_the_rule_class() -> None:
             assert getattr(info, field) == getattr(rule, field), (rule.id, field)
         assert info.load() is rule
         assert info.doc_sections() == rule.doc_sections()
+
+
+def test_a_rule_missing_from_the_index_is_described_by_its_class() -> None:
+    # A rule added to REGISTRY before the index was regenerated still runs, from its class.
+    rule_id, module, class_name = checks.REGISTRY[0]
+    from_class = checks.RuleInfo(rule_id, f"checks.{module}", class_name, None)
+    from_index = checks.RULE_INFO_BY_ID[rule_id]
+    for field in ("name", "summary", "severity", "tags", "policy_types", "needs_problem"):
+        assert getattr(from_class, field) == getattr(from_index, field), field
