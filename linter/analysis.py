@@ -2085,14 +2085,18 @@ def arn_field_problem(catalog: Catalog, value: str) -> str | None:
 
     probe = f"arn:*:{service}:*:*:{resource}"
     prefix = arn_literal_prefix(resource).lower()
-    candidates = [
+    compatible = [
         (resource_type.name, arn_format, split_arn_fields(arn_format))
         for resource_type in resource_types_for_arn_service(catalog, service)
         for arn_format in resource_type.arn_formats
         if resource_prefixes_compatible(prefix, arn_format)
-        and arn_patterns_overlap(probe, arn_format)
     ]
-    candidates = [c for c in candidates if len(c[2]) == 6 and c[2][2].lower() == service.lower()]
+    compatible = [c for c in compatible if len(c[2]) == 6 and c[2][2].lower() == service.lower()]
+    # The same quick accept over the formats whose resource part can start like this ARN's:
+    # the candidates are among them, so fields that fit them all fit every candidate.
+    if _fields_fit(_field_usage(c[2] for c in compatible), region, account):
+        return None
+    candidates = [c for c in compatible if arn_patterns_overlap(probe, c[1])]
     if not candidates:
         return None
     kinds = f"{service} {summarize_names(sorted({name for name, _, _ in candidates}), 3)} ARNs"
@@ -2141,9 +2145,12 @@ def arn_field_problem(catalog: Catalog, value: str) -> str | None:
 def _fields_fit_namespace(catalog: Catalog, namespace: str, region: str, account: str) -> bool:
     """A quick accept: whatever resource type the ARN names, its Region and account fit, because
     every format of the namespace agrees (``arn:aws:iam::…``) or the fields are wildcards."""
-    region_empty, region_set, account_empty, account_set = _namespace_field_usage(
-        catalog, namespace
-    )
+    return _fields_fit(_namespace_field_usage(catalog, namespace), region, account)
+
+
+def _fields_fit(usage: tuple[bool, bool, bool, bool], region: str, account: str) -> bool:
+    """Whether an ARN's Region and account fit every format whose field usage is ``usage``."""
+    region_empty, region_set, account_empty, account_set = usage
     region_ok = (_can_be_empty(region) or not region_empty) if region else not region_set
     if not account:
         account_ok = not account_set
@@ -2158,14 +2165,20 @@ def _fields_fit_namespace(catalog: Catalog, namespace: str, region: str, account
 def _namespace_field_usage(catalog: Catalog, namespace: str) -> tuple[bool, bool, bool, bool]:
     """Whether some ARN format of the namespace has an empty / a set Region, and an empty / a set
     account."""
+    return _field_usage(
+        split_arn_fields(arn_format)
+        for resource_type in resource_types_for_arn_service(catalog, namespace)
+        for arn_format in resource_type.arn_formats
+    )
+
+
+def _field_usage(format_fields: Iterable[list[str]]) -> tuple[bool, bool, bool, bool]:
     usage = [False, False, False, False]
-    for resource_type in resource_types_for_arn_service(catalog, namespace):
-        for arn_format in resource_type.arn_formats:
-            fields = split_arn_fields(arn_format)
-            if len(fields) != 6:
-                continue
-            usage[0 if not fields[3] else 1] = True
-            usage[2 if not fields[4] else 3] = True
+    for fields in format_fields:
+        if len(fields) != 6:
+            continue
+        usage[0 if not fields[3] else 1] = True
+        usage[2 if not fields[4] else 3] = True
     return usage[0], usage[1], usage[2], usage[3]
 
 
