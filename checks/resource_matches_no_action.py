@@ -4,7 +4,7 @@ action gets none of the statement's Resources."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from linter.analysis import (
@@ -148,10 +148,11 @@ def _check_statement(
         for action in entry.actions:
             actions.setdefault(action.full_name.lower(), action)
     verb = "denies" if statement.is_deny else "grants"
+    granted_types = _resource_types(actions.values())
     unknown = [
         item
         for item in checked
-        if not any(_fits_action(item.value, action) for action in actions.values())
+        if not any(_fits_type(item.value, resource_type) for resource_type in granted_types)
         and not _fits_own_service(item.value, catalog)
     ]
     for item in unknown:
@@ -161,15 +162,20 @@ def _check_statement(
     if len(unknown) == len(checked):
         return  # the Resources are the problem, not the actions
     for entry in entries:
-        if any(_fits_action(item.value, a) for a in entry.actions for item in checked):
+        entry_types = _resource_types(entry.actions)
+        if any(_fits_type(item.value, t) for t in entry_types for item in checked):
             continue
         if _covered_elsewhere(policy, statement, entry.actions):
             continue  # the policy grants (or denies) it in another statement: a layout choice
         yield Report(entry.item.path, _action_message(entry.item.value, entry.actions, verb))
 
 
-def _fits_action(value: str, action: Action) -> bool:
-    return any(_fits_type(value, ar.resource_type) for ar in action.resource_types)
+def _resource_types(actions: Iterable[Action]) -> tuple[ResourceType, ...]:
+    """The resource types of the actions, each once (an ARN fits one of the actions exactly when
+    it fits one of these; ``ec2:*`` has hundreds of actions but few distinct types)."""
+    return tuple(
+        dict.fromkeys(ar.resource_type for action in actions for ar in action.resource_types)
+    )
 
 
 def _covered_elsewhere(policy: Policy, statement: Statement, actions: tuple[Action, ...]) -> bool:
