@@ -34,7 +34,6 @@ import itertools
 import json
 import json.decoder
 import json.scanner
-import unicodedata
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -713,6 +712,8 @@ class _PreciseParser:
             return "a string", i + 1
         if char.isprintable() and not char.isspace():
             return f"'{char}'", i + 1
+        import unicodedata  # only for messages about invisible characters
+
         name = unicodedata.name(char, "")
         return (f"U+{ord(char):04X} ({name})" if name else f"U+{ord(char):04X}"), i + 1
 
