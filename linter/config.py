@@ -22,6 +22,7 @@ configured ``ignore``), ``--ignore`` and ``--extend-select`` add to the configur
 
 from __future__ import annotations
 
+import functools
 import json
 import operator
 import os
@@ -247,11 +248,16 @@ def _field_schema(field: SettingField) -> dict[str, Any]:
 
 
 def _field_type(field: SettingField) -> Any:
+    return _setting_types()[field.name]
+
+
+@functools.cache
+def _setting_types() -> dict[str, Any]:
     import typing
 
     from linter.context import RuleSettings
 
-    return typing.get_type_hints(RuleSettings)[field.name]
+    return typing.get_type_hints(RuleSettings)
 
 
 def _type_schema(annotation: Any) -> dict[str, Any]:
