@@ -98,13 +98,14 @@ def test_a_one_file_run_imports_only_the_rules_the_file_can_trigger(tmp_path: Pa
         "from linter.cli import main\n"
         f"sys.argv = ['iamlint', 'check', {str(policy)!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in sys.modules if m.startswith('checks.') and m != 'checks._index'))"
+        "import json\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('checks.'))))"
     )
     environment = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     completed = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, env=environment, check=True
     )
-    imported = eval(completed.stdout.strip().splitlines()[-1])  # a list literal we printed
+    imported = json.loads(completed.stdout.strip().splitlines()[-1])
     condition_rules = {r.module for r in RULES if "condition" in r.needs_elements}
     assert condition_rules and not condition_rules & set(imported)
     assert "checks.kms_key_tamper" not in imported
