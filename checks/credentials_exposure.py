@@ -13,7 +13,7 @@ from linter.analysis import (
     summarize_names,
     unrestricted_grants,
 )
-from linter.check import Check, Report
+from linter.check import Check, Report, services_of
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
@@ -78,6 +78,7 @@ class CredentialsExposure(Check):
     severity = Severity.WARNING
     policy_types = frozenset({PolicyType.IDENTITY})
     tags = ("security", "least-privilege", "credentials-exposure")
+    needs_services = services_of(credential_returning_actions())
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog

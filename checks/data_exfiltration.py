@@ -13,7 +13,7 @@ from linter.analysis import (
     summarize_names,
     unrestricted_grants,
 )
-from linter.check import Check, Report
+from linter.check import Check, Report, services_of
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
@@ -69,6 +69,7 @@ class DataExfiltration(Check):
     severity = Severity.NOTE
     policy_types = frozenset({PolicyType.IDENTITY})
     tags = ("security", "least-privilege", "data-exfiltration")
+    needs_services = services_of(data_reading_actions())
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog

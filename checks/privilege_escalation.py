@@ -20,7 +20,7 @@ from linter.analysis import (
     summarize_names,
     wildcard_matches,
 )
-from linter.check import Check, Report
+from linter.check import Check, Report, services_of
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import ConditionEntry, Policy, Statement
@@ -243,6 +243,7 @@ class PrivilegeEscalation(Check):
     severity = Severity.ERROR
     policy_types = frozenset({PolicyType.IDENTITY})
     tags = ("security", "least-privilege", "privilege-escalation")
+    needs_services = services_of(_method_action_names())
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         groups: dict[int, list[Completion]] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from linter.model import ALL_POLICY_TYPES, JsonPath, PolicyType, Severity, Span
@@ -85,6 +85,11 @@ class Check:
 
 
 _HEADING = re.compile(r"^##\s+(.*)$")
+
+
+def services_of(actions: Iterable[str]) -> frozenset[str]:
+    """The lower-case service prefixes of ``service:Action`` names, for ``needs_services``."""
+    return frozenset(action.partition(":")[0].lower() for action in actions)
 
 
 def _dedent_docstring(doc: str) -> str:

@@ -19,18 +19,7 @@ from linter.model import ALL_POLICY_TYPES, PolicyType, Severity
 if TYPE_CHECKING:
     from linter.check import Check
 
-INDEX_FIELDS = (
-    "name",
-    "summary",
-    "severity",
-    "tags",
-    "policy_types",
-    "runs_on_undecodable",
-    "engine_reported",
-    "needs_elements",
-    "needs_services",
-    "needs_problem",
-)
+_LINE_LENGTH = 100  # pyproject.toml [tool.ruff]
 
 
 class RuleInfo:
@@ -150,7 +139,13 @@ def index_source(rules: tuple[type[Check], ...]) -> str:
     for rule in rules:
         lines.append(f'    "{rule.id}": {{')
         for field, value in index_entry(rule).items():
-            lines.append(f'        "{field}": {_literal(value)},')
+            line = f'        "{field}": {_literal(value)},'
+            if len(line) > _LINE_LENGTH and isinstance(value, tuple):  # as ruff format splits it
+                lines.append(f'        "{field}": (')
+                lines.extend(f"            {_literal(item)}," for item in value)
+                lines.append("        ),")
+            else:
+                lines.append(line)
         lines.append("    },")
     lines.append("}")
     return "\n".join(lines) + "\n"
