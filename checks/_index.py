@@ -386,7 +386,7 @@ INDEX = {
         "runs_on_undecodable": False,
         "engine_reported": False,
         "needs_elements": (),
-        "needs_services": (),
+        "needs_services": ("kms",),
         "needs_problem": None,
     },
     "PRI001": {

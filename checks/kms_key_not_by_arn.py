@@ -55,6 +55,7 @@ class KmsKeyNotByArn(Check):
     severity = Severity.ERROR
     policy_types = frozenset({PolicyType.IDENTITY})
     tags = ("validity", "resources", "kms")
+    needs_services = frozenset({"kms"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog
