@@ -1047,6 +1047,18 @@ def _action_index(statement: Statement) -> _ActionIndex | None:
     return index
 
 
+def named_services(statement: Statement) -> frozenset[str] | None:
+    """The lower-case service prefixes the statement's Action patterns name, from the same index
+    ``covered_actions`` uses; None when they can name any service (NotAction, or a pattern
+    whose prefix has a wildcard or no colon)."""
+    index = _action_index(statement)
+    if index is None:
+        return frozenset()
+    if index.negated or index.any_service:
+        return None
+    return frozenset(index.by_service)
+
+
 def covered_actions(statement: Statement, action_names: Iterable[str]) -> tuple[str, ...]:
     """Which of ``action_names`` (exact names) the statement's Action/NotAction covers: the
     result of ``grants_any``, but each name is compared only with the patterns of its own service

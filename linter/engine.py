@@ -396,8 +396,8 @@ class PolicyContents:
     """What a policy contains, as far as deciding which rules it can trigger.
 
     ``elements``: every statement key, lower case. ``services``: the service prefixes its Action
-    and NotAction values name, lower case, or None when they can name any service (a wildcard in
-    the service, ``*``, or a NotAction). ``problems``: the decoder's problem codes.
+    values name, lower case, or None when they can name any service (a wildcard in the service,
+    ``*``, or a NotAction). ``problems``: the decoder's problem codes.
     """
 
     __slots__ = ("elements", "problems", "services")
@@ -411,22 +411,20 @@ class PolicyContents:
 
     @classmethod
     def of(cls, policy: Policy) -> PolicyContents:
+        from linter.analysis import named_services
+
         elements: set[str] = set()
-        heads: set[str] = set()
-        any_service = False
+        services: frozenset[str] | None = frozenset()
         for statement in policy.statements:
-            for key, value in statement.data.items():
-                lowered = key.lower()
-                elements.add(lowered)
-                if lowered == "notaction":
-                    any_service = True
-                elif lowered == "action" and not any_service:
-                    actions = value if isinstance(value, list) else (value,)
-                    heads.update(a.partition(":")[0] for a in actions if isinstance(a, str))
-        if any_service or any("*" in head or "?" in head for head in heads):
-            services = None
-        else:
-            services = frozenset(head.strip().lower() for head in heads)
+            keys = {key.lower() for key in statement.data}
+            elements |= keys
+            if services is None:
+                continue
+            if "notaction" in keys or ("action" in keys and "Action" not in statement.data):
+                services = None  # also what the policy model does not read: stay on the safe side
+                continue
+            named = named_services(statement)
+            services = None if named is None else services | named
         problems = frozenset(problem.code for problem in policy.problems)
         return cls(frozenset(elements), services, problems)
 
