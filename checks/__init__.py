@@ -2,8 +2,8 @@
 
 A new rule is a module in this package, one line in ``REGISTRY``, a ``fixtures/<ID>/`` directory,
 and ``python -m linter.rule_index`` to refresh ``checks/_index.py``, the metadata the engine reads
-so that it imports only the rules a file can trigger (a one-file pre-commit run imports about
-half of them).
+so that it imports only the rules a file can trigger (a one-statement s3 policy imports 32 of
+the 101).
 
 ``RULES`` describes every rule without importing it. ``ALL_CHECKS`` and ``RULES_BY_ID`` are the
 rule classes themselves; reading either imports every rule module.
