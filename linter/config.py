@@ -32,7 +32,7 @@ import types
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from linter.model import FILE_START, PolicyType, Severity, Span
+from linter.model import EMPTY_MAPPING, FILE_START, PolicyType, Severity, Span
 from linter.suppressions import Suppression
 
 if TYPE_CHECKING:
@@ -60,7 +60,6 @@ class ConfigError(Exception):
 
 
 # NamedTuples rather than frozen dataclasses: a dataclass costs ~1 ms of start-up to create.
-_NO_ENTRIES: Mapping[str, Any] = types.MappingProxyType({})
 
 
 class Config(NamedTuple):
@@ -71,13 +70,13 @@ class Config(NamedTuple):
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    severity: Mapping[str, Severity] = _NO_ENTRIES
+    severity: Mapping[str, Severity] = EMPTY_MAPPING
     fail_on: str | None = None
     include: tuple[str, ...] | None = None
     exclude: tuple[str, ...] = ()
     policy_types: tuple[tuple[str, PolicyType], ...] = ()
     max_file_size: int | None = None
-    rule_settings: Mapping[str, Any] = _NO_ENTRIES
+    rule_settings: Mapping[str, Any] = EMPTY_MAPPING
     suppressions: tuple[Suppression, ...] = ()
 
 
@@ -223,7 +222,8 @@ def _setting_fields() -> tuple[SettingField, ...]:
     from linter.context import SETTING_METADATA, RuleSettings
 
     return tuple(
-        SettingField(name, SETTING_METADATA.get(name, _NO_ENTRIES)) for name in RuleSettings._fields
+        SettingField(name, SETTING_METADATA.get(name, EMPTY_MAPPING))
+        for name in RuleSettings._fields
     )
 
 
@@ -261,7 +261,6 @@ def _setting_types() -> dict[str, Any]:
 
 
 def _type_schema(annotation: Any) -> dict[str, Any]:
-    import types
     import typing
 
     if annotation in _SCALAR_SCHEMAS:

@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from linter.check import Check, Report
 from linter.context import Context, RuleSettings
 from linter.decode import Decoded, decode_bytes, too_large_problem
 from linter.inputs import InputError, InputFile, PolicySource, discover, matches_any, unwrap
-from linter.model import FILE_START, Finding, JsonPath, PolicyType, Severity, Span
+from linter.model import EMPTY_MAPPING, FILE_START, Finding, JsonPath, PolicyType, Severity, Span
 from linter.policy import Policy
 from linter.policy_type import detect_policy_type, type_from_file_name
 from linter.rule_index import RuleInfo
@@ -41,7 +40,7 @@ class LintOptions(NamedTuple):
     ignore: tuple[str, ...] = ()
     policy_type: PolicyType | None = None
     policy_type_globs: tuple[tuple[str, PolicyType], ...] = ()
-    severity_overrides: Mapping[str, Severity] = MappingProxyType({})
+    severity_overrides: Mapping[str, Severity] = EMPTY_MAPPING
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     include: tuple[str, ...] = ("*.json",)
     exclude: tuple[str, ...] = ()

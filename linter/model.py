@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import enum
 import re
-from typing import NamedTuple
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 PathElement = str | int
 JsonPath = tuple[PathElement, ...]
+
+#: The default of the options' mapping fields: one shared, read-only empty mapping.
+EMPTY_MAPPING: Mapping[str, Any] = MappingProxyType({})
 
 
 class Severity(enum.Enum):

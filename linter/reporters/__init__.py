@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import importlib
 import posixpath
-import types
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
+
+from linter.model import EMPTY_MAPPING
 
 if TYPE_CHECKING:
     from linter.engine import RunResult
@@ -42,7 +43,7 @@ class RenderOptions(NamedTuple):
     root: str = "."
     tool_version: str = ""
     catalog_as_of: str = ""
-    severity_overrides: Mapping[str, Severity] = types.MappingProxyType({})
+    severity_overrides: Mapping[str, Severity] = EMPTY_MAPPING
     include_suppressed: bool = False
     sarif_category: str = "iamlint"
 
