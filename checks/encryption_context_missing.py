@@ -17,7 +17,6 @@ from linter.analysis import (
     kms_context_actions,
     kms_context_key_name,
     kms_grant_for_transcribe,
-    may_cover_service,
     requires_presence,
     summarize_names,
 )
@@ -124,8 +123,6 @@ class EncryptionContextMissing(Check):
         # was thrown off (e.g. by a stray non-KMS action): judge it like one.
         is_key_policy = policy.policy_type is not PolicyType.IDENTITY
         for statement in policy.allow_statements():
-            if not may_cover_service(statement, "kms"):
-                continue
             granted = list(covered_actions(statement, crypto_actions))
             if not granted:
                 continue

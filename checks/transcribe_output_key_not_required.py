@@ -10,7 +10,6 @@ from linter.analysis import (
     deny_enforces_key,
     effectively_granted,
     grant_anchor,
-    may_cover_service,
     requires_presence,
     summarize_names,
     transcribe_facts,
@@ -73,8 +72,6 @@ class TranscribeOutputKeyNotRequired(Check):
         catalog = context.catalog
         actions = transcribe_facts().output_encryption_actions
         for statement in policy.allow_statements():
-            if not may_cover_service(statement, "transcribe"):
-                continue
             granted = [
                 name
                 for name in effectively_granted(statement, actions, catalog)

@@ -12,7 +12,6 @@ from linter.analysis import (
     deny_enforces_key,
     effectively_granted,
     grant_anchor,
-    may_cover_service,
     requires_presence,
     summarize_names,
 )
@@ -90,8 +89,6 @@ class TranscribeRequestTagMissing(Check):
         actions = _creating_actions(catalog)
         required = context.settings.required_tag_keys
         for statement in policy.allow_statements():
-            if not may_cover_service(statement, "transcribe"):
-                continue
             granted = effectively_granted(statement, actions, catalog)
             if not granted:
                 continue

@@ -14,7 +14,6 @@ from linter.analysis import (
     deny_enforces_key,
     effectively_granted,
     grant_anchor,
-    may_cover_service,
     parse_arn,
     resource_scope,
     summarize_names,
@@ -96,8 +95,6 @@ class TranscribeResourceTagMissing(Check):
         actions = _resource_scoped_actions(catalog)
         required = context.settings.required_tag_keys
         for statement in policy.allow_statements():
-            if not may_cover_service(statement, "transcribe"):
-                continue
             granted = [
                 name
                 for name in effectively_granted(statement, actions, catalog)

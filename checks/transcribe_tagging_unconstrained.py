@@ -11,7 +11,6 @@ from linter.analysis import (
     constrains,
     effectively_granted,
     grant_anchor,
-    may_cover_service,
     summarize_names,
 )
 from linter.catalog import Catalog
@@ -82,8 +81,6 @@ class TranscribeTaggingUnconstrained(Check):
         actions = _tagging_actions(catalog)
         configured = bool(context.settings.required_tag_keys)
         for statement in policy.allow_statements():
-            if not may_cover_service(statement, "transcribe"):
-                continue
             granted = effectively_granted(statement, actions, catalog)
             if not granted:
                 continue

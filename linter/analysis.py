@@ -1421,22 +1421,6 @@ def effectively_granted(
     ]
 
 
-def may_cover_service(statement: Statement, prefix: str) -> bool:
-    """A cheap pre-check before ``covered_actions``: whether the statement's Action/NotAction can
-    cover any action of the service ``prefix`` (lower case). True for NotAction, for a pattern of
-    that service and for patterns with a wildcard in the service part that can match it."""
-    index = _action_index(statement)
-    if index is None:
-        return False
-    if index.negated or prefix in index.by_service:
-        return True
-    for pattern in index.any_service:
-        service, colon, _ = pattern.partition(":")
-        if not colon or wildcard_matches(service, prefix, case_sensitive=False):
-            return True
-    return False
-
-
 # -------------------------------------------------------------------------------------------------
 # Least privilege (LPR rules): unrestricted grants, resources that reach every resource of a type,
 # conditions that keep a public principal private. Data: linter/data/privilege_escalation.json,
