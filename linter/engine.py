@@ -314,7 +314,7 @@ class Linter:
         ignored_here = self._ignored_for(path)
         findings: list[Finding] = []
         table = self._undecodable_rules if undecodable else self._rules_by_type
-        contents = PolicyContents.of(policy) if self._skip_untriggered else None
+        contents = PolicyContents(policy) if self._skip_untriggered else None
         identities: dict[Any, str] = {}  # statement fingerprints, computed once per statement
         for rule in table[policy.policy_type]:
             if ignored_here and rule.id in ignored_here:
@@ -396,47 +396,48 @@ class PolicyContents:
 
     ``elements``: every statement key, lower case. ``services``: the service prefixes its Action
     values name, lower case, or None when they can name any service (a wildcard in the service,
-    ``*``, or a NotAction). ``problems``: the decoder's problem codes.
+    ``*``, or a NotAction); computed when a rule first asks. ``problems``: the decoder's problem
+    codes.
     """
 
-    __slots__ = ("elements", "problems", "services")
+    __slots__ = ("_services", "_services_known", "elements", "policy", "problems")
 
-    def __init__(
-        self, elements: frozenset[str], services: frozenset[str] | None, problems: frozenset[str]
-    ) -> None:
-        self.elements = elements
-        self.services = services
-        self.problems = problems
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.elements = frozenset(key.lower() for s in policy.statements for key in s.data)
+        self.problems = frozenset(problem.code for problem in policy.problems)
+        self._services: frozenset[str] | None = None
+        self._services_known = False
 
-    @classmethod
-    def of(cls, policy: Policy) -> PolicyContents:
+    @property
+    def services(self) -> frozenset[str] | None:
+        if not self._services_known:
+            self._services, self._services_known = self._named_services(), True
+        return self._services
+
+    def _named_services(self) -> frozenset[str] | None:
         from linter.analysis import named_services
 
-        elements: set[str] = set()
-        services: frozenset[str] | None = frozenset()
-        for statement in policy.statements:
+        services: frozenset[str] = frozenset()
+        for statement in self.policy.statements:
             keys = {key.lower() for key in statement.data}
-            elements |= keys
-            if services is None:
-                continue
             if "notaction" in keys or ("action" in keys and "Action" not in statement.data):
-                services = None  # also what the policy model does not read: stay on the safe side
-                continue
+                return None  # also what the policy model does not read: stay on the safe side
             named = named_services(statement)
-            services = None if named is None else services | named
-        problems = frozenset(problem.code for problem in policy.problems)
-        return cls(frozenset(elements), services, problems)
+            if named is None:
+                return None
+            services |= named
+        return services
 
     def can_trigger(self, rule: RuleInfo) -> bool:
         if rule.needs_problem is not None and rule.needs_problem not in self.problems:
             return False
         if rule.needs_elements and rule.needs_elements.isdisjoint(self.elements):
             return False
-        return not (
-            rule.needs_services
-            and self.services is not None
-            and rule.needs_services.isdisjoint(self.services)
-        )
+        if not rule.needs_services:
+            return True
+        services = self.services
+        return services is None or not rule.needs_services.isdisjoint(services)
 
 
 # Below this many files, starting processes costs more than it saves.

@@ -51,7 +51,7 @@ def test_skipping_untriggered_rules_changes_no_aws_managed_policy_finding() -> N
 def _contents(document: object) -> PolicyContents:
     policy = Policy(document, PolicyType.IDENTITY, "p.json")
     policy.problems = []
-    return PolicyContents.of(policy)
+    return PolicyContents(policy)
 
 
 def test_policy_contents_names_elements_and_services() -> None:
