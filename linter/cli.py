@@ -13,7 +13,7 @@ EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 FAIL_ON_CHOICES = ("error", "warning", "note", "never")
-POLICY_TYPE_CHOICES = ("identity", "resource", "trust", "kms-key", "scp", "rcp")
+POLICY_TYPE_CHOICES = ("identity", "resource", "trust", "kms-key", "scp", "rcp", "vpc-endpoint")
 FORMATS = ("text", "json", "sarif", "github", "gitlab")
 
 

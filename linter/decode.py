@@ -45,6 +45,7 @@ __all__ = [
     "Problem",
     "decode_bytes",
     "decode_embedded",
+    "decode_mapped",
     "decode_text",
     "too_large_problem",
 ]
@@ -548,6 +549,26 @@ def decode_embedded(
         offset_map = [outer_map[offset] for offset in offset_map]
         base = base.base
     return _decode(inner, max_depth, _MappedIndex(offset_map, base), fallback)
+
+
+def decode_mapped(
+    text: str,
+    file_text: str,
+    offsets: Sequence[int],
+    *,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+) -> Decoded:
+    """Decode a JSON document that a file holds in some other form (a YAML block scalar, a
+    Terraform heredoc, a quoted string with its own escapes), with spans in the file.
+
+    ``offsets[i]`` is the offset in ``file_text`` of ``text[i]``, with one more entry for the end
+    of ``text``. Every span and problem of the result is in the file's coordinates.
+    """
+    if len(offsets) != len(text) + 1:
+        raise ValueError("decode_mapped needs one offset per character of text, plus the end")
+    base = _LineIndex(file_text)
+    fallback = base.span(offsets[0], offsets[-1])
+    return _decode(text, max_depth, _MappedIndex(list(offsets), base), fallback)
 
 
 def _map_span(base: _LineIndex | _MappedIndex, offset_map: list[int], start: int, end: int) -> Span:

@@ -39,6 +39,7 @@ class PolicyType(enum.Enum):
     KMS_KEY = "kms-key"
     SCP = "scp"
     RCP = "rcp"
+    VPC_ENDPOINT = "vpc-endpoint"
 
 
 ALL_POLICY_TYPES = frozenset(PolicyType)

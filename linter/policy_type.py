@@ -32,6 +32,8 @@ _SUFFIXES = {
     "key": PolicyType.KMS_KEY,
     "scp": PolicyType.SCP,
     "rcp": PolicyType.RCP,
+    "vpc-endpoint": PolicyType.VPC_ENDPOINT,
+    "endpoint": PolicyType.VPC_ENDPOINT,
 }
 
 
