@@ -171,12 +171,15 @@ class CompositeLocator:
 
 class InlineIgnore(NamedTuple):
     """A suppression written in the file itself: CloudFormation ``Metadata: {iamlint: {ignore:
-    [...]}}`` or a ``# iamlint: ignore[KMS001] reason`` comment. It applies to the findings of
-    the sources that list it; one that silences nothing is reported (SUP001) at ``span``."""
+    [...]}}`` or a ``# iamlint: ignore[KMS001] reason`` comment. It silences the findings of
+    ``rule_ids`` (ids or prefixes) of the sources that list it whose span lies inside ``scope``
+    (None: anywhere in those sources); one that silences nothing is reported (SUP001) at
+    ``span``."""
 
     rule_ids: tuple[str, ...]
     span: Span
     reason: str = ""
+    scope: Span | None = None
 
 
 class PolicySource(NamedTuple):
@@ -190,6 +193,8 @@ class PolicySource(NamedTuple):
     ``cloudformation``, ``terraform``), None for a bare policy. ``problems``: decoder problems
     of this document alone (an embedded JSON string's syntax error); ``ok`` is False when they
     left no document. ``ignores``: suppressions written in the file for this document.
+    ``origin``: the path of the file the locator's spans are in, when it is not the input file
+    itself (a Terraform ``file("policy.json")``); findings are then reported in that file.
     """
 
     document: Any
@@ -201,6 +206,7 @@ class PolicySource(NamedTuple):
     problems: tuple = ()
     ok: bool = True
     ignores: tuple[InlineIgnore, ...] = ()
+    origin: str | None = None
 
 
 class ParsedFile(NamedTuple):
