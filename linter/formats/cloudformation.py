@@ -327,7 +327,7 @@ class _Template:
         """``AWS::Events::EventBusPolicy`` with a single ``Statement``: a one-statement policy."""
         path = (*base, "Statement")
         document = {"Version": "2012-10-17", "Statement": self._resolve(statement, path)}
-        locator = _StatementLocator(self.tree.locator(path))
+        locator = _StatementLocator(self.tree.locator(base))
         label = f"Resources.{name}.Properties.Statement{suffix}"
         reason = f"{spec.EVENT_BUS_POLICY} Statement"
         source = PolicySource(
@@ -475,7 +475,9 @@ class _Template:
 
 
 class _StatementLocator:
-    """The locator of ``{"Version": ..., "Statement": <the located statement>}``."""
+    """The locator of ``{"Version": ..., "Statement": <the located statement>}`` made of an
+    ``AWS::Events::EventBusPolicy``'s ``Statement``; ``base`` locates its ``Properties`` (the
+    made-up ``Version`` is placed on the ``Statement`` key)."""
 
     __slots__ = ("base",)
 
@@ -484,13 +486,15 @@ class _StatementLocator:
 
     def span(self, path: JsonPath, *, key: bool = False) -> Span | None:
         if path[:1] == ("Statement",):
-            return self.base.span(path[1:], key=key)
-        return self.base.span((), key=True) if path == ("Version",) else None
+            return self.base.span(path, key=key)
+        if path == ("Version",) or path == ():
+            return self.base.span(("Statement",), key=path != ())
+        return None
 
     def nearest_span(self, path: JsonPath, *, key: bool = False) -> Span:
         if path[:1] == ("Statement",):
-            return self.base.nearest_span(path[1:], key=key)
-        return self.base.nearest_span((), key=True)
+            return self.base.nearest_span(path, key=key)
+        return self.base.nearest_span(("Statement",), key=path != ())
 
 
 # -- helpers ----------------------------------------------------------------------------------

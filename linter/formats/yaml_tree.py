@@ -179,7 +179,7 @@ def to_value(node: Any, depth: int = 0) -> Any:
     kind = node.id
     if kind == "scalar":
         value: Any = node.value
-        if node.style is None and tag == _STR_TAG:
+        if not node.style and tag == _STR_TAG:
             value = plain_scalar(value)
     elif kind == "mapping":
         value = {}
