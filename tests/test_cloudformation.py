@@ -629,3 +629,22 @@ def test_yaml_is_not_imported_for_json_templates() -> None:
 def test_module_size_stays_reviewable() -> None:
     for module in Path(cloudformation.__file__).parent.glob("*.py"):
         assert len(module.read_text().splitlines()) < 800, module
+
+
+def test_pure_python_yaml_gives_the_same_sources_and_spans(monkeypatch: pytest.MonkeyPatch) -> None:
+    from linter.formats import yaml_tree
+
+    with_libyaml = parse("json_strings.yaml")
+    monkeypatch.setitem(sys.modules, "yaml.cyaml", None)  # the import of CParser fails
+    monkeypatch.setattr(yaml_tree, "_LOADER", [])
+    pure = parse("json_strings.yaml")
+    assert yaml_tree._LOADER[0].__name__ == "_PureLoader"
+    assert [repr(s.document) for s in pure.sources] == [
+        repr(s.document) for s in with_libyaml.sources
+    ]
+    path = ("Statement", 0, "Resource")
+    for a, b in zip(pure.sources[:4], with_libyaml.sources[:4], strict=True):
+        assert a.locator.span(path) == b.locator.span(path)
+        assert a.locator.span(path, key=True) == b.locator.span(path, key=True)
+    error = from_yaml((TEMPLATES / "syntax_error.yaml").read_bytes(), "x.yaml", True)
+    assert error is not None and error.problems[0].code == "template-syntax"

@@ -108,8 +108,13 @@ ORGANIZATIONS_TYPES = {
 EVENT_BUS_POLICY = "AWS::Events::EventBusPolicy"
 
 # Resources whose documents look like IAM policies but are not (IoT and Greengrass policies,
-# OpenSearch Serverless policies): no fallback detection in them.
-NOT_IAM_PREFIXES = ("AWS::IoT::", "AWS::Greengrass", "AWS::OpenSearchServerless::")
+# OpenSearch Serverless policies, WAF rules): no policy detection in them.
+NOT_IAM_PREFIXES = (
+    "AWS::IoT::",
+    "AWS::Greengrass",
+    "AWS::OpenSearchServerless::",
+    "AWS::WAF",  # WAF rules have a Statement of their own
+)
 
 # (resource type, attribute) -> (pattern, kind) for Fn::GetAtt
 _ARN = "arn"

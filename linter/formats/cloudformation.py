@@ -111,7 +111,7 @@ def from_yaml(data: bytes, path: str, explicit: bool) -> ParsedFile | None:
     lines = yaml_tree.Lines(text)
     try:
         documents = yaml_tree.compose(text)
-        value = yaml_tree.to_value(documents[0]) if len(documents) == 1 else None
+        value = _template_value(documents[0], yaml_tree) if len(documents) == 1 else None
     except yaml_tree.YamlError as error:
         if not explicit and not _looks_like_yaml_template(text):
             return None
@@ -122,6 +122,26 @@ def from_yaml(data: bytes, path: str, explicit: bool) -> ParsedFile | None:
     if not looks_like_template(value):
         return None
     return _Template(value, _YamlTree(documents[0], lines)).parse()
+
+
+# The top-level sections a template's policies depend on; Outputs, Mappings, Conditions and
+# Rules are not converted.
+_SECTIONS = frozenset(("AWSTemplateFormatVersion", "Transform", "Metadata", "Resources"))
+
+
+def _template_value(root: Any, yaml_tree: Any) -> Any:
+    """The parts of a template's YAML root that matter here, as values (the parameters by
+    name only)."""
+    if root.id != "mapping":
+        return yaml_tree.to_value(root)
+    value: dict[str, Any] = {}
+    for key_node, value_node in root.value:
+        key = key_node.value
+        if key in _SECTIONS:
+            value[key] = yaml_tree.to_value(value_node, 1)
+        elif key == "Parameters" and value_node.id == "mapping":
+            value[key] = {str(name.value): None for name, _ in value_node.value}
+    return value
 
 
 def _looks_like_yaml_template(text: str) -> bool:
@@ -164,6 +184,9 @@ class _JsonTree:
     def written(self, path: JsonPath, value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, default=_json_default)
 
+    def mentions(self, path: JsonPath, word: str) -> bool:
+        return True  # the values are at hand: walking them is as cheap as a search
+
     def string(self, path: JsonPath, value: Any) -> tuple[str, list[int]] | None:
         """The characters of the string at ``path`` (or of its ``Fn::Sub`` template) and the
         offset of each in the file."""
@@ -201,6 +224,11 @@ class _YamlTree:
     def extent(self, path: JsonPath) -> tuple[int, int] | None:
         node = self.node(path)
         return None if node is None else self.tree.node_offsets(node, self.text)
+
+    def mentions(self, path: JsonPath, word: str) -> bool:
+        """Whether the text of the node at ``path`` contains ``word`` (a cheap pre-check)."""
+        extent = self.extent(path)
+        return extent is None or self.text.find(word, *extent) >= 0
 
     def written(self, path: JsonPath, value: Any) -> str:
         node = value.node if type(value) is self.tree.Tagged else self.node(path)
@@ -317,6 +345,8 @@ class _Template:
                     continue
                 reason = f"{resource_type} {_format_pattern(pattern)}"
                 add(relative, value, policy_type, reason)
+        if not self.tree.mentions(base, "Statement"):
+            return
         for relative, value in _statement_holders(properties, ()):
             reason = f"{resource_type} {_format_path(relative).lstrip('.')} (holds a Statement)"
             add(relative, value, None, reason)
@@ -540,7 +570,7 @@ def _statement_holders(
                     found[1][branch], (*path, "Fn::If", branch), depth + 1
                 )
     elif type(value) is dict:
-        if depth and type(value.get("Statement")) in (list, dict):
+        if depth and _looks_like_policy(value):
             yield path, value
             return
         for key, item in value.items():
@@ -548,6 +578,23 @@ def _statement_holders(
     elif type(value) is list:
         for index, item in enumerate(value):
             yield from _statement_holders(item, (*path, index), depth + 1)
+
+
+_STATEMENT_KEYS = frozenset(("Effect", "Action", "NotAction", "Principal", "NotPrincipal"))
+
+
+def _looks_like_policy(value: dict) -> bool:
+    """An object with a ``Statement`` whose statements have IAM statement keys (a WAF rule's
+    ``Statement`` has none)."""
+    statements = value.get("Statement")
+    if type(statements) is dict:
+        statements = [statements]
+    if type(statements) is not list:
+        return False
+    return any(
+        type(statement) is dict and not _STATEMENT_KEYS.isdisjoint(statement)
+        for statement in statements
+    )
 
 
 def _format_path(path: JsonPath) -> str:

@@ -90,12 +90,30 @@ class Lines:
         return self._line_starts()[line - 1] + column - 1
 
 
+_DEFAULT_TAGS = {
+    "scalar": _STR_TAG,
+    "sequence": "tag:yaml.org,2002:seq",
+    "mapping": "tag:yaml.org,2002:map",
+}
+
+
+class _NoImplicitTags:
+    """The resolver part of a loader: no implicit tags at all (PyYAML's resolver costs a
+    call chain per node; :func:`plain_scalar` types plain scalars instead)."""
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        return _DEFAULT_TAGS[kind.id]
+
+
 def _loader() -> type:
     """A libyaml (or pure Python) loader class that resolves no implicit tags: plain scalars
     are typed by :func:`plain_scalar`, which knows CloudFormation's habits."""
-    import yaml
-    from yaml.resolver import BaseResolver
-
     try:
         from yaml.cyaml import CParser as Parser
     except ImportError:  # PyYAML without libyaml
@@ -104,22 +122,18 @@ def _loader() -> type:
         from yaml.reader import Reader
         from yaml.scanner import Scanner
 
-        class _PureLoader(Reader, Scanner, PyParser, Composer, BaseResolver):
+        class _PureLoader(Reader, Scanner, PyParser, Composer, _NoImplicitTags):
             def __init__(self, stream: str) -> None:
                 Reader.__init__(self, stream)
                 Scanner.__init__(self)
                 PyParser.__init__(self)
                 Composer.__init__(self)
-                BaseResolver.__init__(self)
 
         return _PureLoader
 
-    class _Loader(Parser, BaseResolver):  # type: ignore[misc,valid-type]
-        def __init__(self, stream: str) -> None:
-            Parser.__init__(self, stream)
-            BaseResolver.__init__(self)
+    class _Loader(Parser, _NoImplicitTags):  # type: ignore[misc,valid-type]
+        pass
 
-    del yaml
     return _Loader
 
 
@@ -179,18 +193,28 @@ def to_value(node: Any, depth: int = 0) -> Any:
     kind = node.id
     if kind == "scalar":
         value: Any = node.value
-        if not node.style and tag == _STR_TAG:
-            value = plain_scalar(value)
+        if not node.style and tag == _STR_TAG and value:
+            first = value[0]
+            if first in _TYPED_STARTS:
+                value = plain_scalar(value)
+        elif not node.style and not value:
+            value = None
     elif kind == "mapping":
         value = {}
+        depth += 1
         for key_node, value_node in node.value:
-            key = key_node.value if key_node.id == "scalar" else to_value(key_node, depth + 1)
-            value[key if type(key) is str else str(key)] = to_value(value_node, depth + 1)
+            key = key_node.value if key_node.id == "scalar" else to_value(key_node, depth)
+            value[key if type(key) is str else str(key)] = to_value(value_node, depth)
     else:
-        value = [to_value(item, depth + 1) for item in node.value]
-    if tag.startswith("!") and len(tag) > 1:
+        depth += 1
+        value = [to_value(item, depth) for item in node.value]
+    if tag[0] == "!" and len(tag) > 1:
         return Tagged(tag[1:], value, node)
     return value
+
+
+# The first characters of plain scalars that are not strings: null, booleans, numbers.
+_TYPED_STARTS = frozenset("~nNtTfF0123456789-+.")
 
 
 def node_text(node: Any, text: str) -> str:
