@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from linter.cli import main
 from linter.engine import Linter, LintOptions
-from linter.inputs import InputFile
+from linter.discovery import InputFile
 from linter.model import Span
 from tests.conftest import as_rows
 
