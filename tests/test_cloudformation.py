@@ -512,29 +512,39 @@ def test_a_substitution_outside_a_json_string_makes_the_document_unknown() -> No
 
 def test_metadata_and_comment_suppressions() -> None:
     parsed = parse("suppressions.yaml")
-    role_ignores = (
-        InlineIgnore(("LPR001",), Span(11, 13, 11, 19), ""),
-        InlineIgnore(("MON",), Span(12, 13, 12, 78), "monitoring is handled by the platform team"),
-    )
-    trust, inline, key = parsed.sources
-    assert trust.ignores == role_ignores and inline.ignores == role_ignores
-    assert key.ignores == (
+    assert all(source.ignores == () for source in parsed.sources)
+    admin_role = Span(6, 3, 27, 30)  # the resource, from its logical id to its last value
+    assert parsed.ignores == (
+        InlineIgnore(("POL004",), Span(4, 14, 4, 20), "", None),  # template-level: the file
+        InlineIgnore(("LPR001",), Span(11, 13, 11, 19), "", admin_role),
+        InlineIgnore(
+            ("MON",), Span(12, 13, 12, 78), "monitoring is handled by the platform team", admin_role
+        ),
         InlineIgnore(
             ("KMS001",), Span(31, 7, 31, 61), "the key only wraps data keys", Span(32, 7, 43, 26)
         ),
-        InlineIgnore(
-            ("LPR007", "PRI"), Span(39, 11, 39, 58), "public by design", Span(40, 11, 43, 26)
-        ),
-    )
-    assert (
-        at(parsed.text, key.ignores[0].span)
-        == "# iamlint: ignore[KMS001] the key only wraps data keys"
-    )
-    # template-level metadata, and a comment whose key holds no policy: file-level (unused)
-    assert parsed.ignores == (
-        InlineIgnore(("POL004",), Span(4, 14, 4, 20), ""),
+        InlineIgnore(("LPR007", "PRI"), Span(39, 11, 39, 58), "public by design", Span(40, 11, 43, 26)),
         InlineIgnore(("RES001",), Span(44, 3, 44, 28), "", Span(45, 3, 46, 26)),
     )
+    text = parsed.text
+    assert at(text, parsed.ignores[3].span) == "# iamlint: ignore[KMS001] the key only wraps data keys"
+    assert at(text, parsed.ignores[3].scope).startswith("KeyPolicy:")
+    assert at(text, parsed.ignores[4].scope).startswith("- Effect: Allow")
+    assert at(text, admin_role).startswith("AdminRole:")
+
+
+def test_a_comment_before_no_key_silences_nothing() -> None:
+    parsed = parse_yaml(
+        """
+        AWSTemplateFormatVersion: "2010-09-09"
+        Resources:
+          Bucket:
+            Type: AWS::S3::Bucket
+        # iamlint: ignore[LPR001]
+        """
+    )
+    (ignore,) = parsed.ignores
+    assert ignore.scope == ignore.span == Span(5, 1, 5, 26)
 
 
 # -- bad input ------------------------------------------------------------------------------

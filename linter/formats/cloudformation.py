@@ -269,24 +269,35 @@ class _Template:
         transforms = transform if type(transform) is list else [transform]
         self.sam = SAM_TRANSFORM in transforms
         # (source, start offset, end offset) in file order
-        self.found: list[tuple[PolicySource, tuple[int, int] | None]] = []
+        self.found: list[PolicySource] = []
 
     # results
 
     def parse(self) -> ParsedFile:
+        ignores = list(self._metadata_ignores(("Metadata",), self.value.get("Metadata"), None))
         resources = self.value.get("Resources")
         if type(resources) is dict:
             for name, resource in resources.items():
                 if type(resource) is dict and type(resource.get("Type")) is str:
                     self._resource(str(name), resource)
-        file_ignores = list(self._metadata_ignores(("Metadata",), self.value.get("Metadata")))
-        sources = [source for source, _ in self.found]
+                    metadata = resource.get("Metadata")
+                    if type(metadata) is dict and "iamlint" in metadata:
+                        path = ("Resources", str(name))
+                        scope = self._member_span(path)
+                        ignores += self._metadata_ignores((*path, "Metadata"), metadata, scope)
         if self.tree.yaml and "iamlint" in self.tree.text:
-            sources, unattached = self._comment_ignores(sources)
-            file_ignores.extend(unattached)
+            ignores += self._comment_ignores()
         return ParsedFile(
-            self.tree.text, "cloudformation", tuple(sources), ignores=tuple(file_ignores)
+            self.tree.text, "cloudformation", tuple(self.found), ignores=tuple(ignores)
         )
+
+    def _member_span(self, path: JsonPath) -> Span | None:
+        """From the key of the object member at ``path`` to the end of its value."""
+        locator = self.tree.locator(())
+        key, value = locator.span(path, key=True), locator.span(path)
+        if key is None or value is None:
+            return None
+        return Span(key.line, key.column, value.end_line, value.end_column)
 
     def _resource(self, name: str, resource: dict) -> None:
         resource_type = resource["Type"]
@@ -298,7 +309,6 @@ class _Template:
         suffix = ""
         if type(metadata) is dict and type(metadata.get("aws:cdk:path")) is str:
             suffix = f" (aws:cdk:path {metadata['aws:cdk:path']})"
-        ignores = tuple(self._metadata_ignores(("Resources", name, "Metadata"), metadata))
         wrapper = "sam" if resource_type.startswith("AWS::Serverless::") else "cloudformation"
         taken: list[JsonPath] = []
 
@@ -311,7 +321,7 @@ class _Template:
             made = self._source(path, value)
             if made is None:
                 return
-            document, locator, problems, ok, extent = made
+            document, locator, problems, ok = made
             taken.append(path)
             label = "Resources." + name + ".Properties" + _format_path(relative) + suffix
             source = PolicySource(
@@ -323,9 +333,8 @@ class _Template:
                 wrapper,
                 tuple(problems),
                 ok,
-                ignores,
             )
-            self.found.append((source, extent))
+            self.found.append(source)
 
         if resource_type == spec.ORGANIZATIONS_POLICY:
             policy_type = spec.ORGANIZATIONS_TYPES.get(properties.get("Type"))  # type: ignore[arg-type]
@@ -336,7 +345,7 @@ class _Template:
         if resource_type.startswith(spec.NOT_IAM_PREFIXES):
             return
         if resource_type == spec.EVENT_BUS_POLICY and type(properties.get("Statement")) is dict:
-            self._event_bus_statement(base, name, properties["Statement"], suffix, ignores)
+            self._event_bus_statement(base, name, properties["Statement"], suffix)
             taken.append((*base, "Statement"))
         only_documents = resource_type in spec.ONLY_DOCUMENTS
         for pattern, policy_type in spec.POLICY_PROPERTIES.get(resource_type, ()):
@@ -351,9 +360,7 @@ class _Template:
             reason = f"{resource_type} {_format_path(relative).lstrip('.')} (holds a Statement)"
             add(relative, value, None, reason)
 
-    def _event_bus_statement(
-        self, base: JsonPath, name: str, statement: dict, suffix: str, ignores: tuple
-    ) -> None:
+    def _event_bus_statement(self, base: JsonPath, name: str, statement: dict, suffix: str) -> None:
         """``AWS::Events::EventBusPolicy`` with a single ``Statement``: a one-statement policy."""
         path = (*base, "Statement")
         document = {"Version": "2012-10-17", "Statement": self._resolve(statement, path)}
@@ -367,26 +374,20 @@ class _Template:
             PolicyType.RESOURCE,
             reason,
             "cloudformation",
-            (),
-            True,
-            ignores,
         )
-        self.found.append((source, self.tree.extent(path)))
+        self.found.append(source)
 
     # one document
 
-    def _source(
-        self, path: JsonPath, value: Any
-    ) -> tuple[Any, Locator, list, bool, tuple[int, int] | None] | None:
-        """(document, locator, problems, ok, extent) for the policy at ``path``, or None when
+    def _source(self, path: JsonPath, value: Any) -> tuple[Any, Locator, list, bool] | None:
+        """(document, locator, problems, ok) for the policy at ``path``, or None when
         the value there cannot be a policy document."""
-        extent = self.tree.extent(path)
         if type(value) is dict and cfn_intrinsics.intrinsic(value) is None:
-            return self._resolve(value, path), self.tree.locator(path), [], True, extent
+            return self._resolve(value, path), self.tree.locator(path), [], True
         if type(value) is str:
             if not value.lstrip().startswith("{"):
                 return None
-            return (*self._json_string(path, value, substitute=False), extent)
+            return self._json_string(path, value, substitute=False)
         found = cfn_intrinsics.intrinsic(value)
         if found is None:
             return None
@@ -394,9 +395,9 @@ class _Template:
         if function == "Sub":
             template = argument[0] if type(argument) is list and argument else argument
             if type(template) is str and template.lstrip().startswith("{"):
-                return (*self._json_string(path, value, substitute=True), extent)
+                return self._json_string(path, value, substitute=True)
         unknown = Unknown(self.tree.written(path, value), None, None)
-        return unknown, self.tree.locator(path), [], True, extent
+        return unknown, self.tree.locator(path), [], True
 
     def _json_string(
         self, path: JsonPath, value: Any, substitute: bool
@@ -443,16 +444,21 @@ class _Template:
 
     # suppressions
 
-    def _metadata_ignores(self, path: JsonPath, metadata: Any) -> Iterator[InlineIgnore]:
+    def _metadata_ignores(
+        self, path: JsonPath, metadata: Any, scope: Span | None
+    ) -> list[InlineIgnore]:
+        """``Metadata: {iamlint: {ignore: [...]}}``: rule ids (or prefixes), or objects with
+        ``rule`` and ``reason``; they silence findings within ``scope`` (None: the file)."""
         if type(metadata) is not dict:
-            return
+            return []
         settings = metadata.get("iamlint")
         if type(settings) is not dict:
-            return
+            return []
         entries = settings.get("ignore")
         path = (*path, "iamlint", "ignore")
         listed = type(entries) is list
         locator = self.tree.locator(())
+        found = []
         for index, entry in enumerate(entries if listed else [entries]):
             reason = ""
             if type(entry) is dict:
@@ -461,18 +467,16 @@ class _Template:
             rules = _rule_ids(entry)
             if rules:
                 span = locator.nearest_span((*path, index) if listed else path)
-                yield InlineIgnore(rules, span, reason)
+                found.append(InlineIgnore(rules, span, reason, scope))
+        return found
 
-    def _comment_ignores(
-        self, sources: list[PolicySource]
-    ) -> tuple[list[PolicySource], list[InlineIgnore]]:
-        """Attach ``# iamlint: ignore[...]`` comments to the sources their next key holds."""
+    def _comment_ignores(self) -> list[InlineIgnore]:
+        """``# iamlint: ignore[RULES] reason`` comments: each silences findings within the key
+        (or list item) on the next line; one followed by no key silences nothing."""
         text = self.tree.text
         lines = self.tree.lines
         starts = _node_starts(self.tree.root)
-        extents = [extent for _, extent in self.found]
-        added: dict[int, list[InlineIgnore]] = {}
-        unattached: list[InlineIgnore] = []
+        found = []
         for match in _IGNORE_COMMENT.finditer(text):
             rules = _rule_ids(match.group(1))
             if not rules:
@@ -480,28 +484,9 @@ class _Template:
             comment_start = match.start() + len(match.group()) - len(match.group().lstrip(" \t"))
             span = lines.span(comment_start, match.end())
             scope_offsets = _next_node(text, match.end(), starts)
-            if scope_offsets is None:
-                unattached.append(InlineIgnore(rules, span, match.group(2)))
-                continue
-            ignore = InlineIgnore(rules, span, match.group(2), lines.span(*scope_offsets))
-            attached = False
-            for index, extent in enumerate(extents):
-                if (
-                    extent is not None
-                    and extent[0] < scope_offsets[1]
-                    and scope_offsets[0] < extent[1]
-                ):
-                    added.setdefault(index, []).append(ignore)
-                    attached = True
-            if not attached:
-                unattached.append(ignore)
-        result = [
-            source._replace(ignores=source.ignores + tuple(added[index]))
-            if index in added
-            else source
-            for index, source in enumerate(sources)
-        ]
-        return result, unattached
+            scope = lines.span(*scope_offsets) if scope_offsets is not None else span
+            found.append(InlineIgnore(rules, span, match.group(2), scope))
+        return found
 
 
 class _StatementLocator:
