@@ -437,7 +437,7 @@ class PolicyContents:
         return self._services
 
     def _named_services(self) -> frozenset[str] | None:
-        from linter.analysis import named_services
+        from linter.grants import named_services
 
         services: frozenset[str] = frozenset()
         for statement in self.policy.statements:
