@@ -9,6 +9,7 @@ from linter.check import Check, Report
 from linter.context import Context, RuleSettings
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.sources import contains_unknown, without_unknowns
 from linter.wildcards import compiled
 
 #: Identity policy quotas in non-whitespace characters, by ``RuleSettings.policy_size_kind``.
@@ -78,9 +79,14 @@ class PolicySizeExceeded(Check):
         policy_type = policy.policy_type
         if policy_type is PolicyType.RESOURCE and settings.resource_policy_size_quota <= 0:
             return
-        if minified_size_bound(policy.document) <= _smallest_quota(policy_type, settings):
+        document = policy.document
+        if contains_unknown(document):
+            # Values known only at deployment count as empty: a lower bound of every size the
+            # deployed policy can have, so a finding holds whatever they turn out to be.
+            document = without_unknowns(document)
+        if minified_size_bound(document) <= _smallest_quota(policy_type, settings):
             return  # cannot be over any quota of this type: skip the serialisation
-        text = minified_policy(policy.document)
+        text = minified_policy(document)
         path, key = _anchor(policy)
         if policy_type in (PolicyType.SCP, PolicyType.RCP):
             if len(text) > ORGANIZATIONS_POLICY_QUOTA:

@@ -49,6 +49,8 @@ def constrains(entry: ConditionEntry) -> bool:
         return False
     if entry.qualifier and entry.qualifier.lower() == "forallvalues":
         return False
+    if entry.has_unknown:
+        return True  # a value known only at deployment: assume it narrows, never report it
     values = entry.string_values
     if not values:
         return False

@@ -367,6 +367,8 @@ def limits_public_access(entry: ConditionEntry) -> bool:
     if kind is None or not constrains(entry):
         return False
     values = entry.string_values
+    if entry.has_unknown:  # a deploy-time value (the template's own account, say) still pins
+        return all(_pins_value(kind, value) for value in values)
     return bool(values) and all(_pins_value(kind, value) for value in values)
 
 
