@@ -111,7 +111,7 @@ def from_yaml(data: bytes, path: str, explicit: bool) -> ParsedFile | None:
     lines = yaml_tree.Lines(text)
     try:
         documents = yaml_tree.compose(text)
-        value = _template_value(documents[0], yaml_tree) if len(documents) == 1 else None
+        value = _template_value(documents[0], yaml_tree, text) if len(documents) == 1 else None
     except yaml_tree.YamlError as error:
         if not explicit and not _looks_like_yaml_template(text):
             return None
@@ -129,19 +129,46 @@ def from_yaml(data: bytes, path: str, explicit: bool) -> ParsedFile | None:
 _SECTIONS = frozenset(("AWSTemplateFormatVersion", "Transform", "Metadata", "Resources"))
 
 
-def _template_value(root: Any, yaml_tree: Any) -> Any:
-    """The parts of a template's YAML root that matter here, as values (the parameters by
-    name only)."""
+def _template_value(root: Any, yaml_tree: Any, text: str) -> Any:
+    """The parts of a template's YAML root that matter here, as values: the parameters by
+    name only, and of a resource that can hold no policy only its ``Type``."""
     if root.id != "mapping":
         return yaml_tree.to_value(root)
     value: dict[str, Any] = {}
     for key_node, value_node in root.value:
         key = key_node.value
-        if key in _SECTIONS:
+        if key == "Resources" and value_node.id == "mapping" and not _tagged(value_node):
+            value[key] = {
+                str(name.value): _resource_value(node, yaml_tree, text)
+                for name, node in value_node.value
+            }
+        elif key in _SECTIONS:
             value[key] = yaml_tree.to_value(value_node, 1)
         elif key == "Parameters" and value_node.id == "mapping":
             value[key] = {str(name.value): None for name, _ in value_node.value}
     return value
+
+
+def _resource_value(node: Any, yaml_tree: Any, text: str) -> Any:
+    """A resource as values; only ``Type`` when its type holds no policy and its text has no
+    ``Statement`` or ``iamlint`` (most resources of a template: not converted at all)."""
+    if node.id != "mapping" or _tagged(node):
+        return yaml_tree.to_value(node, 2)
+    type_node = next((v for k, v in node.value if k.value == "Type"), None)
+    resource_type = type_node.value if type_node is not None and type_node.id == "scalar" else None
+    if resource_type in spec.POLICY_PROPERTIES or resource_type in _SPECIAL_TYPES:
+        return yaml_tree.to_value(node, 2)
+    start, end = yaml_tree.node_offsets(node, text)
+    if text.find("Statement", start, end) >= 0 or text.find("iamlint", start, end) >= 0:
+        return yaml_tree.to_value(node, 2)
+    return {"Type": resource_type}
+
+
+_SPECIAL_TYPES = frozenset((spec.ORGANIZATIONS_POLICY, spec.EVENT_BUS_POLICY))
+
+
+def _tagged(node: Any) -> bool:
+    return node.tag.startswith("!") and len(node.tag) > 1
 
 
 def _looks_like_yaml_template(text: str) -> bool:
