@@ -1,0 +1,577 @@
+"""Tree-sitter helpers for Terraform HCL: parsing, positions, strings and HCL values as JSON.
+
+Tree-sitter (with the ``tree_sitter_hcl`` grammar) gives exact byte ranges for every block,
+attribute, object element, tuple element, string and heredoc. This module turns them into the
+core model's terms: character offsets and spans (1-based lines, code-point columns, end
+exclusive), JSON values with a :class:`~linter.sources.SpanTable` entry for every key and
+element, and :class:`~linter.sources.Unknown` for everything Terraform only knows at apply time
+(references, function calls, conditionals, for-expressions, interpolations, directives).
+
+``tree_sitter`` is imported on the first parse only, so a run over JSON files never loads it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Any
+
+from linter.model import JsonPath, Span
+from linter.sources import Unknown
+
+__all__ = [
+    "HclFile",
+    "JsonConverter",
+    "Template",
+    "attributes",
+    "block_labels",
+    "body_items",
+    "first_error",
+    "parse",
+    "reference_unknown",
+    "unwrap",
+]
+
+_PARSER: Any = None
+
+
+def _parser() -> Any:
+    global _PARSER
+    if _PARSER is None:
+        import tree_sitter_hcl
+        from tree_sitter import Language, Parser
+
+        _PARSER = Parser(Language(tree_sitter_hcl.language()))
+    return _PARSER
+
+
+class HclFile:
+    """A parsed HCL file: its bytes, text, syntax tree and offset conversions.
+
+    Tree-sitter counts bytes; the core model counts code points. ``char(byte)`` converts, and
+    ``span`` turns character offsets into a :class:`Span` (line breaks: LF, CRLF, lone CR).
+    """
+
+    __slots__ = ("_byte_to_char", "_line_starts", "data", "text", "tree")
+
+    def __init__(self, data: bytes, text: str, tree: Any) -> None:
+        self.data = data
+        self.text = text
+        self.tree = tree
+        self._byte_to_char: list[int] | None = None
+        self._line_starts: list[int] | None = None
+
+    @property
+    def root(self) -> Any:
+        return self.tree.root_node
+
+    def char(self, byte_offset: int) -> int:
+        """The character offset of a byte offset (at a character boundary)."""
+        if len(self.data) == len(self.text):
+            return byte_offset
+        table = self._byte_to_char
+        if table is None:
+            table = []
+            for index, character in enumerate(self.text):
+                code = ord(character)
+                width = 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
+                table.extend([index] * width)
+            table.append(len(self.text))
+            self._byte_to_char = table
+        return table[byte_offset]
+
+    def _starts(self) -> list[int]:
+        if self._line_starts is None:
+            starts = [0]
+            starts.extend(m.end() for m in re.finditer(r"\r\n|\r|\n", self.text))
+            self._line_starts = starts
+        return self._line_starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        starts = self._starts()
+        line = bisect.bisect_right(starts, offset)
+        return line, offset - starts[line - 1] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        """The span of the characters ``text[start:end]``."""
+        return Span(*self.position(start), *self.position(end))
+
+    def node_span(self, node: Any) -> Span:
+        return self.span(self.char(node.start_byte), self.char(node.end_byte))
+
+    def node_text(self, node: Any) -> str:
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    def line_of(self, node: Any) -> int:
+        return self.position(self.char(node.start_byte))[0]
+
+
+def parse(data: bytes, text: str) -> HclFile:
+    """Parse HCL ``data`` (UTF-8, BOM already removed; ``text`` is its decoded form)."""
+    return HclFile(data, text, _parser().parse(data))
+
+
+def first_error(hcl: HclFile) -> tuple[Span, str] | None:
+    """The position and a message for the first syntax error, or None for a clean tree."""
+    root = hcl.root
+    if not root.has_error:
+        return None
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.is_missing:
+            what = node.type if not node.is_named else node.type.replace("_", " ")
+            span = hcl.node_span(node)
+            return span, f"HCL syntax error: missing {what!r}"
+        if node.is_error:
+            span = hcl.node_span(node)
+            excerpt = hcl.node_text(node).split("\n", 1)[0].strip()
+            if len(excerpt) > 40:
+                excerpt = excerpt[:37] + "..."
+            start = Span(span.line, span.column, span.line, span.column + max(1, len(excerpt)))
+            return start, f"HCL syntax error: unexpected {excerpt!r}" if excerpt else (
+                "HCL syntax error"
+            )
+        if node.has_error:
+            stack.extend(reversed(node.children))
+    return None
+
+
+# -- tree navigation --------------------------------------------------------------------------
+
+
+def unwrap(node: Any) -> Any:
+    """The expression inside ``expression`` wrappers and parentheses (a traversal such as
+    ``aws_s3_bucket.x.arn`` stays an ``expression`` node: it has several parts)."""
+    while node is not None and node.type == "expression":
+        named = [c for c in node.named_children if c.type != "comment"]
+        if node.child_count and node.children[0].type == "(":
+            node = named[0] if named else None
+        elif len(named) == 1:
+            node = named[0]
+        else:
+            return node
+    return node
+
+
+def body_items(node: Any) -> list[Any]:
+    """The attributes and blocks of a block's (or the file's) body."""
+    if node.type == "config_file":
+        bodies = [c for c in node.named_children if c.type == "body"]
+    else:
+        bodies = [c for c in node.named_children if c.type == "body"]
+    items: list[Any] = []
+    for body in bodies:
+        items.extend(c for c in body.named_children if c.type in ("attribute", "block"))
+    return items
+
+
+def block_labels(block: Any, hcl: HclFile) -> tuple[str, list[str]]:
+    """A block's type and labels: ``resource "aws_iam_role" "app"`` → (resource, [...])."""
+    block_type = ""
+    labels: list[str] = []
+    for child in block.named_children:
+        if child.type == "identifier":
+            if not block_type:
+                block_type = hcl.node_text(child)
+            else:
+                labels.append(hcl.node_text(child))
+        elif child.type == "string_lit":
+            labels.append(
+                "".join(
+                    hcl.node_text(c) for c in child.named_children if c.type == "template_literal"
+                )
+            )
+        elif child.type in ("block_start", "body"):
+            break
+    return block_type, labels
+
+
+def attributes(block: Any, hcl: HclFile) -> dict[str, Any]:
+    """A block's attributes by name (the attribute nodes)."""
+    found: dict[str, Any] = {}
+    for item in body_items(block):
+        if item.type == "attribute":
+            found[hcl.node_text(item.named_children[0])] = item
+    return found
+
+
+def nested_blocks(block: Any, hcl: HclFile, name: str) -> list[Any]:
+    return [
+        item
+        for item in body_items(block)
+        if item.type == "block" and block_labels(item, hcl)[0] == name
+    ]
+
+
+def attribute_value(attribute: Any) -> Any:
+    """The expression node of an attribute."""
+    return attribute.named_children[-1]
+
+
+def attribute_name_node(attribute: Any) -> Any:
+    return attribute.named_children[0]
+
+
+# -- references -------------------------------------------------------------------------------
+
+# The ARN patterns of the ``arn`` attribute of common AWS provider resources (and data sources
+# of the same name): every ARN the resource can have matches the pattern.
+_ARN_PATTERNS = {
+    "aws_s3_bucket": "arn:*:s3:::*",
+    "aws_s3_access_point": "arn:*:s3:*:*:accesspoint/*",
+    "aws_iam_role": "arn:*:iam::*:role/*",
+    "aws_iam_user": "arn:*:iam::*:user/*",
+    "aws_iam_group": "arn:*:iam::*:group/*",
+    "aws_iam_policy": "arn:*:iam::*:policy/*",
+    "aws_iam_instance_profile": "arn:*:iam::*:instance-profile/*",
+    "aws_iam_openid_connect_provider": "arn:*:iam::*:oidc-provider/*",
+    "aws_iam_saml_provider": "arn:*:iam::*:saml-provider/*",
+    "aws_kms_key": "arn:*:kms:*:*:key/*",
+    "aws_kms_replica_key": "arn:*:kms:*:*:key/*",
+    "aws_kms_alias": "arn:*:kms:*:*:alias/*",
+    "aws_sqs_queue": "arn:*:sqs:*:*:*",
+    "aws_sns_topic": "arn:*:sns:*:*:*",
+    "aws_dynamodb_table": "arn:*:dynamodb:*:*:table/*",
+    "aws_lambda_function": "arn:*:lambda:*:*:function:*",
+    "aws_secretsmanager_secret": "arn:*:secretsmanager:*:*:secret:*",
+    "aws_cloudwatch_log_group": "arn:*:logs:*:*:log-group:*",
+    "aws_ecr_repository": "arn:*:ecr:*:*:repository/*",
+    "aws_kinesis_stream": "arn:*:kinesis:*:*:stream/*",
+    "aws_kinesis_firehose_delivery_stream": "arn:*:firehose:*:*:deliverystream/*",
+    "aws_sfn_state_machine": "arn:*:states:*:*:stateMachine:*",
+    "aws_ssm_parameter": "arn:*:ssm:*:*:parameter/*",
+    "aws_efs_file_system": "arn:*:elasticfilesystem:*:*:file-system/*",
+    "aws_ecs_cluster": "arn:*:ecs:*:*:cluster/*",
+    "aws_cloudtrail": "arn:*:cloudtrail:*:*:trail/*",
+    "aws_codecommit_repository": "arn:*:codecommit:*:*:*",
+    "aws_backup_vault": "arn:*:backup:*:*:backup-vault:*",
+    "aws_glacier_vault": "arn:*:glacier:*:*:vaults/*",
+    "aws_api_gateway_rest_api": "arn:*:apigateway:*::/restapis/*",
+    "aws_cloudwatch_event_bus": "arn:*:events:*:*:event-bus/*",
+    "aws_cloudwatch_event_rule": "arn:*:events:*:*:rule/*",
+    "aws_opensearch_domain": "arn:*:es:*:*:domain/*",
+    "aws_elasticsearch_domain": "arn:*:es:*:*:domain/*",
+    "aws_acm_certificate": "arn:*:acm:*:*:certificate/*",
+    "aws_route53_zone": "arn:*:route53:::hostedzone/*",
+}
+_REFERENCE = re.compile(
+    r"(?:data\.)?(?P<type>[a-z][a-z0-9_]*)\.[A-Za-z_][A-Za-z0-9_-]*"
+    r"(?:\[(?:\d+|\"[^\"\]]*\"|[a-z][a-z0-9_.]*)\])?\.(?P<attribute>[a-z_]+)"
+)
+
+
+def reference_unknown(text: str) -> Unknown:
+    """The unknown value of a Terraform expression written as ``text`` (no ``${}``): typed when
+    it is a reference whose attribute has a known shape, untyped otherwise."""
+    match = _REFERENCE.fullmatch(text.strip())
+    if match is not None:
+        resource_type, attribute = match.group("type"), match.group("attribute")
+        if attribute == "account_id":
+            return Unknown(text, "????????????", "account-id")
+        if resource_type == "aws_partition" and attribute == "partition":
+            return Unknown(text, "aws*", "string")
+        if attribute == "arn" and resource_type in _ARN_PATTERNS:
+            return Unknown(text, _ARN_PATTERNS[resource_type], "arn")
+    return Unknown(text)
+
+
+# -- strings and templates --------------------------------------------------------------------
+
+_HOLE_TYPES = ("template_interpolation", "template_directive")
+_QUOTED_ESCAPE = re.compile(r"\\(?:[nrt\"\\]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})|\$\$\{|%%\{")
+_HEREDOC_ESCAPE = re.compile(r"\$\$\{|%%\{")
+_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+
+
+class Template:
+    """A quoted string or heredoc, as literal pieces (escapes processed, one file offset per
+    character) and holes (``${...}`` interpolations and ``%{...}`` directives).
+
+    ``pieces`` holds ``(text, offsets)`` for literal runs and ``(None, node)`` for holes; the
+    offsets are character offsets in the file (one per character of ``text``, plus the end).
+    ``written`` is the content as written between the quotes (or heredoc markers).
+    """
+
+    __slots__ = ("end", "pieces", "start", "written")
+
+    def __init__(self, pieces: list[tuple[Any, Any]], written: str, start: int, end: int) -> None:
+        self.pieces = pieces
+        self.written = written
+        self.start = start
+        self.end = end
+
+    @property
+    def holes(self) -> list[Any]:
+        return [node for text, node in self.pieces if text is None]
+
+    def literal(self) -> str | None:
+        """The string when there is no hole, else None."""
+        if self.holes:
+            return None
+        return "".join(text for text, _ in self.pieces)
+
+    def sole_hole(self) -> Any:
+        """The interpolation's expression when the template is exactly ``"${expr}"``."""
+        holes = self.holes
+        if len(holes) != 1 or holes[0].type != "template_interpolation":
+            return None
+        if any(text.strip() for text, _ in self.pieces if text is not None):
+            return None
+        named = [c for c in holes[0].named_children if c.type == "expression"]
+        return named[0] if named else None
+
+
+def _literal_run(
+    hcl: HclFile, start_byte: int, end_byte: int, escapes: re.Pattern[str]
+) -> tuple[str, list[int]]:
+    """The literal text between two byte offsets, unescaped, with one offset per character."""
+    base = hcl.char(start_byte)
+    raw = hcl.text[base : hcl.char(end_byte)]
+    pieces: list[str] = []
+    offsets: list[int] = []
+    position = 0
+    for match in escapes.finditer(raw):
+        pieces.append(raw[position : match.start()])
+        offsets.extend(range(base + position, base + match.start()))
+        token = match.group()
+        if token in ("$${", "%%{"):
+            replacement = token[1:]
+        elif token[1] in "uU":
+            code = int(token[2:], 16)
+            replacement = chr(code) if code <= 0x10FFFF else "\ufffd"
+        else:
+            replacement = _SIMPLE[token[1]]
+        pieces.append(replacement)
+        offsets.extend([base + match.start()] * len(replacement))
+        position = match.end()
+    pieces.append(raw[position:])
+    offsets.extend(range(base + position, base + len(raw)))
+    return "".join(pieces), offsets
+
+
+def template_of(node: Any, hcl: HclFile) -> Template | None:
+    """The template of a ``string_lit``, ``quoted_template``, ``template_expr`` or
+    ``heredoc_template`` node (None for any other node)."""
+    if node.type == "template_expr":
+        node = node.named_children[0] if node.named_children else node
+    if node.type in ("string_lit", "quoted_template"):
+        children = node.children
+        if len(children) < 2:
+            return None
+        start_byte, end_byte = children[0].end_byte, children[-1].start_byte
+        if children[-1].type != "quoted_template_end":
+            end_byte = node.end_byte
+        return _build_template(hcl, node, start_byte, end_byte, _QUOTED_ESCAPE, strip=0)
+    if node.type == "heredoc_template":
+        identifiers = [c for c in node.children if c.type == "heredoc_identifier"]
+        if len(identifiers) < 2:
+            return None
+        opening, closing = identifiers[0], identifiers[-1]
+        data = hcl.data
+        start_byte = data.find(b"\n", opening.end_byte)
+        start_byte = opening.end_byte if start_byte < 0 else start_byte + 1
+        end_byte = data.rfind(b"\n", 0, closing.start_byte) + 1
+        end_byte = max(end_byte, start_byte)
+        flush = any(
+            c.type == "heredoc_start" and b"-" in data[c.start_byte : c.end_byte]
+            for c in node.children
+        )
+        strip = _common_indent(data[start_byte:end_byte]) if flush else 0
+        return _build_template(hcl, node, start_byte, end_byte, _HEREDOC_ESCAPE, strip=strip)
+    return None
+
+
+def _common_indent(content: bytes) -> int:
+    """The leading whitespace a ``<<-`` heredoc removes from each line (blank lines aside)."""
+    widths = [
+        len(line) - len(line.lstrip(b" \t"))
+        for line in content.split(b"\n")
+        if line.strip(b" \t\r")
+    ]
+    return min(widths) if widths else 0
+
+
+def _build_template(
+    hcl: HclFile, node: Any, start_byte: int, end_byte: int, escapes: re.Pattern[str], strip: int
+) -> Template:
+    holes = [c for c in node.children if c.type in _HOLE_TYPES and start_byte <= c.start_byte]
+    pieces: list[tuple[Any, Any]] = []
+    position = start_byte
+    for hole in holes:
+        if hole.start_byte > position:
+            pieces.append(_literal_run(hcl, position, hole.start_byte, escapes))
+        pieces.append((None, hole))
+        position = hole.end_byte
+    if end_byte > position:
+        pieces.append(_literal_run(hcl, position, end_byte, escapes))
+    if strip:
+        pieces = _strip_indent(pieces, strip)
+    written = hcl.data[start_byte:end_byte].decode("utf-8", "replace")
+    return Template(pieces, written, hcl.char(start_byte), hcl.char(end_byte))
+
+
+def _strip_indent(pieces: list[tuple[Any, Any]], width: int) -> list[tuple[Any, Any]]:
+    """Remove up to ``width`` leading spaces/tabs from each line of the literal pieces."""
+    result: list[tuple[Any, Any]] = []
+    at_line_start = True
+    for text, offsets in pieces:
+        if text is None:
+            result.append((text, offsets))
+            at_line_start = False
+            continue
+        kept: list[str] = []
+        kept_offsets: list[int] = []
+        removed = 0
+        for character, offset in zip(text, offsets, strict=False):
+            if at_line_start and removed < width and character in " \t":
+                removed += 1
+                continue
+            at_line_start = character == "\n"
+            removed = 0
+            kept.append(character)
+            kept_offsets.append(offset)
+        result.append(("".join(kept), kept_offsets))
+    return result
+
+
+def template_unknown(template: Template, hcl: HclFile) -> Unknown:
+    """The unknown value of a template with holes: literal parts kept in the pattern, each
+    interpolation replaced by its reference pattern or ``*``, each directive by ``*``."""
+    parts: list[str] = []
+    for text, node in template.pieces:
+        if text is not None:
+            parts.append(text)
+            continue
+        parts.append(_hole_pattern(node, hcl))
+    pattern = "".join(parts)
+    kind: str | None = "string"
+    only_hole = template.sole_hole()
+    if only_hole is not None:
+        unknown = reference_unknown(hcl.node_text(only_hole))
+        return Unknown(template.written, unknown.pattern, unknown.kind)
+    if pattern.startswith("arn:"):
+        kind = "arn"
+    if not pattern.strip("*"):
+        pattern = None  # type: ignore[assignment]
+    return Unknown(template.written, pattern, kind)
+
+
+def _hole_pattern(node: Any, hcl: HclFile) -> str:
+    if node.type == "template_interpolation":
+        expressions = [c for c in node.named_children if c.type == "expression"]
+        if expressions:
+            pattern = reference_unknown(hcl.node_text(expressions[0])).pattern
+            if pattern is not None:
+                return pattern
+    return "*"
+
+
+# -- HCL values as JSON -----------------------------------------------------------------------
+
+
+class JsonConverter:
+    """Turns HCL expressions into JSON values, recording the span of every value and key.
+
+    ``values[path]`` is the span of the value at ``path``; ``keys[path]`` the span of its key
+    (an object element's key). Anything Terraform computes becomes an :class:`Unknown` whose
+    text is the expression as written. ``iam_variables``: ``&{...}`` in literal strings is an
+    IAM policy variable ``${...}`` (``aws_iam_policy_document``).
+    """
+
+    def __init__(self, hcl: HclFile, *, iam_variables: bool = False) -> None:
+        self.hcl = hcl
+        self.values: dict[JsonPath, Span] = {}
+        self.keys: dict[JsonPath, Span] = {}
+        self.iam_variables = iam_variables
+
+    def convert(self, node: Any, path: JsonPath) -> Any:
+        """The JSON value of the expression ``node`` at ``path`` (spans recorded)."""
+        hcl = self.hcl
+        self.values[path] = hcl.node_span(node)
+        inner = unwrap(node)
+        if inner is None:
+            return Unknown(hcl.node_text(node))
+        kind = inner.type
+        if kind == "literal_value":
+            return self._literal(inner.named_children[0])
+        if kind == "collection_value":
+            inner = inner.named_children[0]
+            kind = inner.type
+        if kind == "tuple":
+            elements = [c for c in inner.named_children if c.type == "expression"]
+            return [self.convert(element, (*path, i)) for i, element in enumerate(elements)]
+        if kind == "object":
+            return self._object(inner, path)
+        if kind in ("template_expr", "string_lit", "quoted_template", "heredoc_template"):
+            template = template_of(inner, hcl)
+            if template is not None:
+                literal = template.literal()
+                if literal is not None:
+                    return self.string(literal)
+                return template_unknown(template, hcl)
+        return reference_unknown(hcl.node_text(inner))
+
+    def string(self, value: str) -> str:
+        if self.iam_variables and "&{" in value:
+            return value.replace("&{", "${")
+        return value
+
+    def _literal(self, node: Any) -> Any:
+        hcl = self.hcl
+        kind = node.type
+        if kind == "string_lit":
+            template = template_of(node, hcl)
+            literal = template.literal() if template is not None else None
+            return self.string(literal) if literal is not None else Unknown(hcl.node_text(node))
+        if kind == "numeric_lit":
+            text = hcl.node_text(node)
+            try:
+                return int(text)
+            except ValueError:
+                try:
+                    return float(text)
+                except ValueError:
+                    return Unknown(text)
+        if kind == "bool_lit":
+            return hcl.node_text(node) == "true"
+        if kind == "null_lit":
+            return None
+        return Unknown(hcl.node_text(node))
+
+    def key_of(self, node: Any) -> str | None:
+        """An object key: a bare identifier or a literal string (None: computed)."""
+        inner = unwrap(node)
+        if inner is None:
+            return None
+        if (
+            inner.type == "variable_expr"
+            and node.type == "expression"
+            and not (node.child_count and node.children[0].type == "(")
+        ):
+            return self.hcl.node_text(inner)
+        if inner.type == "literal_value" and inner.named_children[0].type == "string_lit":
+            template = template_of(inner.named_children[0], self.hcl)
+            return template.literal() if template is not None else None
+        if inner.type in ("template_expr", "quoted_template"):
+            template = template_of(inner, self.hcl)
+            return template.literal() if template is not None else None
+        return None
+
+    def _object(self, node: Any, path: JsonPath) -> Any:
+        result: dict[str, Any] = {}
+        for element in node.named_children:
+            if element.type != "object_elem":
+                continue
+            key_node = element.child_by_field_name("key")
+            value_node = element.child_by_field_name("val")
+            if key_node is None or value_node is None:
+                continue
+            key = self.key_of(key_node)
+            if key is None:
+                # A computed key: the object's members are not known; never guess them.
+                return Unknown(self.hcl.node_text(node))
+            member = (*path, key)
+            result[key] = self.convert(value_node, member)
+            self.keys[member] = self.hcl.node_span(key_node)
+        return result
