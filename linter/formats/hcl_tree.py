@@ -16,6 +16,14 @@ import bisect
 import re
 from typing import Any
 
+from linter.formats.tf_template import (
+    Hole,
+    Literal,
+    Piece,
+    reference_unknown,
+    sole_hole,
+    template_unknown,
+)
 from linter.model import JsonPath, Span
 from linter.sources import Unknown
 
@@ -28,7 +36,6 @@ __all__ = [
     "body_items",
     "first_error",
     "parse",
-    "reference_unknown",
     "unwrap",
 ]
 
@@ -109,6 +116,39 @@ class HclFile:
 def parse(data: bytes, text: str) -> HclFile:
     """Parse HCL ``data`` (UTF-8, BOM already removed; ``text`` is its decoded form)."""
     return HclFile(data, text, _parser().parse(data))
+
+
+class MappedHclFile(HclFile):
+    """HCL held inside another file (a ``${jsonencode(...)}`` expression in a ``.tf.json``
+    string): spans are in the outer file, through ``offsets`` (the outer character offset of
+    each character of ``text``, plus one for the end)."""
+
+    __slots__ = ("offsets", "outer")
+
+    def __init__(self, data: bytes, text: str, tree: Any, outer: HclFile, offsets: list[int]):
+        super().__init__(data, text, tree)
+        self.outer = outer
+        self.offsets = offsets
+
+    def span(self, start: int, end: int) -> Span:
+        return self.outer.span(self.offsets[start], self.offsets[end])
+
+
+def parse_expression(text: str, offsets: list[int], outer_text: str) -> tuple[MappedHclFile, Any]:
+    """Parse one HCL expression written inside another file; returns the file and the
+    expression node (None when it does not parse as one clean expression)."""
+    prefix = "x = "
+    source = prefix + text + "\n"
+    mapped = [offsets[0]] * len(prefix) + list(offsets) + [offsets[-1]]
+    data = source.encode("utf-8")
+    outer = HclFile(outer_text.encode("utf-8"), outer_text, None)
+    hcl = MappedHclFile(data, source, _parser().parse(data), outer, mapped)
+    if hcl.root.has_error:
+        return hcl, None
+    items = body_items(hcl.root)
+    if len(items) != 1 or items[0].type != "attribute":
+        return hcl, None
+    return hcl, attribute_value(items[0])
 
 
 def first_error(hcl: HclFile) -> tuple[Span, str] | None:
@@ -213,69 +253,6 @@ def attribute_name_node(attribute: Any) -> Any:
     return attribute.named_children[0]
 
 
-# -- references -------------------------------------------------------------------------------
-
-# The ARN patterns of the ``arn`` attribute of common AWS provider resources (and data sources
-# of the same name): every ARN the resource can have matches the pattern.
-_ARN_PATTERNS = {
-    "aws_s3_bucket": "arn:*:s3:::*",
-    "aws_s3_access_point": "arn:*:s3:*:*:accesspoint/*",
-    "aws_iam_role": "arn:*:iam::*:role/*",
-    "aws_iam_user": "arn:*:iam::*:user/*",
-    "aws_iam_group": "arn:*:iam::*:group/*",
-    "aws_iam_policy": "arn:*:iam::*:policy/*",
-    "aws_iam_instance_profile": "arn:*:iam::*:instance-profile/*",
-    "aws_iam_openid_connect_provider": "arn:*:iam::*:oidc-provider/*",
-    "aws_iam_saml_provider": "arn:*:iam::*:saml-provider/*",
-    "aws_kms_key": "arn:*:kms:*:*:key/*",
-    "aws_kms_replica_key": "arn:*:kms:*:*:key/*",
-    "aws_kms_alias": "arn:*:kms:*:*:alias/*",
-    "aws_sqs_queue": "arn:*:sqs:*:*:*",
-    "aws_sns_topic": "arn:*:sns:*:*:*",
-    "aws_dynamodb_table": "arn:*:dynamodb:*:*:table/*",
-    "aws_lambda_function": "arn:*:lambda:*:*:function:*",
-    "aws_secretsmanager_secret": "arn:*:secretsmanager:*:*:secret:*",
-    "aws_cloudwatch_log_group": "arn:*:logs:*:*:log-group:*",
-    "aws_ecr_repository": "arn:*:ecr:*:*:repository/*",
-    "aws_kinesis_stream": "arn:*:kinesis:*:*:stream/*",
-    "aws_kinesis_firehose_delivery_stream": "arn:*:firehose:*:*:deliverystream/*",
-    "aws_sfn_state_machine": "arn:*:states:*:*:stateMachine:*",
-    "aws_ssm_parameter": "arn:*:ssm:*:*:parameter/*",
-    "aws_efs_file_system": "arn:*:elasticfilesystem:*:*:file-system/*",
-    "aws_ecs_cluster": "arn:*:ecs:*:*:cluster/*",
-    "aws_cloudtrail": "arn:*:cloudtrail:*:*:trail/*",
-    "aws_codecommit_repository": "arn:*:codecommit:*:*:*",
-    "aws_backup_vault": "arn:*:backup:*:*:backup-vault:*",
-    "aws_glacier_vault": "arn:*:glacier:*:*:vaults/*",
-    "aws_api_gateway_rest_api": "arn:*:apigateway:*::/restapis/*",
-    "aws_cloudwatch_event_bus": "arn:*:events:*:*:event-bus/*",
-    "aws_cloudwatch_event_rule": "arn:*:events:*:*:rule/*",
-    "aws_opensearch_domain": "arn:*:es:*:*:domain/*",
-    "aws_elasticsearch_domain": "arn:*:es:*:*:domain/*",
-    "aws_acm_certificate": "arn:*:acm:*:*:certificate/*",
-    "aws_route53_zone": "arn:*:route53:::hostedzone/*",
-}
-_REFERENCE = re.compile(
-    r"(?:data\.)?(?P<type>[a-z][a-z0-9_]*)\.[A-Za-z_][A-Za-z0-9_-]*"
-    r"(?:\[(?:\d+|\"[^\"\]]*\"|[a-z][a-z0-9_.]*)\])?\.(?P<attribute>[a-z_]+)"
-)
-
-
-def reference_unknown(text: str) -> Unknown:
-    """The unknown value of a Terraform expression written as ``text`` (no ``${}``): typed when
-    it is a reference whose attribute has a known shape, untyped otherwise."""
-    match = _REFERENCE.fullmatch(text.strip())
-    if match is not None:
-        resource_type, attribute = match.group("type"), match.group("attribute")
-        if attribute == "account_id":
-            return Unknown(text, "????????????", "account-id")
-        if resource_type == "aws_partition" and attribute == "partition":
-            return Unknown(text, "aws*", "string")
-        if attribute == "arn" and resource_type in _ARN_PATTERNS:
-            return Unknown(text, _ARN_PATTERNS[resource_type], "arn")
-    return Unknown(text)
-
-
 # -- strings and templates --------------------------------------------------------------------
 
 _HOLE_TYPES = ("template_interpolation", "template_directive")
@@ -285,46 +262,42 @@ _SIMPLE = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
 
 class Template:
-    """A quoted string or heredoc, as literal pieces (escapes processed, one file offset per
-    character) and holes (``${...}`` interpolations and ``%{...}`` directives).
-
-    ``pieces`` holds ``(text, offsets)`` for literal runs and ``(None, node)`` for holes; the
-    offsets are character offsets in the file (one per character of ``text``, plus the end).
-    ``written`` is the content as written between the quotes (or heredoc markers).
-    """
+    """A quoted string or heredoc as template pieces (see :mod:`linter.formats.tf_template`):
+    literal runs with escapes processed and one file offset per character, and holes.
+    ``written`` is the content as written between the quotes (or heredoc markers); ``start`` and
+    ``end`` its character offsets."""
 
     __slots__ = ("end", "pieces", "start", "written")
 
-    def __init__(self, pieces: list[tuple[Any, Any]], written: str, start: int, end: int) -> None:
+    def __init__(self, pieces: list[Piece], written: str, start: int, end: int) -> None:
         self.pieces = pieces
         self.written = written
         self.start = start
         self.end = end
 
     @property
-    def holes(self) -> list[Any]:
-        return [node for text, node in self.pieces if text is None]
+    def holes(self) -> list[Hole]:
+        return [piece for piece in self.pieces if isinstance(piece, Hole)]
 
     def literal(self) -> str | None:
         """The string when there is no hole, else None."""
         if self.holes:
             return None
-        return "".join(text for text, _ in self.pieces)
+        return "".join(piece.text for piece in self.pieces if isinstance(piece, Literal))
 
-    def sole_hole(self) -> Any:
-        """The interpolation's expression when the template is exactly ``"${expr}"``."""
-        holes = self.holes
-        if len(holes) != 1 or holes[0].type != "template_interpolation":
+    def sole_expression(self) -> Any:
+        """The interpolation's expression node when the template is exactly ``"${expr}"``."""
+        hole = sole_hole(self.pieces)
+        if hole is None:
             return None
-        if any(text.strip() for text, _ in self.pieces if text is not None):
-            return None
-        named = [c for c in holes[0].named_children if c.type == "expression"]
+        named = [c for c in hole.node.named_children if c.type == "expression"]
         return named[0] if named else None
 
+    def unknown(self) -> Unknown:
+        return template_unknown(self.pieces, self.written)
 
-def _literal_run(
-    hcl: HclFile, start_byte: int, end_byte: int, escapes: re.Pattern[str]
-) -> tuple[str, list[int]]:
+
+def _literal_run(hcl: HclFile, start_byte: int, end_byte: int, escapes: re.Pattern[str]) -> Literal:
     """The literal text between two byte offsets, unescaped, with one offset per character."""
     base = hcl.char(start_byte)
     raw = hcl.text[base : hcl.char(end_byte)]
@@ -347,7 +320,7 @@ def _literal_run(
         position = match.end()
     pieces.append(raw[position:])
     offsets.extend(range(base + position, base + len(raw)))
-    return "".join(pieces), offsets
+    return Literal("".join(pieces), offsets)
 
 
 def template_of(node: Any, hcl: HclFile) -> Template | None:
@@ -396,12 +369,17 @@ def _build_template(
     hcl: HclFile, node: Any, start_byte: int, end_byte: int, escapes: re.Pattern[str], strip: int
 ) -> Template:
     holes = [c for c in node.children if c.type in _HOLE_TYPES and start_byte <= c.start_byte]
-    pieces: list[tuple[Any, Any]] = []
+    pieces: list[Piece] = []
     position = start_byte
     for hole in holes:
         if hole.start_byte > position:
             pieces.append(_literal_run(hcl, position, hole.start_byte, escapes))
-        pieces.append((None, hole))
+        expression = None
+        if hole.type == "template_interpolation":
+            named = [c for c in hole.named_children if c.type == "expression"]
+            expression = hcl.node_text(named[0]) if named else ""
+        start, end = hcl.char(hole.start_byte), hcl.char(hole.end_byte)
+        pieces.append(Hole(hcl.text[start:end], expression, start, end, hole))
         position = hole.end_byte
     if end_byte > position:
         pieces.append(_literal_run(hcl, position, end_byte, escapes))
@@ -411,19 +389,19 @@ def _build_template(
     return Template(pieces, written, hcl.char(start_byte), hcl.char(end_byte))
 
 
-def _strip_indent(pieces: list[tuple[Any, Any]], width: int) -> list[tuple[Any, Any]]:
+def _strip_indent(pieces: list[Piece], width: int) -> list[Piece]:
     """Remove up to ``width`` leading spaces/tabs from each line of the literal pieces."""
-    result: list[tuple[Any, Any]] = []
+    result: list[Piece] = []
     at_line_start = True
-    for text, offsets in pieces:
-        if text is None:
-            result.append((text, offsets))
+    for piece in pieces:
+        if isinstance(piece, Hole):
+            result.append(piece)
             at_line_start = False
             continue
         kept: list[str] = []
         kept_offsets: list[int] = []
         removed = 0
-        for character, offset in zip(text, offsets, strict=False):
+        for character, offset in zip(piece.text, piece.offsets, strict=False):
             if at_line_start and removed < width and character in " \t":
                 removed += 1
                 continue
@@ -431,40 +409,8 @@ def _strip_indent(pieces: list[tuple[Any, Any]], width: int) -> list[tuple[Any, 
             removed = 0
             kept.append(character)
             kept_offsets.append(offset)
-        result.append(("".join(kept), kept_offsets))
+        result.append(Literal("".join(kept), kept_offsets))
     return result
-
-
-def template_unknown(template: Template, hcl: HclFile) -> Unknown:
-    """The unknown value of a template with holes: literal parts kept in the pattern, each
-    interpolation replaced by its reference pattern or ``*``, each directive by ``*``."""
-    parts: list[str] = []
-    for text, node in template.pieces:
-        if text is not None:
-            parts.append(text)
-            continue
-        parts.append(_hole_pattern(node, hcl))
-    pattern = "".join(parts)
-    kind: str | None = "string"
-    only_hole = template.sole_hole()
-    if only_hole is not None:
-        unknown = reference_unknown(hcl.node_text(only_hole))
-        return Unknown(template.written, unknown.pattern, unknown.kind)
-    if pattern.startswith("arn:"):
-        kind = "arn"
-    if not pattern.strip("*"):
-        pattern = None  # type: ignore[assignment]
-    return Unknown(template.written, pattern, kind)
-
-
-def _hole_pattern(node: Any, hcl: HclFile) -> str:
-    if node.type == "template_interpolation":
-        expressions = [c for c in node.named_children if c.type == "expression"]
-        if expressions:
-            pattern = reference_unknown(hcl.node_text(expressions[0])).pattern
-            if pattern is not None:
-                return pattern
-    return "*"
 
 
 # -- HCL values as JSON -----------------------------------------------------------------------
@@ -509,7 +455,7 @@ class JsonConverter:
                 literal = template.literal()
                 if literal is not None:
                     return self.string(literal)
-                return template_unknown(template, hcl)
+                return template.unknown()
         return reference_unknown(hcl.node_text(inner))
 
     def string(self, value: str) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from linter.decode import Problem, decode_mapped
+from linter.decode import Problem
 from linter.formats import hcl_tree as ht
 from linter.formats.tf_attributes import (
     ORGANIZATIONS_TYPES,
@@ -31,6 +31,7 @@ from linter.formats.tf_attributes import (
     policy_attributes,
     type_reason,
 )
+from linter.formats.tf_template import json_document
 from linter.model import JsonPath, PolicyType, Span
 from linter.sources import (
     CompositeLocator,
@@ -43,10 +44,9 @@ from linter.sources import (
     Unknown,
 )
 
-__all__ = ["from_hcl"]
+__all__ = ["Statement", "from_hcl", "merge_statements"]
 
 WRAPPER = "terraform"
-_PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 _IGNORE_COMMENT = re.compile(r"(?:#|//)\s*iamlint:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$")
 
 
@@ -87,7 +87,7 @@ def from_hcl(data: bytes, path: str, explicit: bool) -> ParsedFile | None:
     )
 
 
-class _Statement(NamedTuple):
+class Statement(NamedTuple):
     """One statement of an ``aws_iam_policy_document`` being merged: its Sid (None: none or
     not known), value and a locator for paths relative to the statement."""
 
@@ -99,7 +99,7 @@ class _Statement(NamedTuple):
 class _PolicyDocument(NamedTuple):
     document: dict[str, Any]
     locator: Locator
-    statements: list[_Statement]
+    statements: list[Statement]
     extents: list[Span]  # the blocks whose text the document comes from
 
 
@@ -261,7 +261,7 @@ class _Extractor:
         while inner is not None:
             template = ht.template_of(inner, hcl) if inner.type in _TEMPLATE_TYPES else None
             if template is not None:
-                hole = template.sole_hole()
+                hole = template.sole_expression()
                 if hole is None:
                     break
                 inner = ht.unwrap(hole)
@@ -286,63 +286,15 @@ class _Extractor:
         elif kind in _TEMPLATE_TYPES:
             template = ht.template_of(inner, hcl)
             if template is not None:
-                if not "".join(t for t, _ in template.pieces if t is not None).strip() and not (
-                    template.holes
-                ):
+                if not template.holes and not (template.literal() or "").strip():
                     return None
-                return self._json_template(template, fallback)
+                return json_document(
+                    template.pieces, hcl.text, template.end, template.written, fallback
+                )
         elif linted_elsewhere(hcl.node_text(inner)):
             return None
         unknown = Unknown(hcl.node_text(inner))
         return unknown, SpanTable({(): fallback}, fallback=fallback), [], True
-
-    def _json_template(
-        self, template: ht.Template, fallback: Span
-    ) -> tuple[Any, Locator, list[Problem], bool]:
-        """A JSON document written as a heredoc or quoted string, interpolations and all.
-
-        Each ``${...}`` inside a JSON string becomes a placeholder character run; one that stands
-        where a JSON value should be becomes a quoted placeholder. The text is decoded with
-        per-character offsets into the file, then placeholders turn into Unknowns.
-        """
-        hcl = self.hcl
-        chars: list[str] = []
-        offsets: list[int] = []
-        holes: list[tuple[Any, bool]] = []
-        in_string = escaped = False
-        has_directive = False
-        for text, item in template.pieces:
-            if text is not None:
-                for character in text:
-                    if escaped:
-                        escaped = False
-                    elif character == "\\":
-                        escaped = in_string
-                    elif character == '"':
-                        in_string = not in_string
-                chars.append(text)
-                offsets.extend(item)
-                continue
-            has_directive = has_directive or item.type == "template_directive"
-            token = f"\ue000{len(holes)}\ue001"
-            if not in_string:
-                token = f'"{token}"'
-            holes.append((item, in_string))
-            chars.append(token)
-            offsets.extend([hcl.char(item.start_byte)] * len(token))
-        offsets.append(template.end)
-        text = "".join(chars)
-        decoded = decode_mapped(text, hcl.text, offsets)
-        if holes and (has_directive and decoded.problems):
-            # Directives generate JSON text: what they leave out cannot be judged from here.
-            unknown = Unknown(template.written)
-            return unknown, SpanTable({(): fallback}, fallback=fallback), [], True
-        if not decoded.ok:
-            return None, decoded, list(decoded.problems), False
-        document = decoded.value
-        if holes:
-            document = _fill_holes(document, holes, hcl)
-        return document, decoded, list(decoded.problems), True
 
     # -- aws_iam_policy_document -------------------------------------------------------------
 
@@ -371,11 +323,11 @@ class _Extractor:
                 document[key] = converter.convert(ht.attribute_value(attribute), (key,))
                 converter.keys[(key,)] = hcl.node_span(ht.attribute_name_node(attribute))
         extents = [hcl.node_span(block)]
-        statements: list[_Statement] = []
+        statements: list[Statement] = []
         for attribute_name in ("source_policy_documents", "source_json"):
             self._merge_documents(statements, attributes.get(attribute_name), extents)
         own = [self._statement(sub) for sub in _blocks_named(block, hcl, "statement")]
-        _merge(statements, own)
+        merge_statements(statements, own)
         for attribute_name in ("override_policy_documents", "override_json"):
             self._merge_documents(statements, attributes.get(attribute_name), extents)
         statement_blocks = _blocks_named(block, hcl, "statement")
@@ -388,7 +340,7 @@ class _Extractor:
         return _PolicyDocument(document, CompositeLocator(base, parts), statements, extents)
 
     def _merge_documents(
-        self, statements: list[_Statement], attribute: Any, extents: list[Span]
+        self, statements: list[Statement], attribute: Any, extents: list[Span]
     ) -> None:
         """Merge ``source_policy_documents`` / ``override_policy_documents`` (or the older
         single-document ``source_json`` / ``override_json``) into ``statements``."""
@@ -408,7 +360,7 @@ class _Extractor:
             if reference is not None and reference.group("name") in self.documents:
                 other = self._policy_document(reference.group("name"))
                 if other is not None:
-                    _merge(statements, other.statements)
+                    merge_statements(statements, other.statements)
                     extents.extend(other.extents)
                     continue
             span = hcl.node_span(element)
@@ -427,20 +379,20 @@ class _Extractor:
                             path = prefix if prefix is not None else ("Statement", index)
                             sid = statement.get("Sid") if isinstance(statement, dict) else None
                             merged.append(
-                                _Statement(
+                                Statement(
                                     sid if isinstance(sid, str) else None,
                                     statement,
                                     PrefixedLocator(locator, path),
                                 )
                             )
-                        _merge(statements, merged)
+                        merge_statements(statements, merged)
                         extents.append(span)
                         continue
             # Not known here: the statements it adds or replaces are unknown; never guessed.
             unknown = Unknown(text)
-            statements.append(_Statement(None, unknown, SpanTable({(): span}, fallback=span)))
+            statements.append(Statement(None, unknown, SpanTable({(): span}, fallback=span)))
 
-    def _statement(self, block: Any) -> _Statement:
+    def _statement(self, block: Any) -> Statement:
         hcl = self.hcl
         converter = ht.JsonConverter(hcl, iam_variables=True)
         converter.values[()] = hcl.node_span(block)
@@ -463,7 +415,7 @@ class _Extractor:
             statement["Condition"] = self._conditions(converter, conditions)
         sid = statement.get("Sid")
         table = SpanTable(converter.values, converter.keys, hcl.node_span(block))
-        return _Statement(sid if isinstance(sid, str) else None, statement, table)
+        return Statement(sid if isinstance(sid, str) else None, statement, table)
 
     def _principals(self, converter: ht.JsonConverter, blocks: list[Any], path: JsonPath) -> Any:
         """``principals { type identifiers }`` blocks → ``{"AWS": [...], "Service": [...]}``."""
@@ -582,7 +534,7 @@ def _append_values(
     return [*current, *more]
 
 
-def _merge(statements: list[_Statement], new: list[_Statement]) -> None:
+def merge_statements(statements: list[Statement], new: list[Statement]) -> None:
     """Terraform's merge: a statement with a Sid replaces the one with the same Sid, in place;
     others are appended."""
     for statement in new:
@@ -595,73 +547,6 @@ def _merge(statements: list[_Statement], new: list[_Statement]) -> None:
                 statements.append(statement)
         else:
             statements.append(statement)
-
-
-def _fill_holes(value: Any, holes: list[tuple[Any, bool]], hcl: ht.HclFile) -> Any:
-    """Replace the placeholders of decoded JSON with Unknowns."""
-    if type(value) is str:
-        if "\ue000" not in value:
-            return value
-        return _hole_unknown(value, holes, hcl)
-    if type(value) is list:
-        return [_fill_holes(item, holes, hcl) for item in value]
-    if type(value) is dict:
-        if any("\ue000" in key for key in value):
-            written = _PLACEHOLDER.sub(
-                lambda m: hcl.node_text(holes[int(m.group(1))][0]), str(value)
-            )
-            return Unknown(written)
-        return {key: _fill_holes(item, holes, hcl) for key, item in value.items()}
-    return value
-
-
-def _hole_unknown(value: str, holes: list[tuple[Any, bool]], hcl: ht.HclFile) -> Unknown:
-    parts = _PLACEHOLDER.split(value)
-    written: list[str] = []
-    pattern: list[str] = []
-    for index, part in enumerate(parts):
-        if index % 2 == 0:
-            written.append(part)
-            pattern.append(part)
-            continue
-        hole, _ = holes[int(part)]
-        written.append(hcl.node_text(hole))
-        pattern.append(_hole_pattern(hole, hcl))
-    literal = "".join(parts[0::2])
-    if len(parts) == 3 and not literal:
-        hole, in_string = holes[int(parts[1])]
-        expression = _hole_expression(hole)
-        text = hcl.node_text(hole)
-        if expression is not None:
-            typed = ht.reference_unknown(_jsonencoded(hcl.node_text(expression), in_string))
-            return Unknown(text, typed.pattern, typed.kind)
-        return Unknown(text)
-    joined = "".join(pattern)
-    kind = "arn" if joined.startswith("arn:") else "string"
-    return Unknown("".join(written), joined if joined.strip("*") else None, kind)
-
-
-def _jsonencoded(expression: str, in_string: bool) -> str:
-    """``jsonencode(x)`` standing where a JSON value should be is ``x``'s value."""
-    if not in_string and expression.startswith("jsonencode(") and expression.endswith(")"):
-        return expression[len("jsonencode(") : -1]
-    return expression
-
-
-def _hole_expression(hole: Any) -> Any:
-    if hole.type != "template_interpolation":
-        return None
-    expressions = [c for c in hole.named_children if c.type == "expression"]
-    return expressions[0] if expressions else None
-
-
-def _hole_pattern(hole: Any, hcl: ht.HclFile) -> str:
-    expression = _hole_expression(hole)
-    if expression is not None:
-        pattern = ht.reference_unknown(hcl.node_text(expression)).pattern
-        if pattern is not None:
-            return pattern
-    return "*"
 
 
 # -- inline ignores ---------------------------------------------------------------------------
