@@ -164,17 +164,38 @@ def first_error(hcl: HclFile) -> tuple[Span, str] | None:
             span = hcl.node_span(node)
             return span, f"HCL syntax error: missing {what!r}"
         if node.is_error:
+            leaves = _leaves(node)
+            if leaves and leaves[-1].type in _OPENING:
+                bracket = leaves[-1]
+                return hcl.node_span(bracket), (
+                    f"HCL syntax error: {hcl.node_text(bracket)!r} is not closed"
+                )
             span = hcl.node_span(node)
             excerpt = hcl.node_text(node).split("\n", 1)[0].strip()
             if len(excerpt) > 40:
                 excerpt = excerpt[:37] + "..."
             start = Span(span.line, span.column, span.line, span.column + max(1, len(excerpt)))
-            return start, f"HCL syntax error: unexpected {excerpt!r}" if excerpt else (
-                "HCL syntax error"
-            )
+            if not excerpt:
+                return start, "HCL syntax error"
+            return start, f"HCL syntax error: unexpected {excerpt!r}"
         if node.has_error:
             stack.extend(reversed(node.children))
     return None
+
+
+_OPENING = ("[", "{", "(", "${", "%{", "<<", "<<-")
+
+
+def _leaves(node: Any) -> list[Any]:
+    found: list[Any] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.child_count == 0:
+            found.append(current)
+        else:
+            stack.extend(reversed(current.children))
+    return found
 
 
 # -- tree navigation --------------------------------------------------------------------------

@@ -121,8 +121,8 @@ class _Extractor:
     def run(self) -> list[PolicySource]:
         hcl = self.hcl
         for item in ht.body_items(hcl.root):
-            if item.type != "block":
-                continue
+            if item.type != "block" or item.has_error:
+                continue  # a block with a syntax error: its values cannot be trusted
             kind, labels = ht.block_labels(item, hcl)
             if kind == "data" and len(labels) == 2 and labels[0] == "aws_iam_policy_document":
                 self.documents[labels[1]] = item

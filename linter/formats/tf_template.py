@@ -90,10 +90,16 @@ _REFERENCE = re.compile(
 )
 
 
+_TRAVERSAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*|\[[^\]]*\])+")
+
+
 def reference_unknown(text: str) -> Unknown:
     """The unknown value of a Terraform expression written as ``text`` (no ``${}``): typed when
     it is a reference whose attribute has a known shape, untyped otherwise."""
-    match = _REFERENCE.fullmatch(text.strip())
+    stripped = text.strip()
+    if stripped.endswith(".account_id") and _TRAVERSAL.fullmatch(stripped):
+        return Unknown(text, "????????????", "account-id")
+    match = _REFERENCE.fullmatch(stripped)
     if match is not None:
         resource_type, attribute = match.group("type"), match.group("attribute")
         if attribute == "account_id":
@@ -156,7 +162,7 @@ def split_template(text: str, offsets: list[int]) -> list[Piece]:
         two = text[i : i + 2]
         if two in ("$$", "%%") and text[i + 2 : i + 3] == "{":
             chars.append(text[i + 1 : i + 3])
-            char_offsets.extend([offsets[i], offsets[i + 2]])
+            char_offsets.extend([offsets[i], offsets[i]])
             i += 3
             continue
         if two in ("${", "%{"):
