@@ -115,6 +115,8 @@ class _Extractor:
         self.extents: dict[int, list[Span]] = {}  # id(source) → spans it comes from
         self.used_as_part: set[str] = set()
         self.used_elsewhere: set[str] = set()
+        self.locals: dict[str, Any] = {}  # local name → its attribute node
+        self.resolving: set[str] = set()
 
     # -- the file ----------------------------------------------------------------------------
 
@@ -128,6 +130,8 @@ class _Extractor:
                 self.documents[labels[1]] = item
             elif kind == "resource" and len(labels) == 2:
                 self.resources.append((labels[0], labels[1], item))
+            elif kind == "locals":
+                self.locals.update(ht.attributes(item, hcl))
         found: list[tuple[int, PolicySource, list[Span]]] = []
         usage: dict[str, set[tuple[PolicyType, str]]] = {}
         for resource_type, name, block in self.resources:
@@ -222,7 +226,8 @@ class _Extractor:
                 if attribute is None:
                     continue
                 value = ht.attribute_value(attribute)
-                for reference in POLICY_DOCUMENT_REFERENCE.finditer(hcl.node_text(value)):
+                uses = self._with_locals(hcl.node_text(value))
+                for reference in POLICY_DOCUMENT_REFERENCE.finditer(uses):
                     usage.setdefault(reference.group("name"), set()).add((policy_type, reason))
                 source = self._attribute_source(attribute, label, policy_type, reason)
                 if source is not None:
@@ -246,6 +251,29 @@ class _Extractor:
         return PolicySource(
             document, locator, label, policy_type, reason, WRAPPER, tuple(problems), ok
         )
+
+    def _local(self, node: Any) -> tuple[str, Any] | None:
+        """The name and expression of ``local.name`` when this file defines it (None otherwise,
+        and for a local being resolved already: a cycle)."""
+        text = self.hcl.node_text(node).strip()
+        if not text.startswith("local.") or text.count(".") != 1:
+            return None
+        name = text[len("local.") :]
+        attribute = self.locals.get(name)
+        if attribute is None or name in self.resolving:
+            return None
+        self.resolving.add(name)
+        return name, ht.attribute_value(attribute)
+
+    def _with_locals(self, text: str) -> str:
+        """``text`` and the expressions of the locals it names (one level), for finding the
+        documents an attribute uses."""
+        parts = [text]
+        for match in _LOCAL_REFERENCE.finditer(text):
+            attribute = self.locals.get(match.group(1))
+            if attribute is not None:
+                parts.append(self.hcl.node_text(attribute))
+        return "\n".join(parts)
 
     # -- documents from expressions ----------------------------------------------------------
 
@@ -278,6 +306,8 @@ class _Extractor:
         if kind == "function_call":
             function = hcl.node_text(inner.named_children[0])
             arguments = _arguments(inner)
+            if linted_elsewhere(hcl.node_text(inner)):
+                return None
             if function == "jsonencode" and len(arguments) == 1:
                 converter = ht.JsonConverter(hcl)
                 document = converter.convert(arguments[0], ())
@@ -293,6 +323,14 @@ class _Extractor:
                 )
         elif linted_elsewhere(hcl.node_text(inner)):
             return None
+        else:
+            local = self._local(inner)
+            if local is not None:
+                name, expression = local
+                try:
+                    return self._document(expression)
+                finally:
+                    self.resolving.discard(name)
         unknown = Unknown(hcl.node_text(inner))
         return unknown, SpanTable({(): fallback}, fallback=fallback), [], True
 
@@ -431,7 +469,8 @@ class _Extractor:
                 continue
             principal_type = ht.JsonConverter(hcl).convert(ht.attribute_value(type_attribute), ())
             if not isinstance(principal_type, str):
-                return Unknown(hcl.node_text(block))
+                # Which kind of principal it is cannot be known: the whole element is unknown.
+                return Unknown(hcl.node_text(ht.attribute_value(type_attribute)))
             member = (*path, principal_type)
             if member not in converter.keys:
                 converter.keys[member] = hcl.node_span(ht.attribute_value(type_attribute))
@@ -459,14 +498,19 @@ class _Extractor:
             plain = ht.JsonConverter(hcl, iam_variables=True)
             operator = plain.convert(ht.attribute_value(test), ())
             key = plain.convert(ht.attribute_value(variable), ())
-            if not isinstance(operator, str) or not isinstance(key, str):
-                # A condition whose operator or key is computed still constrains; which one
-                # it is cannot be known.
-                return Unknown(hcl.node_text(block))
+            if not isinstance(operator, str):
+                # A condition whose operator is computed still constrains; how is unknown.
+                return Unknown(hcl.node_text(ht.attribute_value(test)))
             operator_path = (*path, operator)
             if operator_path not in converter.keys:
                 converter.keys[operator_path] = hcl.node_span(ht.attribute_value(test))
                 converter.values[operator_path] = hcl.node_span(block)
+            if not isinstance(key, str) or isinstance(condition.get(operator), Unknown):
+                # A computed condition key: the operator's keys and values are unknown.
+                if operator not in condition or not isinstance(condition[operator], Unknown):
+                    written = hcl.node_text(ht.attribute_value(variable))
+                    condition[operator] = Unknown(written.strip('"'))
+                continue
             member = (*operator_path, key)
             if member not in converter.keys:
                 converter.keys[member] = hcl.node_span(ht.attribute_value(variable))
@@ -477,6 +521,7 @@ class _Extractor:
         return condition
 
 
+_LOCAL_REFERENCE = re.compile(r"\blocal\.([A-Za-z_][A-Za-z0-9_-]*)")
 _TEMPLATE_TYPES = ("template_expr", "string_lit", "quoted_template", "heredoc_template")
 _STATEMENT_ATTRIBUTES = (
     ("sid", "Sid"),

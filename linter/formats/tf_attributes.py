@@ -83,6 +83,9 @@ _LINTED_ELSEWHERE = re.compile(
     r"data\.aws_iam_policy_document\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.(?:minified_)?json"
     r"|(?P<type>aws_[a-z0-9_]+)\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.(?P<attribute>[a-z_]+)"
 )
+_EXISTING_POLICY = re.compile(
+    r"data\.aws_iam_policy\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.(?:policy|arn)"
+)
 POLICY_DOCUMENT_REFERENCE = re.compile(
     r"data\.aws_iam_policy_document\.(?P<name>[A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.(?:minified_)?json"
 )
@@ -94,16 +97,18 @@ def policy_attributes(resource_type: str) -> dict[str, PolicyType]:
 
 
 def linted_elsewhere(expression: str) -> bool:
-    """Whether an expression is a reference to a policy linted at its own block: a
-    ``data.aws_iam_policy_document.x.json`` or another resource's policy attribute."""
-    match = _LINTED_ELSEWHERE.fullmatch(expression.strip())
-    if match is None:
-        return False
-    resource_type = match.group("type")
-    if resource_type is None:
+    """Whether an expression gives a policy that is linted at its own block, or is not written
+    in this configuration at all: it uses a ``data.aws_iam_policy_document.x.json`` (alone or
+    inside ``coalesce(var.policy, ...)``, ``one(...[*].json)``, ``replace(...)``), is another
+    resource's policy attribute, or an existing policy read by ``data.aws_iam_policy``."""
+    text = expression.strip()
+    if POLICY_DOCUMENT_REFERENCE.search(text) or _EXISTING_POLICY.fullmatch(text):
         return True
+    match = _LINTED_ELSEWHERE.fullmatch(text)
+    if match is None or match.group("type") is None:
+        return False
     return match.group("attribute") in {
-        name.rsplit(".", 1)[-1] for name in policy_attributes(resource_type)
+        name.rsplit(".", 1)[-1] for name in policy_attributes(match.group("type"))
     }
 
 
