@@ -437,6 +437,36 @@ def _strip_indent(pieces: list[Piece], width: int) -> list[Piece]:
 # -- HCL values as JSON -----------------------------------------------------------------------
 
 
+class NodeSpans(dict):
+    """Spans by JSON path, stored as byte ranges and turned into :class:`Span` on lookup (a
+    file without findings never converts one). :class:`Span` values may be stored too."""
+
+    __slots__ = ("hcl",)
+
+    def __init__(self, hcl: HclFile) -> None:
+        super().__init__()
+        self.hcl = hcl
+
+    def get(self, path: Any, default: Any = None) -> Any:
+        found = super().get(path)
+        if found is None:
+            return default
+        if len(found) == 2:
+            hcl = self.hcl
+            found = hcl.span(hcl.char(found[0]), hcl.char(found[1]))
+            self[path] = found
+        return found
+
+    def __getitem__(self, path: Any) -> Any:
+        found = self.get(path)
+        if found is None:
+            raise KeyError(path)
+        return found
+
+
+_PLAIN = re.compile(rb"[\\$%]")
+
+
 class JsonConverter:
     """Turns HCL expressions into JSON values, recording the span of every value and key.
 
@@ -448,14 +478,14 @@ class JsonConverter:
 
     def __init__(self, hcl: HclFile, *, iam_variables: bool = False) -> None:
         self.hcl = hcl
-        self.values: dict[JsonPath, Span] = {}
-        self.keys: dict[JsonPath, Span] = {}
+        self.values: dict[JsonPath, Any] = NodeSpans(hcl)
+        self.keys: dict[JsonPath, Any] = NodeSpans(hcl)
         self.iam_variables = iam_variables
 
     def convert(self, node: Any, path: JsonPath) -> Any:
         """The JSON value of the expression ``node`` at ``path`` (spans recorded)."""
         hcl = self.hcl
-        self.values[path] = hcl.node_span(node)
+        self.values[path] = (node.start_byte, node.end_byte)
         inner = unwrap(node)
         if inner is None:
             return Unknown(hcl.node_text(node))
@@ -484,13 +514,23 @@ class JsonConverter:
             return value.replace("&{", "${")
         return value
 
-    def _literal(self, node: Any) -> Any:
+    def _literal(self, node: Any, *, variables: bool = True) -> Any:
         hcl = self.hcl
         kind = node.type
         if kind == "string_lit":
+            children = node.children
+            if len(children) <= 3 and children[-1].type == "quoted_template_end":
+                # No interpolation: one literal run at most; without escapes it is the text.
+                start, end = children[0].end_byte, children[-1].start_byte
+                raw = hcl.data[start:end]
+                if not _PLAIN.search(raw):
+                    text = raw.decode("utf-8", "replace")
+                    return self.string(text) if variables else text
             template = template_of(node, hcl)
             literal = template.literal() if template is not None else None
-            return self.string(literal) if literal is not None else Unknown(hcl.node_text(node))
+            if literal is None:
+                return Unknown(hcl.node_text(node))
+            return self.string(literal) if variables else literal
         if kind == "numeric_lit":
             text = hcl.node_text(node)
             try:
@@ -518,8 +558,8 @@ class JsonConverter:
         ):
             return self.hcl.node_text(inner)
         if inner.type == "literal_value" and inner.named_children[0].type == "string_lit":
-            template = template_of(inner.named_children[0], self.hcl)
-            return template.literal() if template is not None else None
+            value = self._literal(inner.named_children[0], variables=False)
+            return value if isinstance(value, str) else None
         if inner.type in ("template_expr", "quoted_template"):
             template = template_of(inner, self.hcl)
             return template.literal() if template is not None else None
@@ -540,5 +580,5 @@ class JsonConverter:
                 return Unknown(self.hcl.node_text(node))
             member = (*path, key)
             result[key] = self.convert(value_node, member)
-            self.keys[member] = self.hcl.node_span(key_node)
+            self.keys[member] = (key_node.start_byte, key_node.end_byte)
         return result

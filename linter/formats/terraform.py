@@ -71,6 +71,10 @@ def from_hcl(data: bytes, path: str, explicit: bool) -> ParsedFile | None:
             True,
         )
         return ParsedFile("", "terraform", (), (problem,), False)
+    if not explicit and b"polic" not in data:
+        # Every policy attribute's name (and aws_iam_policy_document) has "polic" in it: a
+        # directory walk skips the parse of files that cannot hold a policy.
+        return None
     hcl = ht.parse(data, text)
     extractor = _Extractor(hcl)
     sources = extractor.run()
@@ -268,6 +272,8 @@ class _Extractor:
     def _with_locals(self, text: str) -> str:
         """``text`` and the expressions of the locals it names (one level), for finding the
         documents an attribute uses."""
+        if not self.locals:
+            return text
         parts = [text]
         for match in _LOCAL_REFERENCE.finditer(text):
             attribute = self.locals.get(match.group(1))
