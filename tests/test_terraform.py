@@ -354,29 +354,50 @@ def test_principals_of_one_type_merge_and_star_principal() -> None:
     assert _span(source, "Statement", 1, "NotPrincipal") == (27, 22, 27, 25)
 
 
-def test_dynamic_blocks_are_read_as_their_content() -> None:
+def test_dynamic_blocks() -> None:
     (source,) = _inline(
         """
         data "aws_iam_policy_document" "d" {
           dynamic "statement" {
             for_each = var.statements
             content {
-              sid       = statement.value.sid
-              actions   = statement.value.actions
+              sid         = statement.value.sid
+              actions     = statement.value.actions
+              not_actions = statement.value.not_actions
+            }
+          }
+          dynamic "statement" {
+            for_each = var.enabled ? [1] : []
+            content {
+              actions   = ["s3:GetObject"]
               resources = ["*"]
+              dynamic "condition" {
+                for_each = var.conditions
+                iterator = c
+                content {
+                  test     = c.value.test
+                  variable = c.value.variable
+                  values   = c.value.values
+                }
+              }
             }
           }
         }
         """
     ).sources
+    # Each element of for_each gives its own values (null ones leave attributes out): the
+    # statements it makes are unknown. Content that does not use the iterator is read as is.
     assert source.document["Statement"] == [
+        Unknown('dynamic "statement"'),
         {
-            "Sid": Unknown("statement.value.sid"),
             "Effect": "Allow",
-            "Action": Unknown("statement.value.actions"),
+            "Action": ["s3:GetObject"],
             "Resource": ["*"],
-        }
+            "Condition": Unknown('dynamic "condition"'),
+        },
     ]
+    assert _span(source, "Statement", 0) == (2, 3, 9, 4)
+    assert _span(source, "Statement", 1, "Condition") == (15, 7, 23, 8)
 
 
 def test_source_documents_merge_and_a_document_only_merged_is_not_linted_alone() -> None:

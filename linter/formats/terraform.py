@@ -438,6 +438,11 @@ class _Extractor:
 
     def _statement(self, block: Any) -> Statement:
         hcl = self.hcl
+        if _is_dynamic(block, hcl):
+            span = hcl.node_span(block)
+            return Statement(
+                None, Unknown('dynamic "statement"'), SpanTable({(): span}, fallback=span)
+            )
         converter = ht.JsonConverter(hcl, iam_variables=True)
         converter.values[()] = hcl.node_span(block)
         attributes = ht.attributes(block, hcl)
@@ -452,10 +457,18 @@ class _Extractor:
             converter.keys[(key,)] = hcl.node_span(ht.attribute_name_node(attribute))
         for block_name, key in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
             blocks = _blocks_named(block, hcl, block_name)
-            if blocks:
+            dynamic = [b for b in blocks if _is_dynamic(b, hcl)]
+            if dynamic:
+                converter.values[(key,)] = hcl.node_span(dynamic[0])
+                statement[key] = Unknown(f'dynamic "{block_name}"')
+            elif blocks:
                 statement[key] = self._principals(converter, blocks, (key,))
         conditions = _blocks_named(block, hcl, "condition")
-        if conditions:
+        dynamic = [b for b in conditions if _is_dynamic(b, hcl)]
+        if dynamic:
+            converter.values[("Condition",)] = hcl.node_span(dynamic[0])
+            statement["Condition"] = Unknown('dynamic "condition"')
+        elif conditions:
             statement["Condition"] = self._conditions(converter, conditions)
         sid = statement.get("Sid")
         table = SpanTable(converter.values, converter.keys, hcl.node_span(block))
@@ -547,8 +560,10 @@ def _arguments(call: Any) -> list[Any]:
 
 
 def _blocks_named(block: Any, hcl: ht.HclFile, name: str) -> list[Any]:
-    """Nested blocks ``name { ... }``, and ``dynamic "name" { content { ... } }`` as their
-    ``content`` block (its values that depend on the iterator are Unknowns)."""
+    """Nested blocks ``name { ... }``. A ``dynamic "name"`` block counts as its ``content``
+    block when the content does not use the iterator (a block made 0 or 1 times); one whose
+    content does (each element of ``for_each`` gives its own values, which may be null) is
+    returned as the ``dynamic`` block itself, for an Unknown in its place."""
     found = []
     for item in ht.body_items(block):
         if item.type != "block":
@@ -557,8 +572,19 @@ def _blocks_named(block: Any, hcl: ht.HclFile, name: str) -> list[Any]:
         if kind == name and not labels:
             found.append(item)
         elif kind == "dynamic" and labels == [name]:
-            found.extend(ht.nested_blocks(item, hcl, "content"))
+            contents = ht.nested_blocks(item, hcl, "content")
+            iterator = ht.attributes(item, hcl).get("iterator")
+            variable = hcl.node_text(ht.attribute_value(iterator)).strip() if iterator else name
+            uses = re.compile(rf"\b{re.escape(variable)}\.(?:value|key)\b")
+            if any(uses.search(hcl.node_text(content)) for content in contents):
+                found.append(item)
+            else:
+                found.extend(contents)
     return found
+
+
+def _is_dynamic(block: Any, hcl: ht.HclFile) -> bool:
+    return ht.block_labels(block, hcl)[0] == "dynamic"
 
 
 def _append_values(
