@@ -793,3 +793,26 @@ def test_inline_ignores_silence_findings_and_unused_ones_are_reported() -> None:
 )
 def test_good_fixture_with_unknowns_has_no_findings() -> None:
     assert as_rows(lint_paths([str(TF / "jsonencode_good.tf")]).findings) == []
+
+
+def test_file_and_templatefile_with_a_literal_path_are_read_where_they_are() -> None:
+    directory = TF / "file_policy"
+    parsed = from_hcl((directory / "main.tf").read_bytes(), str(directory / "main.tf"), True)
+    pass_role, bucket, elsewhere = parsed.sources
+    assert pass_role.origin == str(directory / "pass_role.json")
+    assert pass_role.document["Statement"][0]["Action"] == "iam:PassRole"
+    assert _span(pass_role, "Statement", 0, "Resource") == (4, 63, 4, 66)
+    assert bucket.origin == str(directory / "bucket.json.tpl")
+    assert bucket.document["Statement"][0]["Resource"] == Unknown(
+        "arn:aws:s3:::${bucket}/*", "arn:aws:s3:::*/*", "arn"
+    )
+    assert _span(bucket, "Statement", 0, "Resource") == (4, 63, 4, 89)
+    assert elsewhere.origin is None
+    assert elsewhere.document == Unknown("file(var.policy_path)")
+
+
+def test_findings_of_a_file_policy_are_reported_in_that_file() -> None:
+    directory = TF / "file_policy"
+    findings = lint_paths([str(directory / "main.tf")]).findings
+    rows = [(f.path, f.rule_id, *f.span) for f in findings if f.rule_id == "LPR002"]
+    assert rows == [(str(directory / "pass_role.json"), "LPR002", 4, 63, 4, 66)]

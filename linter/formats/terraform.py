@@ -19,10 +19,11 @@ Unknowns, typed by the reference where that is possible (``aws_s3_bucket.x.arn``
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any, NamedTuple
 
-from linter.decode import Problem
+from linter.decode import Problem, decode_bytes
 from linter.formats import hcl_tree as ht
 from linter.formats.tf_attributes import (
     ORGANIZATIONS_TYPES,
@@ -31,8 +32,8 @@ from linter.formats.tf_attributes import (
     policy_attributes,
     type_reason,
 )
-from linter.formats.tf_template import json_document
-from linter.model import JsonPath, PolicyType, Span
+from linter.formats.tf_template import Literal, json_document, split_template
+from linter.model import FILE_START, JsonPath, PolicyType, Span
 from linter.sources import (
     CompositeLocator,
     InlineIgnore,
@@ -76,7 +77,7 @@ def from_hcl(data: bytes, path: str, explicit: bool) -> ParsedFile | None:
         # directory walk skips the parse of files that cannot hold a policy.
         return None
     hcl = ht.parse(data, text)
-    extractor = _Extractor(hcl)
+    extractor = _Extractor(hcl, path)
     sources = extractor.run()
     problems: tuple[Problem, ...] = ()
     error = ht.first_error(hcl)
@@ -110,8 +111,9 @@ class _PolicyDocument(NamedTuple):
 class _Extractor:
     """Walks the top-level blocks of one file and builds its policy sources."""
 
-    def __init__(self, hcl: ht.HclFile) -> None:
+    def __init__(self, hcl: ht.HclFile, path: str | None = None) -> None:
         self.hcl = hcl
+        self.path = path
         self.documents: dict[str, Any] = {}  # data "aws_iam_policy_document" name → block
         self.resources: list[tuple[str, str, Any]] = []
         self.built: dict[str, _PolicyDocument | None] = {}
@@ -120,6 +122,7 @@ class _Extractor:
         self.used_as_part: set[str] = set()
         self.used_elsewhere: set[str] = set()
         self.locals: dict[str, Any] = {}  # local name → its attribute node
+        self.origins: dict[int, str] = {}  # id(locator) → the file it locates in
         self.resolving: set[str] = set()
 
     # -- the file ----------------------------------------------------------------------------
@@ -253,8 +256,60 @@ class _Extractor:
             return None
         document, locator, problems, ok = result
         return PolicySource(
-            document, locator, label, policy_type, reason, WRAPPER, tuple(problems), ok
+            document,
+            locator,
+            label,
+            policy_type,
+            reason,
+            WRAPPER,
+            tuple(problems),
+            ok,
+            origin=self.origins.get(id(locator)),
         )
+
+    def _file_document(
+        self, function: str, argument: Any
+    ) -> tuple[Any, Locator, list[Problem], bool] | None:
+        """``file("policy.json")`` / ``templatefile("${path.module}/policy.json.tpl", {...})``
+        with a literal path: the JSON of that file, located in it (the source's ``origin``).
+        None when the path is computed or the file cannot be read (the caller makes the
+        document unknown)."""
+        node = ht.unwrap(argument)
+        if node is not None and node.type == "literal_value":
+            node = node.named_children[0]
+        template = ht.template_of(node, self.hcl) if node is not None else None
+        if template is None or self.path is None:
+            return None
+        relative = ""
+        for index, piece in enumerate(template.pieces):
+            if isinstance(piece, Literal):
+                relative += piece.text
+            elif index == 0 and piece.expression == "path.module":
+                relative += "."
+            else:
+                return None
+        target = os.path.normpath(os.path.join(os.path.dirname(self.path), relative))
+        try:
+            with open(target, "rb") as handle:
+                data = handle.read(_MAX_POLICY_FILE + 1)
+        except OSError:
+            return None
+        if len(data) > _MAX_POLICY_FILE:
+            return None
+        decoded = decode_bytes(data)
+        if function == "file" or ("${" not in decoded.text and "%{" not in decoded.text):
+            found: tuple[Any, Locator, list[Problem], bool] = (
+                decoded.value,
+                decoded,
+                list(decoded.problems),
+                decoded.ok,
+            )
+        else:
+            text = decoded.text
+            pieces = split_template(text, list(range(len(text) + 1)))
+            found = json_document(pieces, text, len(text), text, FILE_START)
+        self.origins[id(found[1])] = target
+        return found
 
     def _local(self, node: Any) -> tuple[str, Any] | None:
         """The name and expression of ``local.name`` when this file defines it (None otherwise,
@@ -319,6 +374,10 @@ class _Extractor:
                 document = converter.convert(arguments[0], ())
                 table = SpanTable(converter.values, converter.keys, fallback)
                 return document, table, [], True
+            if function in ("file", "templatefile") and arguments:
+                found = self._file_document(function, arguments[0])
+                if found is not None:
+                    return found
         elif kind in _TEMPLATE_TYPES:
             template = ht.template_of(inner, hcl)
             if template is not None:
@@ -540,6 +599,7 @@ class _Extractor:
         return condition
 
 
+_MAX_POLICY_FILE = 1 << 20  # a file() policy larger than this is not read
 _LOCAL_REFERENCE = re.compile(r"\blocal\.([A-Za-z_][A-Za-z0-9_-]*)")
 _TEMPLATE_TYPES = ("template_expr", "string_lit", "quoted_template", "heredoc_template")
 _STATEMENT_ATTRIBUTES = (
