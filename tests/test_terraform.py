@@ -816,3 +816,21 @@ def test_findings_of_a_file_policy_are_reported_in_that_file() -> None:
     findings = lint_paths([str(directory / "main.tf")]).findings
     rows = [(f.path, f.rule_id, *f.span) for f in findings if f.rule_id == "LPR002"]
     assert rows == [(str(directory / "pass_role.json"), "LPR002", 4, 63, 4, 66)]
+
+
+def test_a_policy_document_given_to_a_module_is_linted_with_its_type_from_content() -> None:
+    (source,) = _inline(
+        """
+        module "lambda" {
+          source      = "terraform-aws-modules/lambda/aws"
+          name        = var.name
+          policy_json = <<-EOT
+            {"Version": "2012-10-17",
+             "Statement": [{"Effect": "Allow", "Action": "xray:PutTraceSegments", "Resource": "*"}]}
+          EOT
+        }
+        """
+    ).sources
+    assert source.label == "module.lambda.policy_json"
+    assert source.policy_type is None
+    assert _span(source, "Statement", 0, "Action") == (6, 50, 6, 73)

@@ -116,6 +116,7 @@ class _Extractor:
         self.path = path
         self.documents: dict[str, Any] = {}  # data "aws_iam_policy_document" name → block
         self.resources: list[tuple[str, str, Any]] = []
+        self.modules: list[tuple[str, Any]] = []
         self.built: dict[str, _PolicyDocument | None] = {}
         self.building: set[str] = set()
         self.extents: dict[int, list[Span]] = {}  # id(source) → spans it comes from
@@ -139,10 +140,15 @@ class _Extractor:
                 self.resources.append((labels[0], labels[1], item))
             elif kind == "locals":
                 self.locals.update(ht.attributes(item, hcl))
+            elif kind == "module" and len(labels) == 1:
+                self.modules.append((labels[0], item))
         found: list[tuple[int, PolicySource, list[Span]]] = []
         usage: dict[str, set[tuple[PolicyType, str]]] = {}
         for resource_type, name, block in self.resources:
             for source, extent in self._resource_sources(resource_type, name, block, usage):
+                found.append((block.start_byte, source, extent))
+        for name, block in self.modules:
+            for source, extent in self._module_sources(name, block):
                 found.append((block.start_byte, source, extent))
         for other in self.documents.values():
             for reference in POLICY_DOCUMENT_REFERENCE.finditer(hcl.node_text(other)):
@@ -240,6 +246,24 @@ class _Extractor:
                 if source is not None:
                     results.append((source, [hcl.node_span(attribute)]))
         return results
+
+    def _module_sources(self, name: str, block: Any) -> list[tuple[PolicySource, list[Span]]]:
+        """A policy written in a module input (``policy_json = <<EOF ...``): linted when it
+        is a document with a ``Statement``; what the module does with it, and so its type, is
+        not known here (detected from the content)."""
+        hcl = self.hcl
+        found = []
+        for attribute_name, attribute in ht.attributes(block, hcl).items():
+            if "polic" not in attribute_name:
+                continue
+            result = self._document(ht.attribute_value(attribute))
+            if result is None or not isinstance(result[0], dict) or "Statement" not in result[0]:
+                continue
+            document, locator, problems, ok = result
+            label = f"module.{name}.{attribute_name}"
+            source = PolicySource(document, locator, label, None, "", WRAPPER, tuple(problems), ok)
+            found.append((source, [hcl.node_span(attribute)]))
+        return found
 
     def _organizations_type(self, attributes: dict[str, Any]) -> PolicyType | None:
         attribute = attributes.get("type")
