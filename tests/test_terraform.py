@@ -834,3 +834,18 @@ def test_a_policy_document_given_to_a_module_is_linted_with_its_type_from_conten
     assert source.label == "module.lambda.policy_json"
     assert source.policy_type is None
     assert _span(source, "Statement", 0, "Action") == (6, 50, 6, 73)
+
+
+def test_escaped_quotes_before_an_interpolation_keep_it_inside_the_string() -> None:
+    (source,) = _inline(
+        r"""
+        resource "aws_iam_role_policy" "p" {
+          policy = <<EOF
+        {"Statement": [{"Sid": "a\"b\\${var.y}", "Action": ${jsonencode(var.a)}}]}
+        EOF
+        }
+        """
+    ).sources
+    statement = source.document["Statement"][0]
+    assert statement["Sid"] == Unknown('a"b\\${var.y}', 'a"b\\*', "string")
+    assert statement["Action"] == Unknown("${jsonencode(var.a)}")

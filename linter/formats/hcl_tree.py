@@ -13,6 +13,7 @@ element, and :class:`~linter.sources.Unknown` for everything Terraform only know
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from typing import Any
 
@@ -89,8 +90,12 @@ class HclFile:
 
     def _starts(self) -> list[int]:
         if self._line_starts is None:
-            starts = [0]
-            starts.extend(m.end() for m in re.finditer(r"\r\n|\r|\n", self.text))
+            text = self.text
+            if "\r" in text:  # same length, one LF per line break
+                text = text.replace("\r\n", " \n").replace("\r", "\n")
+            lengths = map((1).__add__, map(len, text.split("\n")))
+            starts = list(itertools.accumulate(lengths, initial=0))
+            starts.pop()
             self._line_starts = starts
         return self._line_starts
 

@@ -212,6 +212,7 @@ def _matching_brace(text: str, i: int) -> int:
 # -- JSON written as a template ---------------------------------------------------------------
 
 _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+_QUOTE_OR_ESCAPE = re.compile(r'\\.|"', re.DOTALL)
 
 
 def json_document(
@@ -228,17 +229,16 @@ def json_document(
     chars: list[str] = []
     offsets: list[int] = []
     holes: list[tuple[Hole, bool]] = []
-    in_string = escaped = False
+    in_string = False
     has_directive = False
+    has_holes = any(isinstance(piece, Hole) for piece in pieces)
     for piece in pieces:
         if isinstance(piece, Literal):
-            for character in piece.text:
-                if escaped:
-                    escaped = False
-                elif character == "\\":
-                    escaped = in_string
-                elif character == '"':
-                    in_string = not in_string
+            if has_holes:
+                # Only quotes and escapes matter for whether a hole stands inside a string.
+                for token in _QUOTE_OR_ESCAPE.findall(piece.text):
+                    if token == '"' or (token == '\\"' and not in_string):
+                        in_string = not in_string
             chars.append(piece.text)
             offsets.extend(piece.offsets)
             continue
