@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from linter.decode import Problem, decode_embedded
 from linter.formats import tf_template as tt
-from linter.formats.terraform import WRAPPER, Statement, merge_statements
+from linter.formats.terraform import WRAPPER
 from linter.formats.tf_attributes import (
     ORGANIZATIONS_TYPES,
     POLICY_DOCUMENT_REFERENCE,
@@ -24,6 +24,7 @@ from linter.formats.tf_attributes import (
     policy_attributes,
     type_reason,
 )
+from linter.formats.tf_policy_document import Statement, merge_statements
 from linter.model import JsonPath, PolicyType, Span
 from linter.sources import (
     CompositeLocator,
