@@ -849,3 +849,20 @@ def test_escaped_quotes_before_an_interpolation_keep_it_inside_the_string() -> N
     statement = source.document["Statement"][0]
     assert statement["Sid"] == Unknown('a"b\\${var.y}', 'a"b\\*', "string")
     assert statement["Action"] == Unknown("${jsonencode(var.a)}")
+
+
+def test_state_json_values_are_read_like_planned_values() -> None:
+    text = (
+        '{"format_version": "1.0", "terraform_version": "1.9.5", "values": {"root_module": '
+        '{"resources": [{"address": "aws_sns_topic_policy.t", "mode": "managed", '
+        '"type": "aws_sns_topic_policy", "values": {"arn": "arn:aws:sns:us-east-1:1:t", '
+        '"policy": "{\\"Statement\\": [{\\"Effect\\": \\"Allow\\", \\"Principal\\": \\"*\\", '
+        '\\"Action\\": \\"sns:Publish\\", \\"Resource\\": \\"*\\"}]}"}}, '
+        '{"address": "data.aws_iam_policy_document.d", "mode": "data", '
+        '"type": "aws_iam_policy_document", "values": {"json": "{}"}}]}}}'
+    )
+    (source,) = from_plan(decode_bytes(text.encode()), "state.json").sources
+    assert source.label == "aws_sns_topic_policy.t.policy"
+    assert source.policy_type is PolicyType.RESOURCE
+    start = text.index('\\"*\\"') + 1
+    assert _span(source, "Statement", 0, "Principal") == (1, start, 1, start + 5)
