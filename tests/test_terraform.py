@@ -866,3 +866,17 @@ def test_state_json_values_are_read_like_planned_values() -> None:
     assert source.policy_type is PolicyType.RESOURCE
     start = text.index('\\"*\\"') + 1
     assert _span(source, "Statement", 0, "Principal") == (1, start, 1, start + 5)
+
+
+@pytest.mark.parametrize("name", ["jsonencode_bad.tf", "heredoc_bad.tf", "source_override_good.tf"])
+def test_truncated_files_never_crash(name: str) -> None:
+    data = (TF / name).read_bytes()
+    for end in range(0, len(data), 7):
+        parsed = from_hcl(data[:end], name, True)
+        if parsed is None:
+            continue
+        for source in parsed.sources:
+            source.locator.nearest_span(("Statement", 0, "Action", 0))
+            source.locator.nearest_span(("Statement", 0, "Action"), key=True)
+        for problem in parsed.problems:
+            assert problem.code in ("template-syntax", "encoding")

@@ -183,7 +183,7 @@ class _Reader:
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         if not isinstance(value, str):
-            return Unknown(str(value)), here, [], True
+            return None  # not a string: Terraform itself rejects it as a policy
         if "${" not in value and "%{" not in value:
             inner = decode_embedded(self.decoded, path)
             return inner.value, inner, list(inner.problems), inner.ok
