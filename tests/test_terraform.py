@@ -737,7 +737,19 @@ _KMS001 = (
         ),
         (
             "plan_bad.json",
-            [("TRU003", 15, 152, 15, 157, _TRU003), ("LPR007", 30, 107, 30, 112, _LPR007_SQS)],
+            [
+                ("TRU003", 15, 152, 15, 157, _TRU003),
+                ("LPR007", 30, 107, 30, 112, _LPR007_SQS),
+                (
+                    "TPL002",
+                    62,
+                    18,
+                    62,
+                    41,
+                    "the policy (aws_kms_key.data.policy) is (known after apply), known only at "
+                    "deployment; it could not be checked: lint the policy where it is written",
+                ),
+            ],
         ),
         (
             "main_bad.tf.json",
@@ -788,11 +800,39 @@ def test_inline_ignores_silence_findings_and_unused_ones_are_reported() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the policy model does not take Unknown values yet (POL004 crashes)"
-)
 def test_good_fixture_with_unknowns_has_no_findings() -> None:
     assert as_rows(lint_paths([str(TF / "jsonencode_good.tf")]).findings) == []
+
+
+def test_syntax_error_is_one_finding_at_its_position() -> None:
+    findings = lint_paths([str(TF / "syntax_error.tf")]).findings
+    assert as_rows(findings) == [("TPL001", 5, 17, 5, 18, "HCL syntax error: '[' is not closed")]
+
+
+def test_a_policy_known_only_at_deployment_is_a_note() -> None:
+    findings = lint_paths([str(TF / "types.tf")]).findings
+    rows = [row for row in as_rows(findings) if row[0] == "TPL002"]
+    assert rows == [
+        (
+            "TPL002",
+            49,
+            24,
+            49,
+            46,
+            "the policy (aws_iam_role.app.assume_role_policy) is var.assume_role_policy, known "
+            "only at deployment; it could not be checked: lint the policy where it is written",
+        ),
+        (
+            "TPL002",
+            59,
+            12,
+            59,
+            83,
+            "the policy (aws_iam_role_policy.from_file.policy) is "
+            'templatefile("${path.module}/policy.json.tpl", { bucket = var.bucket }), known only '
+            "at deployment; it could not be checked: lint the policy where it is written",
+        ),
+    ]
 
 
 def test_file_and_templatefile_with_a_literal_path_are_read_where_they_are() -> None:
