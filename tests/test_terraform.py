@@ -930,3 +930,29 @@ def test_heredoc_with_crlf_and_non_ascii_characters() -> None:
     (source,) = from_hcl(text.encode(), "main.tf", True).sources
     assert source.document == {"Statement": [{"Effect": "Allow", "Action": "é:*"}]}
     assert _span(source, "Statement", 0, "Action") == (4, 37, 4, 42)
+
+
+def test_a_module_input_that_is_not_an_iam_policy_is_not_a_source() -> None:
+    parsed = from_hcl(
+        textwrap.dedent(
+            """
+            module "topic" {
+              source = "terraform-aws-modules/sns/aws"
+              data_protection_policy = jsonencode({
+                Name    = "data-protection"
+                Version = "2021-06-01"
+                Statement = [{
+                  DataDirection  = "Inbound"
+                  DataIdentifier = ["arn:aws:dataprotection::aws:data-identifier/EmailAddress"]
+                  Operation      = { Deny = {} }
+                  Principal      = ["*"]
+                  Sid            = "Deny"
+                }]
+              })
+            }
+            """
+        ).encode(),
+        "main.tf",
+        True,
+    )
+    assert parsed is None

@@ -239,7 +239,7 @@ class _Extractor(PolicyDocuments):
             if "polic" not in attribute_name:
                 continue
             result = self._document(ht.attribute_value(attribute))
-            if result is None or not isinstance(result[0], dict) or "Statement" not in result[0]:
+            if result is None or not _looks_like_iam_policy(result[0]):
                 continue
             document, locator, problems, ok = result
             label = f"module.{name}.{attribute_name}"
@@ -404,6 +404,23 @@ class _Extractor(PolicyDocuments):
                     self.resolving.discard(name)
         unknown = Unknown(hcl.node_text(inner))
         return unknown, SpanTable({(): fallback}, fallback=fallback), [], True
+
+
+def _looks_like_iam_policy(document: Any) -> bool:
+    """An IAM policy, as opposed to another JSON document with statements (an SNS or CloudWatch
+    Logs data protection policy): an IAM language version if any, and statements that have an
+    Effect or an Action."""
+    if not isinstance(document, dict) or "Statement" not in document:
+        return False
+    if document.get("Version", "2012-10-17") not in ("2012-10-17", "2008-10-17"):
+        return False
+    statements = document["Statement"]
+    statements = statements if isinstance(statements, list) else [statements]
+    return all(
+        not isinstance(statement, dict)
+        or any(key in statement for key in ("Effect", "Action", "NotAction"))
+        for statement in statements
+    )
 
 
 _MAX_POLICY_FILE = 1 << 20  # a file() policy larger than this is not read
