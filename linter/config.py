@@ -78,6 +78,8 @@ class Config(NamedTuple):
     max_file_size: int | None = None
     rule_settings: Mapping[str, Any] = EMPTY_MAPPING
     suppressions: tuple[Suppression, ...] = ()
+    # The result cache's directory, absolute (``cache-dir`` is relative to the file's directory).
+    cache_dir: str | None = None
 
 
 class CommandLine(NamedTuple):
@@ -570,6 +572,14 @@ def _build(source: _ConfigSource, display: str) -> Config:
             if key in setting_keys
         },
         suppressions=suppressions,
+        cache_dir=(
+            os.path.join(
+                os.path.dirname(os.path.abspath(source.path)),
+                os.path.expanduser(table["cache-dir"]),
+            )
+            if "cache-dir" in table
+            else None
+        ),
     )
 
 
