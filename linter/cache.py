@@ -357,9 +357,9 @@ def relative_path(path: str, root: str) -> str:
 def settings_digest(*parts: object) -> str:
     """A digest of everything besides a file that decides its results.
 
-    Always included: the cache format, iamlint's version and a fingerprint of its installed code
-    and data (file names, sizes and modification times under ``linter/`` and ``checks/``, so a
-    source checkout never reads results of code it no longer runs). ``parts`` are the rest, e.g.
+    Always included: the cache format, iamlint's version and, in a source checkout, a
+    fingerprint of its code and data (:func:`code_identity`: a checkout never reads results of
+    code it no longer runs). ``parts`` are the rest, e.g.
     :func:`catalog_identity`, the effective options (``LintOptions``), the directory the run
     started in relative to the root (displayed paths and path globs depend on it) and the
     reference content of a comparison mode. Parts may be strings, numbers, None, enums, named
@@ -415,20 +415,22 @@ _code_identity: str | None = None
 
 
 def code_identity() -> str:
-    """A fingerprint of iamlint's installed files (names, sizes, modification times).
-
-    The bundled catalog (``linter/data/catalog``) is left to :func:`catalog_identity`.
+    """A fingerprint of iamlint's source files (names, sizes, modification times) when it runs
+    from a source checkout or an editable install; "installed" in site-packages, where the
+    version identifies the code. The bundled catalog (``linter/data/catalog``) is left to
+    :func:`catalog_identity`.
     """
     global _code_identity
     if _code_identity is None:
         import hashlib
 
-        import checks
-        import linter
-
+        linter_dir = os.path.dirname(os.path.abspath(__file__))
+        if os.path.basename(os.path.dirname(linter_dir)) in ("site-packages", "dist-packages"):
+            _code_identity = "installed"  # a regular install: the version says it all
+            return _code_identity
+        checks_dir = os.path.join(os.path.dirname(linter_dir), "checks")  # a sibling package
         digest = hashlib.sha256()
-        for package in (linter, checks):
-            base = os.path.dirname(os.path.abspath(package.__file__ or ""))
+        for base in (linter_dir, checks_dir):
             for line in sorted(_file_stats(base, os.path.join(base, "data", "catalog"))):
                 digest.update(line.encode("utf-8", "surrogateescape"))
         _code_identity = digest.hexdigest()
