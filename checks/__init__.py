@@ -136,6 +136,7 @@ REGISTRY: tuple[tuple[str, str, str], ...] = (
     ("LPR008", "credentials_exposure", "CredentialsExposure"),
     ("LPR009", "data_exfiltration", "DataExfiltration"),
     ("LPR010", "write_on_any_resource", "WriteOnAnyResource"),
+    ("LPR011", "access_not_granted", "AccessNotGranted"),
     # Engine
     ("INT001", "internal_error", "InternalError"),
     ("IO001", "unreadable_file", "UnreadableFile"),

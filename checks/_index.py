@@ -1220,6 +1220,18 @@ INDEX = {
         "needs_services": (),
         "needs_problem": None,
     },
+    "LPR011": {
+        "name": "access-not-granted",
+        "summary": "An Allow may grant access that the access-not-granted setting forbids.",
+        "severity": "error",
+        "tags": ("security", "least-privilege", "access-not-granted"),
+        "policy_types": ("identity", "kms-key", "resource", "trust", "vpc-endpoint"),
+        "runs_on_undecodable": False,
+        "engine_reported": False,
+        "needs_elements": ("action", "notaction"),
+        "needs_services": (),
+        "needs_problem": None,
+    },
     "INT001": {
         "name": "internal-error",
         "summary": "A rule crashed on this file.",

@@ -168,6 +168,14 @@ def _parse_output_files(values: tuple[str, ...], formats: tuple[str, ...]) -> li
 @click.option("--quiet", "-q", is_flag=True, help="Only the finding lines, no source or summary.")
 @click.option("--no-source", is_flag=True, help="Do not show the source line under findings.")
 @click.option(
+    "--access-not-granted",
+    "access_not_granted",
+    multiple=True,
+    metavar="ACTION_OR_ARN",
+    help="Access no policy may grant (LPR011): an action (kms:ScheduleKeyDeletion) or a resource "
+    "ARN pattern (arn:aws:s3:::audit-logs/*); repeatable, added to access-not-granted in config.",
+)
+@click.option(
     "--no-cache", is_flag=True, help="Neither read nor write the result cache (IAMLINT_NO_CACHE=1)."
 )
 @click.option(
@@ -196,6 +204,7 @@ def check(
     color: str,
     quiet: bool,
     no_source: bool,
+    access_not_granted: tuple[str, ...],
     no_cache: bool,
     cache_dir: str | None,
 ) -> None:
@@ -218,6 +227,7 @@ def check(
         ignore=_split(ignore),
         policy_type=parse_policy_type(policy_type) if policy_type else None,
         fail_on=fail_on,
+        access_not_granted=_access_values(access_not_granted),
     )
     unknown = unknown_selectors(
         RULES, (*command_line.select, *command_line.extend_select, *command_line.ignore)
@@ -276,6 +286,18 @@ def check(
     if write_baseline_file:
         sys.exit(EXIT_ERROR if not result.execution_successful else EXIT_CLEAN)
     sys.exit(exit_status(result, fail_on))
+
+
+def _access_values(values: tuple[str, ...]) -> tuple[str, ...]:
+    """``--access-not-granted`` values: ``service:Action`` patterns, ARN patterns or ``*``."""
+    for value in values:
+        is_action = value.count(":") == 1 and not value.startswith(":") and not value.endswith(":")
+        if not (is_action or value.startswith("arn:") or value == "*"):
+            raise click.BadParameter(
+                f"{value!r} is neither an action (service:Action) nor an ARN (arn:...)",
+                param_hint="'--access-not-granted'",
+            )
+    return values
 
 
 def _cache_location(

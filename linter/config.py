@@ -90,6 +90,7 @@ class CommandLine(NamedTuple):
     ignore: tuple[str, ...] = ()
     policy_type: PolicyType | None = None
     fail_on: str | None = None
+    access_not_granted: tuple[str, ...] = ()  # ACTION_OR_ARN values, added to the setting
 
 
 # -- discovery --------------------------------------------------------------------------------
@@ -422,6 +423,7 @@ _KEYWORD_CHECKS = {
     "minLength": _size(str, operator.ge),
     "maxLength": _size(str, operator.le),
     "minItems": _size(list, operator.ge),
+    "minProperties": _size(dict, operator.ge),
     "maxItems": _size(list, operator.le),
     "minimum": _bound(operator.ge),
     "maximum": _bound(operator.le),
@@ -591,9 +593,18 @@ def _rule_ids(selectors: Sequence[str]) -> tuple[str, ...]:
     return tuple(r.id for r in RULES if any(is_selected(r, (s,), ()) for s in selectors))
 
 
+def _rule_settings(config: Config, command_line: CommandLine) -> Any:
+    from linter.context import RuleSettings
+
+    settings = RuleSettings(**config.rule_settings)
+    if command_line.access_not_granted:
+        added = (*settings.access_not_granted, *command_line.access_not_granted)
+        settings = settings._replace(access_not_granted=added)
+    return settings
+
+
 def resolve(config: Config | None, command_line: CommandLine) -> tuple[LintOptions, str]:
     """The engine options and the ``fail-on`` level of a run: configuration < command line."""
-    from linter.context import RuleSettings
     from linter.engine import DEFAULT_MAX_FILE_SIZE, LintOptions
     from linter.inputs import DEFAULT_INCLUDE
 
@@ -616,7 +627,7 @@ def resolve(config: Config | None, command_line: CommandLine) -> tuple[LintOptio
         include=config.include if config.include is not None else DEFAULT_INCLUDE,
         exclude=config.exclude,
         max_file_size=config.max_file_size or DEFAULT_MAX_FILE_SIZE,
-        rule_settings=RuleSettings(**config.rule_settings),
+        rule_settings=_rule_settings(config, command_line),
         suppressions=config.suppressions,
     )
     fail_on = command_line.fail_on or config.fail_on or DEFAULT_FAIL_ON
