@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from linter import cache
 from linter.cache import ResultCache
 from linter.cli import main
-from linter.engine import FileResult, Linter, LintOptions
-from linter.model import Finding, Severity, Span
+from linter.engine import Linter
+from linter.results import LintOptions
 from tests.conftest import FIXTURES, ROOT
 
 DATA = b'{"Version": "2012-10-17", "Statement": []}\n'
@@ -321,7 +321,7 @@ def test_a_cache_sent_to_a_worker_process_keeps_its_directory_and_digest(tmp_pat
 
 def test_the_settings_digest_is_the_same_in_every_process_and_differs_with_settings() -> None:
     program = (
-        "from linter.cache import settings_digest; from linter.engine import LintOptions;"
+        "from linter.cache import settings_digest; from linter.results import LintOptions;"
         "from linter.model import PolicyType, Severity;"
         "print(settings_digest(('2025-12-02','src','/x'), LintOptions(select=('KMS',),"
         " severity_overrides={'KMS001': Severity.NOTE, 'ACT002': Severity.ERROR},"
@@ -444,52 +444,76 @@ def test_check_accepts_the_cache_flags(tmp_path: Path) -> None:
         assert "GRM012" in outcome.output
 
 
-# -- the cache in a run: what the pipeline does with one get/put per file ------------------------
+# -- the cache in a run ---------------------------------------------------------------------------
 
 
-def _to_payload(result: FileResult) -> dict:
-    findings = [[f.rule_id, *f.span, f.message, f.severity.value] for f in result.findings]
-    return {"status": result.status, "findings": findings}
+def _fixture_copy(tmp_path: Path, count: int = 120) -> Path:
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    files = sorted(FIXTURES.rglob("*.json"))
+    step = max(1, len(files) // count)
+    for path in files[::step]:
+        target = project / "policies" / path.parent.name / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    return project
 
 
-def _from_payload(path: str, payload: dict) -> list[Finding]:
-    return [
-        Finding(path, Span(*row[1:5]), row[0], row[5], Severity(row[6]))
-        for row in payload["findings"]
-    ]
-
-
-def _cached_run(store: ResultCache, linter: Linter, files: list[Path]) -> tuple[list, int]:
-    findings, hits = [], 0
-    for path in files:
-        data = path.read_bytes()
-        relative = cache.relative_path(str(path), str(ROOT))
-        payload = store.get(relative, data)
-        if payload is None:
-            store.put(relative, data, _to_payload(linter.lint_bytes(data, str(path))))
-            payload = store.get(relative, data)
-            assert payload is not None
-        else:
-            hits += 1
-        findings.extend((f.path, *f[1:5]) for f in _from_payload(str(path), payload))
-    return findings, hits
-
-
-def test_a_warm_run_reports_what_a_cold_run_reports(tmp_path: Path) -> None:
-    files = sorted(FIXTURES.rglob("*.json"))[:150]
-    linter = Linter()
-    expected = [
-        (f.path, *f[1:5])
-        for path in files
-        for f in linter.lint_bytes(path.read_bytes(), str(path)).findings
-    ]
-    store = _open(tmp_path, cache.settings_digest(LintOptions()))
-    cold, cold_hits = _cached_run(store, linter, files)
-    warm, warm_hits = _cached_run(store, linter, files)
-    for entry in _entries(tmp_path / ".iamlint_cache")[::3]:  # damage a third of the entries
+def test_warm_runs_report_what_a_cold_run_reports_even_with_damaged_entries(
+    tmp_path: Path,
+) -> None:
+    project = _fixture_copy(tmp_path)
+    args = ("check", "--format", "json", "policies")
+    cold = _invoke(project, "check", "--no-cache", "--format", "json", "policies")
+    assert not (project / ".iamlint_cache").exists()
+    first = _invoke(project, *args)
+    entries = _entries(project / ".iamlint_cache")
+    assert entries  # the first run stored its results
+    warm = _invoke(project, *args)
+    for entry in entries[::3]:
         entry.write_bytes(entry.read_bytes()[:-5])
-    damaged, damaged_hits = _cached_run(store, linter, files)
-    assert expected and cold == warm == damaged == expected
-    assert (cold_hits, warm_hits) == (0, len(files))
-    assert len(files) // 2 < damaged_hits < len(files)
-    assert json.loads(json.dumps(_to_payload(linter.lint_bytes(DATA)))) is not None
+    damaged = _invoke(project, *args)
+    in_processes = _invoke(project, *args[:-1], "--jobs", "2", "policies")
+    assert cold.exit_code == first.exit_code == warm.exit_code == damaged.exit_code
+    assert json.loads(cold.stdout)["findings"]
+    assert cold.stdout == first.stdout == warm.stdout == damaged.stdout == in_processes.stdout
+
+
+def test_a_warm_run_reads_the_cache_instead_of_linting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _fixture_copy(tmp_path, 10)
+    root = str(project)
+    files = [str(p) for p in sorted((project / "policies").rglob("*.json"))]
+    store = cache.open_for_run(LintOptions(), root=root, cwd=root)
+    cold = Linter(LintOptions()).lint_paths(files, cache=store)
+    calls = []
+    original = Linter.lint_bytes
+
+    def counting(self, *args, **kwargs):
+        calls.append(args[1] if len(args) > 1 else kwargs.get("path"))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Linter, "lint_bytes", counting)
+    warm = Linter(LintOptions()).lint_paths(
+        files, cache=cache.open_for_run(LintOptions(), root=root, cwd=root)
+    )
+    assert calls == []
+    assert [(r.path, r.status, r.findings) for r in warm.files] == [
+        (r.path, r.status, r.findings) for r in cold.files
+    ]
+    other = cache.open_for_run(LintOptions(select=("GRM",)), root=root, cwd=root)
+    Linter(LintOptions(select=("GRM",))).lint_paths(files, cache=other)
+    assert len(calls) == len(files)  # other options: nothing to reuse
+
+
+def test_standard_input_is_linted_not_cached_in_a_run(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    previous = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        outcome = CliRunner().invoke(main, ["check", "--select", "GRM012", "-"], input=DATA)
+    finally:
+        os.chdir(previous)
+    assert outcome.exit_code == 1 and "GRM012" in outcome.output
+    assert not (tmp_path / ".iamlint_cache").exists()
