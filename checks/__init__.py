@@ -137,6 +137,8 @@ REGISTRY: tuple[tuple[str, str, str], ...] = (
     ("LPR009", "data_exfiltration", "DataExfiltration"),
     ("LPR010", "write_on_any_resource", "WriteOnAnyResource"),
     ("LPR011", "access_not_granted", "AccessNotGranted"),
+    ("LPR012", "public_access", "PublicAccess"),
+    ("LPR013", "resource_exposure", "ResourceExposure"),
     # Engine
     ("INT001", "internal_error", "InternalError"),
     ("IO001", "unreadable_file", "UnreadableFile"),

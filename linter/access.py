@@ -375,3 +375,97 @@ def summarize(names: Sequence[str], limit: int = 5) -> str:
 
 def item_values(items: Iterable[Item]) -> tuple[str, ...]:
     return tuple(i.value for i in items)
+
+
+# -- public access (LPR012) -----------------------------------------------------------------------
+
+_POSITIVE = {
+    "stringnotequals": "StringEquals",
+    "stringnotlike": "StringLike",
+    "arnnotequals": "ArnEquals",
+    "arnnotlike": "ArnLike",
+    "notipaddress": "IpAddress",
+}
+
+
+def has_public_principal(statement: Statement) -> bool:
+    """An Allow for everyone: ``"Principal": "*"``, ``{"AWS": "*"}``, or any NotPrincipal."""
+    if statement.principal_element == "NotPrincipal":
+        return True
+    return any(p.value == "*" and p.kind in ("*", "AWS") for p in statement.principals)
+
+
+def limits_to_services(entry: Any) -> bool:
+    """``Bool aws:PrincipalIsAWSService "true"`` or a fixed ``aws:PrincipalServiceName``: only
+    AWS services may call."""
+    base = entry.base_operator.lower()
+    values = entry.string_values
+    if entry.if_exists or entry.qualifier or not values:
+        return False
+    if entry.key_lower == "aws:principalisawsservice":
+        return base == "bool" and all(v.lower() == "true" for v in values)
+    if entry.key_lower == "aws:principalservicename":
+        return base == "stringequals" and all("*" not in v and "?" not in v for v in values)
+    return False
+
+
+def statement_limits_callers(statement: Statement) -> bool:
+    """Whether a condition of the Allow limits its callers to accounts, organizations, networks
+    or AWS services (``limits_public_access``, :func:`limits_to_services`)."""
+    from linter.analysis import limits_public_access
+
+    return any(limits_public_access(e) or limits_to_services(e) for e in statement.conditions)
+
+
+def deny_entry_limits_callers(entry: Any) -> bool:
+    """A Deny condition that fires for every caller outside an account, organization, network
+    or AWS service: a negated operator on a key and values that would limit an Allow
+    (``StringNotEquals aws:PrincipalOrgID o-...``, ``NotIpAddress aws:SourceIp ...``), or
+    ``Bool aws:PrincipalIsAWSService "false"``."""
+    from linter.analysis import limits_public_access
+
+    if entry.qualifier:
+        return False
+    base = entry.base_operator.lower()
+    positive = _POSITIVE.get(base)
+    if positive is None:
+        values = entry.string_values
+        return (
+            base == "bool"
+            and entry.key_lower == "aws:principalisawsservice"
+            and bool(values)
+            and all(v.lower() == "false" for v in values)
+        )
+    flipped = entry._replace(operator=positive, base_operator=positive, if_exists=False)
+    return limits_public_access(flipped)
+
+
+def limiting_denies(policy: Policy) -> tuple[Statement, ...]:
+    """Deny statements for every caller whose one condition denies every caller outside an
+    account, organization, network or AWS service (:func:`deny_entry_limits_callers`). With
+    two or more condition entries a Deny fires only when all hold, which a public caller may
+    escape; those are left out."""
+    cached = policy.__dict__.get("_limiting_denies")
+    if cached is None:
+        cached = tuple(
+            s
+            for s in policy.statements
+            if s.is_deny
+            and s.action_element is not None
+            and applies_to_everyone(s, policy.policy_type)
+            and len(s.conditions) == 1
+            and isinstance(s.data.get("Condition"), dict)
+            and len(s.data["Condition"]) == 1
+            and deny_entry_limits_callers(s.conditions[0])
+        )
+        policy.__dict__["_limiting_denies"] = cached
+    return cached
+
+
+def limited_by_deny(policy: Policy, action_name: str, targets: Iterable[str]) -> bool:
+    """Whether a limiting Deny (:func:`limiting_denies`) covers the action on the targets."""
+    targets = tuple(targets)
+    return any(
+        deny.covers_action(action_name) and deny_covers_resources(deny, targets)
+        for deny in limiting_denies(policy)
+    )
