@@ -139,6 +139,9 @@ REGISTRY: tuple[tuple[str, str, str], ...] = (
     ("LPR011", "access_not_granted", "AccessNotGranted"),
     ("LPR012", "public_access", "PublicAccess"),
     ("LPR013", "resource_exposure", "ResourceExposure"),
+    # Templates
+    ("TPL001", "template_syntax_error", "TemplateSyntaxError"),
+    ("TPL002", "policy_not_checkable", "PolicyNotCheckable"),
     # Engine
     ("INT001", "internal_error", "InternalError"),
     ("IO001", "unreadable_file", "UnreadableFile"),

@@ -17,9 +17,9 @@ from linter.access import (
     statement_limits_callers,
     summarize,
 )
-from linter.analysis import data_file
 from linter.check import Check, Report
 from linter.context import Context
+from linter.data_files import data_file
 from linter.model import PolicyType, Severity
 from linter.policy import Policy, Statement
 

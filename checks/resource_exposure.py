@@ -8,16 +8,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from linter.access import denied, resource_targets, summarize
-from linter.analysis import (
+from linter.check import Check, Report, services_of
+from linter.context import Context
+from linter.data_files import data_file
+from linter.grants import (
     candidate_names,
     constraining_entries,
     covered_names,
-    data_file,
     every_resource_anchor,
     is_full_admin,
 )
-from linter.check import Check, Report, services_of
-from linter.context import Context
 from linter.model import JsonPath, PolicyType, Severity
 from linter.policy import Policy, Statement
 

@@ -412,7 +412,7 @@ def limits_to_services(entry: Any) -> bool:
 def statement_limits_callers(statement: Statement) -> bool:
     """Whether a condition of the Allow limits its callers to accounts, organizations, networks
     or AWS services (``limits_public_access``, :func:`limits_to_services`)."""
-    from linter.analysis import limits_public_access
+    from linter.principals import limits_public_access
 
     return any(limits_public_access(e) or limits_to_services(e) for e in statement.conditions)
 
@@ -422,7 +422,7 @@ def deny_entry_limits_callers(entry: Any) -> bool:
     or AWS service: a negated operator on a key and values that would limit an Allow
     (``StringNotEquals aws:PrincipalOrgID o-...``, ``NotIpAddress aws:SourceIp ...``), or
     ``Bool aws:PrincipalIsAWSService "false"``."""
-    from linter.analysis import limits_public_access
+    from linter.principals import limits_public_access
 
     if entry.qualifier:
         return False
