@@ -109,8 +109,8 @@ class PublicAccess(Check):
         for statement in policy.statements:
             if not statement.is_allow or not has_public_principal(statement):
                 continue
-            if statement_limits_callers(statement):
-                continue
+            if statement.condition_unknown or statement_limits_callers(statement):
+                continue  # a Condition known only at deployment may limit the callers
             targets = tuple("*" if t.excluded else t.pattern for t in resource_targets(statement))
             for entry in action_entries(statement):
                 public = [

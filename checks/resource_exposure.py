@@ -87,6 +87,8 @@ class ResourceExposure(Check):
         for statement in policy.statements:
             if not statement.is_allow or constraining_entries(statement):
                 continue
+            if statement.condition_unknown:  # known only at deployment: may constrain
+                continue
             if is_full_admin(statement):
                 continue
             found = []

@@ -150,14 +150,31 @@ def unconditional_denies(policy: Policy) -> tuple[Statement, ...]:
     return cached
 
 
+def has_unknown(statement: Statement, *elements: str) -> bool:
+    """Whether one of the statement's ``elements`` holds a value known only at deployment (a
+    template's ``!Ref``, ``${var.x}``): a Deny with one may cover anything there, and the rules
+    stay silent rather than claim it does not (no false certainty)."""
+    from linter.sources import Unknown
+
+    for name in elements:
+        value = statement.data.get(name)
+        values = value if isinstance(value, list) else [value]
+        if any(type(v) is Unknown for v in values):
+            return True
+    return False
+
+
 def deny_covers_action(deny: Statement, action_name: str) -> bool:
-    """Whether the Deny's Action/NotAction applies to the exact action ``action_name``."""
-    return deny.covers_action(action_name)
+    """Whether the Deny's Action/NotAction applies (or, with a deploy-time value, may apply)
+    to the exact action ``action_name``."""
+    return deny.covers_action(action_name) or has_unknown(deny, "Action", "NotAction")
 
 
 def deny_covers_action_pattern(deny: Statement, pattern: str) -> bool:
     """Whether the Deny applies to every action the Action pattern ``pattern`` names."""
     lowered = pattern.lower()
+    if has_unknown(deny, "Action", "NotAction"):
+        return True
     if deny.action_element == "Action":
         return any(glob_covers(item.value.lower(), lowered) for item in deny.actions)
     if deny.action_element == "NotAction":
@@ -166,8 +183,11 @@ def deny_covers_action_pattern(deny: Statement, pattern: str) -> bool:
 
 
 def deny_covers_resources(deny: Statement, targets: Iterable[str]) -> bool:
-    """Whether the Deny applies to every resource of at least one of ``targets`` (patterns)."""
+    """Whether the Deny applies to every resource of at least one of ``targets`` (patterns); a
+    deploy-time value in its Resource or NotResource may, and counts as covering."""
     targets = tuple(targets)
+    if has_unknown(deny, "Resource", "NotResource"):
+        return True
     if deny.resource_element == "Resource":
         return any(glob_covers(d.value, t) for d in deny.resources for t in targets)
     if deny.resource_element == "NotResource":
@@ -466,6 +486,6 @@ def limited_by_deny(policy: Policy, action_name: str, targets: Iterable[str]) ->
     """Whether a limiting Deny (:func:`limiting_denies`) covers the action on the targets."""
     targets = tuple(targets)
     return any(
-        deny.covers_action(action_name) and deny_covers_resources(deny, targets)
+        deny_covers_action(deny, action_name) and deny_covers_resources(deny, targets)
         for deny in limiting_denies(policy)
     )

@@ -184,3 +184,40 @@ def test_the_data_lists_name_catalog_actions_and_services() -> None:
         sources = set(data["sources"])
         entries = data.get("resource_types") or data.get("actions")
         assert all(set(e["sources"]) <= sources and e["sources"] for e in entries), name
+
+
+def _reports(rule: type, document: dict, policy_type: PolicyType, settings=None) -> list:
+    from linter.context import Context
+
+    policy = Policy(document, policy_type)
+    return [report.path for report in rule().run(policy, Context(settings))]
+
+
+def test_deploy_time_values_never_give_false_certainty() -> None:
+    from checks.access_not_granted import AccessNotGranted
+    from checks.public_access import PublicAccess
+    from linter.context import RuleSettings
+    from linter.sources import Unknown
+
+    bucket = Unknown("${Bucket.Arn}/*", "arn:*:s3:::*/*", "arn")
+    read = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": bucket}
+    document = {"Version": "2012-10-17", "Statement": [read]}
+    assert _reports(PublicAccess, document, PolicyType.RESOURCE) == [("Statement", 0, "Action")]
+    # a Condition known only at deployment (!If) may limit the callers: silent
+    conditional = {**read, "Condition": Unknown("!If [IsProd, ...]")}
+    document = {"Version": "2012-10-17", "Statement": [conditional]}
+    assert _reports(PublicAccess, document, PolicyType.RESOURCE) == []
+    # a Deny whose resource is known only at deployment may cover the grant: silent
+    deny = {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": bucket}
+    document = {"Version": "2012-10-17", "Statement": [read, deny]}
+    assert _reports(PublicAccess, document, PolicyType.RESOURCE) == []
+    allow = {"Effect": "Allow", "Action": "kms:*", "Resource": "*"}
+    settings = RuleSettings(access_not_granted=({"actions": ["kms:ScheduleKeyDeletion"]},))
+    unknown_deny = {"Effect": "Deny", "Action": Unknown("!Ref Denied"), "Resource": "*"}
+    for statements, expected in (
+        ([allow], [("Statement", 0, "Action")]),
+        ([allow, unknown_deny], []),
+        ([{**allow, "Resource": Unknown("!GetAtt Key.Arn", None, "arn")}], []),
+    ):
+        document = {"Version": "2012-10-17", "Statement": statements}
+        assert _reports(AccessNotGranted, document, PolicyType.IDENTITY, settings) == expected
