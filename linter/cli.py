@@ -151,6 +151,14 @@ def _parse_output_files(values: tuple[str, ...], formats: tuple[str, ...]) -> li
     help="SARIF automationDetails.id category (one per analysis uploaded to GitHub).",
 )
 @click.option(
+    "--sarif-max-results",
+    type=click.IntRange(min=0),
+    default=25_000,
+    show_default=True,
+    help="Refuse (exit 2) a SARIF report with more results; GitHub rejects more than 25,000 "
+    "per run. 0: no limit.",
+)
+@click.option(
     "--jobs",
     "-j",
     type=click.IntRange(min=0),
@@ -183,6 +191,7 @@ def check(
     write_baseline_file: str | None,
     include_suppressed: bool,
     sarif_category: str,
+    sarif_max_results: int,
     jobs: int,
     color: str,
     quiet: bool,
@@ -193,7 +202,7 @@ def check(
     from linter import config
     from linter.engine import Linter
     from linter.policy_type import parse_policy_type
-    from linter.reporters import RenderOptions, render
+    from linter.reporters import RenderOptions
     from linter.selection import unknown_selectors
 
     if not paths:
@@ -236,11 +245,15 @@ def check(
         result = apply_baseline(result, baseline_entries, baseline_file, base_dir)
 
     formats = {format_name, *(name for name, _ in extra_outputs)}
+    root, provenance = _report_root(cwd, configuration, formats)
     render_options = RenderOptions(
         color=_use_color(color) and output is None and format_name == "text",
         show_source=not no_source,
         quiet=quiet,
-        root=cwd,
+        root=root,
+        working_directory=cwd,
+        provenance=provenance,
+        sarif_max_results=sarif_max_results,
         tool_version=__version__,
         catalog_as_of=_catalog_date() if formats & {"json", "sarif"} else "",
         severity_overrides=options.severity_overrides,
@@ -250,10 +263,10 @@ def check(
     plain = render_options._replace(color=False)
     destinations = [(format_name, output or "-", render_options)]
     destinations += [(name, path, plain) for name, path in extra_outputs]
-    for name, path, chosen in destinations:
-        report = render(name, result, chosen)
+    reports = [(path, _render(name, result, chosen), chosen) for name, path, chosen in destinations]
+    for path, report, chosen in reports:
         if path == "-":
-            click.echo(report, nl=False)
+            click.echo(report, nl=False, color=chosen.color)
         else:
             _write_file(path, report)
     if result.baseline is not None and not quiet:
@@ -261,6 +274,29 @@ def check(
     if write_baseline_file:
         sys.exit(EXIT_ERROR if not result.execution_successful else EXIT_CLEAN)
     sys.exit(exit_status(result, fail_on))
+
+
+def _report_root(cwd: str, configuration: object, formats: set[str]) -> tuple[str, object]:
+    """CI formats' path root (git top level, else the config's directory, else cwd), provenance."""
+    if not formats & {"sarif", "github", "gitlab"}:
+        return cwd, None
+    from linter import vcs
+
+    root = vcs.report_root(cwd, getattr(configuration, "path", None))
+    return root, vcs.provenance(root) if "sarif" in formats else None
+
+
+def _render(name: str, result: object, options: object) -> str:
+    from linter.reporters import render
+
+    if name != "sarif":
+        return render(name, result, options)  # type: ignore[arg-type]
+    from linter.reporters.sarif import SarifLimitError
+
+    try:
+        return render(name, result, options)  # type: ignore[arg-type]
+    except SarifLimitError as error:  # a report GitHub would reject
+        raise ConfigurationProblem(str(error)) from None
 
 
 def _write_file(path: str, text: str) -> None:
