@@ -173,6 +173,24 @@ def _parse_output_files(values: tuple[str, ...], formats: tuple[str, ...]) -> li
     show_default=True,
     help="Colour text output (auto honours NO_COLOR and FORCE_COLOR).",
 )
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="Lint standard input as this file: per-file settings, name-based policy types and "
+    "the reported path use PATH (the content is read from stdin, not from PATH).",
+)
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Print how many findings each rule produced (most frequent first) instead of them.",
+)
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    default=True,
+    show_default=True,
+    help="Skip files that .gitignore files ignore when walking directories (files named "
+    "explicitly are always linted).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Only the finding lines, no source or summary.")
 @click.option("--no-source", is_flag=True, help="Do not show the source line under findings.")
 def check(
@@ -194,6 +212,9 @@ def check(
     sarif_max_results: int,
     jobs: int,
     color: str,
+    stdin_filename: str | None,
+    statistics: bool,
+    respect_gitignore: bool,
     quiet: bool,
     no_source: bool,
 ) -> None:
@@ -205,8 +226,14 @@ def check(
     from linter.reporters import RenderOptions
     from linter.selection import unknown_selectors
 
+    if stdin_filename is not None and not paths:
+        paths = ("-",)
     if not paths:
         raise click.UsageError("give at least one file or directory (or '-' for stdin)")
+    if stdin_filename is not None and "-" not in paths:
+        raise click.UsageError("--stdin-filename names standard input: give '-' or no paths")
+    if statistics and format_name != "text":
+        raise click.UsageError("--statistics replaces the text report; use it with --format text")
     if config_file and no_config:
         raise click.UsageError("--config and --no-config exclude each other")
     extra_outputs = _parse_output_files(output_files, FORMATS)
@@ -235,7 +262,14 @@ def check(
     baseline_entries = _read_baseline(baseline_file) if baseline_file else None
     options, fail_on = config.resolve(configuration, command_line)
 
-    result = Linter(options).lint_paths(paths, stdin=sys.stdin.buffer, jobs=jobs)
+    inputs = _inputs(paths, options, respect_gitignore)
+    if stdin_filename is not None:
+        from linter.stdin_input import NamedStdinLinter
+
+        linter = NamedStdinLinter(options, stdin_filename=stdin_filename)
+    else:
+        linter = Linter(options)
+    result = linter.lint_paths(inputs, stdin=sys.stdin.buffer, jobs=jobs)
     if write_baseline_file:
         _write_baseline(result, write_baseline_file, quiet)
     if baseline_file and baseline_entries is not None:
@@ -261,7 +295,7 @@ def check(
         sarif_category=sarif_category,
     )
     plain = render_options._replace(color=False)
-    destinations = [(format_name, output or "-", render_options)]
+    destinations = [("statistics" if statistics else format_name, output or "-", render_options)]
     destinations += [(name, path, plain) for name, path in extra_outputs]
     reports = [(path, _render(name, result, chosen), chosen) for name, path, chosen in destinations]
     for path, report, chosen in reports:
@@ -274,6 +308,16 @@ def check(
     if write_baseline_file:
         sys.exit(EXIT_ERROR if not result.execution_successful else EXIT_CLEAN)
     sys.exit(exit_status(result, fail_on))
+
+
+def _inputs(paths: tuple[str, ...], options: object, respect_gitignore: bool) -> tuple:
+    """The paths for the engine: as given, or already walked when .gitignore files are not read."""
+    if respect_gitignore:
+        return paths  # the engine's discovery reads .gitignore files by default
+    from linter.discovery import discover
+
+    include, exclude = options.include, options.exclude  # type: ignore[attr-defined]
+    return tuple(discover(paths, include=include, exclude=exclude, respect_gitignore=False))
 
 
 def _report_root(cwd: str, configuration: object, formats: set[str]) -> tuple[str, object]:

@@ -1,11 +1,20 @@
-"""Finding the input files: command-line paths, recursive directory walks, include/exclude globs."""
+"""Finding the input files: command-line paths, recursive directory walks, include/exclude globs.
+
+Directory walks skip what ``.gitignore`` files ignore (``linter.gitignore``; those of the
+repository above the walked directory count too); files named explicitly are always linted. A
+file reached twice (named twice, or through a directory and by name, or through a symbolic link)
+is linted once, under the first name it was reached by, and counts as explicit if it was named.
+"""
 
 from __future__ import annotations
 
 import fnmatch
 import os
 from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from linter.gitignore import GitIgnore
 
 DEFAULT_INCLUDE = ("*.json",)
 ALWAYS_SKIPPED_DIRECTORIES = frozenset({".git", "node_modules", ".hg", ".svn", ".tox", ".venv"})
@@ -41,27 +50,64 @@ def matches_any(path: str, patterns: Iterable[str]) -> bool:
 
 
 def discover(
-    paths: Iterable[str],
+    paths: Iterable[str | InputFile | InputError],
     *,
     include: Iterable[str] = DEFAULT_INCLUDE,
     exclude: Iterable[str] = (),
+    respect_gitignore: bool = True,
 ) -> Iterator[InputFile | InputError]:
-    """Expand command-line paths into files, recursively for directories.
+    """Expand command-line paths into files, recursively for directories, each file once.
 
-    Directory walks skip VCS folders, ``node_modules`` and excluded paths and never follow a
+    Directory walks skip VCS folders, ``node_modules``, excluded paths and (unless
+    ``respect_gitignore`` is false) what ``.gitignore`` files ignore, and never follow a
     symlinked directory twice (no loops). Files named explicitly are always linted, unless
-    excluded.
+    excluded. An ``InputFile`` or ``InputError`` among ``paths`` (from an earlier ``discover``)
+    passes through as it is.
     """
-    include = tuple(include)
-    exclude = tuple(exclude)
+    entries: list[InputFile | InputError] = []
+    positions: dict[str, int] = {}
+    for entry in _expand(paths, tuple(include), tuple(exclude), respect_gitignore):
+        if isinstance(entry, InputError):
+            entries.append(entry)
+            continue
+        identity = _identity(entry.path)
+        position = positions.get(identity)
+        if position is None:
+            positions[identity] = len(entries)
+            entries.append(entry)
+        elif entry.explicit and not entries[position].explicit:
+            entries[position] = entries[position]._replace(explicit=True)
+    yield from entries
+
+
+def _identity(path: str) -> str:
+    if path == "-":
+        return path
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError):
+        return os.path.abspath(path)
+
+
+def _expand(
+    paths: Iterable[str | InputFile | InputError],
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    respect_gitignore: bool,
+) -> Iterator[InputFile | InputError]:
     for raw in paths:
+        if isinstance(raw, (InputFile, InputError)):
+            yield raw
+            continue
         if raw == "-":
             yield InputFile("-", True)
             continue
         if exclude and matches_any(raw, exclude):
             continue
         if os.path.isdir(raw):
-            yield from _walk(raw, include, exclude)
+            yield from _walk(
+                raw, include, exclude, _gitignore_for(raw) if respect_gitignore else None
+            )
         elif os.path.lexists(raw) and not os.path.exists(raw):
             yield InputError(raw, "broken symbolic link")
         elif os.path.exists(raw):
@@ -70,7 +116,20 @@ def discover(
             yield InputError(raw, "no such file or directory")
 
 
-def _walk(root: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> Iterator[Any]:
+def _gitignore_for(root: str) -> GitIgnore:
+    """The ``.gitignore`` files of the repository above ``root`` (or of ``root`` alone)."""
+    from linter.gitignore import GitIgnore
+    from linter.vcs import find_repository_root
+
+    top = find_repository_root(root) or root
+    ignore = GitIgnore(top)
+    ignore.add_directories_down_to(root)
+    return ignore
+
+
+def _walk(
+    root: str, include: tuple[str, ...], exclude: tuple[str, ...], ignore: GitIgnore | None
+) -> Iterator[Any]:
     seen_directories: set[tuple[int, int]] = set()
     errors: list[InputError] = []
 
@@ -90,17 +149,22 @@ def _walk(root: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> Iter
             yield InputError(directory, "symbolic link loop: directory already visited")
             continue
         seen_directories.add(identity)
+        if ignore is not None:
+            ignore.add_directory(directory)
         subdirectories[:] = sorted(
             d
             for d in subdirectories
             if d not in ALWAYS_SKIPPED_DIRECTORIES
             and not (exclude and matches_any(os.path.join(directory, d), exclude))
+            and not (ignore is not None and ignore.ignored(os.path.join(directory, d), True))
         )
         for name in sorted(files):
             path = os.path.join(directory, name)
             if not any(fnmatch.fnmatchcase(name, pattern) for pattern in include):
                 continue
             if exclude and matches_any(path, exclude):
+                continue
+            if ignore is not None and ignore.ignored(path, False):
                 continue
             if os.path.islink(path) and not os.path.exists(path):
                 yield InputError(path, "broken symbolic link")

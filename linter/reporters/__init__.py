@@ -27,6 +27,7 @@ FORMATS: dict[str, str] = {
     "sarif": "linter.reporters.sarif",
     "github": "linter.reporters.github",
     "gitlab": "linter.reporters.gitlab",
+    "statistics": "linter.reporters.statistics",  # check --statistics, in place of text
 }
 
 
