@@ -235,3 +235,263 @@ def test_the_cli_exits_2_on_a_sarif_report_over_the_limit(tmp_path: Path) -> Non
     unlimited = _run([*args, "--sarif-max-results", "0"], tmp_path)
     assert unlimited.exit_code == 1
     assert len(json.loads(unlimited.output)["runs"][0]["results"]) == 2
+
+
+# -- 3. colour ------------------------------------------------------------------------------------
+
+BOLD_LOCATION = "\033[1mold.json:2:14:\033[0m"
+
+
+@pytest.mark.parametrize(
+    ("flag", "environment", "coloured"),
+    [
+        ("auto", {}, False),  # CliRunner's output is not a terminal
+        ("auto", {"FORCE_COLOR": "1"}, True),
+        ("auto", {"NO_COLOR": "1", "FORCE_COLOR": "1"}, False),  # NO_COLOR beats FORCE_COLOR
+        ("auto", {"NO_COLOR": "", "FORCE_COLOR": "1"}, True),  # an empty NO_COLOR is unset
+        ("always", {"NO_COLOR": "1"}, True),  # the flag beats both variables
+        ("never", {"FORCE_COLOR": "1"}, False),
+    ],
+)
+def test_colour_precedence_flag_no_color_force_color_tty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flag: str, environment: dict, coloured: bool
+) -> None:
+    (tmp_path / "old.json").write_text(OLD_VERSION)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    for key, value in environment.items():
+        monkeypatch.setenv(key, value)
+    outcome = _run(
+        ["check", "--no-config", "--select", "GRM003", "--color", flag, "old.json"], tmp_path
+    )
+    assert outcome.exit_code == 1
+    first = outcome.output.splitlines()[0]
+    if coloured:
+        assert first.startswith(BOLD_LOCATION + " \033[1m\033[33mGRM003\033[0m"), repr(first)
+    else:
+        assert first == f"old.json:2:14: GRM003 [warning] {GRM003_MESSAGE}"
+
+
+def test_colour_survives_a_pipe_in_a_real_process(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "old.json").write_text(OLD_VERSION)
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    environment["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    command = [sys.executable, "-m", "linter", "check", "--no-config", "--select", "GRM003"]
+    piped = subprocess.run(
+        [*command, "--color", "always", "old.json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+    )
+    assert piped.stdout.startswith(BOLD_LOCATION), piped.stdout
+    forced = subprocess.run(
+        [*command, "old.json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**environment, "FORCE_COLOR": "1"},
+        check=False,
+    )
+    assert forced.stdout.startswith(BOLD_LOCATION), forced.stdout
+    plain = subprocess.run(
+        [*command, "old.json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+    )
+    assert "\033[" not in plain.stdout and plain.stdout.startswith("old.json:2:14: GRM003")
+
+
+# -- 3. --stdin-filename --------------------------------------------------------------------------
+
+ASSUME_ROLE = json.dumps(
+    {
+        "Version": "2008-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "ec2.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    },
+    indent=2,
+)
+
+
+def test_stdin_filename_names_the_input_for_types_settings_and_paths(tmp_path: Path) -> None:
+    (tmp_path / ".iamlint.toml").write_text('per-file-ignores = { "legacy/*.json" = ["GRM003"] }\n')
+    args = ["check", "--format", "json"]
+    named = _run([*args, "--stdin-filename", "roles/app.trust.json"], tmp_path, input=ASSUME_ROLE)
+    report = json.loads(named.output)
+    assert report["files"] == [
+        {"path": "roles/app.trust.json", "status": "linted", "policy_type": "trust"}
+    ]
+    grm003 = [f for f in report["findings"] if f["rule"] == "GRM003"]
+    assert [(f["path"], f["line"], f["column"]) for f in grm003] == [
+        ("roles/app.trust.json", 2, 14)
+    ]
+
+    anonymous = json.loads(_run([*args, "-"], tmp_path, input=ASSUME_ROLE).output)
+    assert anonymous["files"][0]["path"] == "-"
+
+    ignored = _run(
+        [*args, "--stdin-filename", "legacy/app.trust.json", "-"], tmp_path, input=ASSUME_ROLE
+    )
+    legacy = json.loads(ignored.output)
+    assert legacy["files"][0]["path"] == "legacy/app.trust.json"
+    assert "GRM003" not in {f["rule"] for f in legacy["findings"]}
+    assert not (tmp_path / "roles").exists()  # the name is never read from disk
+
+
+def test_stdin_filename_needs_standard_input(tmp_path: Path) -> None:
+    (tmp_path / "old.json").write_text(OLD_VERSION)
+    outcome = _run(["check", "--stdin-filename", "a.json", "old.json"], tmp_path)
+    assert outcome.exit_code == 2
+    assert "--stdin-filename names standard input: give '-' or no paths" in outcome.output
+
+
+# -- 3. --statistics ------------------------------------------------------------------------------
+
+
+def test_statistics_counts_findings_per_rule(tmp_path: Path) -> None:
+    wide = {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}
+    for name in ("a.json", "b.json"):
+        (tmp_path / name).write_text(json.dumps({"Version": "2008-10-17", "Statement": [wide]}))
+    (tmp_path / "c.json").write_text(OLD_VERSION)
+    outcome = _run(
+        ["check", "--no-config", "--select", "GRM003,LPR009,LPR010", "--statistics", "."], tmp_path
+    )
+    assert outcome.exit_code == 1
+    assert outcome.output == (
+        "3  GRM003  [warning]  old-version\n"
+        "2  LPR009  [note]     data-exfiltration\n"
+        "2  LPR010  [note]     write-on-any-resource\n"
+    ), outcome.output
+    clean = _run(["check", "--no-config", "--select", "LPR009", "--statistics", "c.json"], tmp_path)
+    assert (clean.exit_code, clean.output) == (0, "")
+    refused = _run(["check", "--statistics", "--format", "json", "."], tmp_path)
+    assert refused.exit_code == 2
+
+
+# -- 3. .gitignore and duplicate paths ------------------------------------------------------------
+
+
+def _ignored(patterns: str, path: str, is_directory: bool = False) -> bool:
+    from linter.gitignore import GitIgnore, parse
+
+    ignore = GitIgnore("/r")
+    ignore._patterns["/r"] = parse(patterns)
+    return ignore.ignored("/r/" + path, is_directory)
+
+
+@pytest.mark.parametrize(
+    ("patterns", "path", "is_directory", "expected"),
+    [
+        ("*.json\n", "a/b/c.json", False, True),
+        ("*.json\n!keep.json\n", "a/keep.json", False, False),
+        ("!keep.json\n*.json\n", "a/keep.json", False, True),  # the last match wins
+        ("/top.json\n", "top.json", False, True),
+        ("/top.json\n", "sub/top.json", False, False),  # anchored
+        ("sub/top.json\n", "x/sub/top.json", False, False),  # a middle slash anchors too
+        ("build/\n", "build", True, True),
+        ("build/\n", "build", False, False),  # directories only
+        ("build\n", "src/build", True, True),
+        ("**/gen/*.json\n", "a/b/gen/x.json", False, True),
+        ("**/gen/*.json\n", "gen/x.json", False, True),
+        ("out/**\n", "out/a/b.json", False, True),
+        ("a/**/z.json\n", "a/z.json", False, True),
+        ("a/**/z.json\n", "a/b/c/z.json", False, True),
+        ("a/**/z.json\n", "b/a/z.json", False, False),
+        ("p?.json\n", "p1.json", False, True),
+        ("p?.json\n", "p10.json", False, False),
+        ("p[0-4].json\n", "p3.json", False, True),
+        ("p[!0-4].json\n", "p7.json", False, True),
+        ("p[!0-4].json\n", "p3.json", False, False),
+        ("*.json\n", "a.jsonx", False, False),
+        ("# comment\n\n\\#hash.json\n", "#hash.json", False, True),
+        ("\\!bang.json\n", "!bang.json", False, True),
+        ("trail.json   \n", "trail.json", False, True),
+        ("space\\ \n", "space ", False, True),
+        ("a*b.json\n", "a/x/b.json", False, False),  # * does not cross /
+        ("Policy.json\n", "policy.json", False, False),  # case-sensitive
+    ],
+)
+def test_gitignore_patterns(patterns: str, path: str, is_directory: bool, expected: bool) -> None:
+    assert _ignored(patterns, path, is_directory) is expected
+
+
+def _tree(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def test_directory_walks_respect_root_and_nested_gitignore_files(tmp_path: Path) -> None:
+    repo = _git_repository(tmp_path / "repo")
+    _tree(
+        repo,
+        {
+            ".gitignore": "generated/\n*.local.json\n/policies/tmp.json\n",
+            "policies/.gitignore": "!keep.local.json\nscratch*\n",
+            "policies/a.json": OLD_VERSION,
+            "policies/tmp.json": OLD_VERSION,
+            "policies/dev.local.json": OLD_VERSION,
+            "policies/keep.local.json": OLD_VERSION,
+            "policies/scratch1.json": OLD_VERSION,
+            "policies/generated/g.json": OLD_VERSION,
+            "policies/nested/generated.json": OLD_VERSION,
+        },
+    )
+    args = ["check", "--no-config", "--select", "GRM003", "--format", "json"]
+
+    def linted(*extra: str, cwd: Path = repo) -> list[str]:
+        report = json.loads(_run([*args, *extra], cwd).output)
+        return [f["path"] for f in report["files"]]
+
+    assert linted("policies") == [
+        "policies/a.json",
+        "policies/keep.local.json",
+        "policies/nested/generated.json",
+    ]
+    # From inside the subdirectory the repository's .gitignore still counts.
+    assert linted(".", cwd=repo / "policies") == [
+        "./a.json",
+        "./keep.local.json",
+        "./nested/generated.json",
+    ]
+    # Named files are linted whatever .gitignore says.
+    assert linted("policies/tmp.json", "policies/generated/g.json") == [
+        "policies/generated/g.json",
+        "policies/tmp.json",
+    ]
+    assert len(linted("--no-respect-gitignore", "policies")) == 7
+
+
+def test_the_same_file_named_twice_is_reported_once(tmp_path: Path) -> None:
+    _tree(tmp_path, {"p/old.json": OLD_VERSION, "p/other.json": OLD_VERSION})
+    (tmp_path / "link.json").symlink_to(tmp_path / "p" / "old.json")
+    args = ["check", "--no-config", "--select", "GRM003", "--format", "json"]
+    report = json.loads(
+        _run([*args, "p/old.json", "p", "p/old.json", "./p/old.json", "link.json"], tmp_path).output
+    )
+    assert [f["path"] for f in report["files"]] == ["p/old.json", "p/other.json"]
+    assert [f["path"] for f in report["findings"]] == ["p/old.json", "p/other.json"]
+
+
+def test_a_walked_file_named_later_counts_as_named(tmp_path: Path) -> None:
+    from linter.discovery import InputFile, discover
+
+    _tree(tmp_path, {"d/x.json": "{}"})
+    first = str(tmp_path / "d")
+    entries = list(discover([first, str(tmp_path / "d" / "x.json")]))
+    assert entries == [InputFile(str(tmp_path / "d" / "x.json"), True)]
+    assert list(discover(entries)) == entries  # discovered entries pass through
