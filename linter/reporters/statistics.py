@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from linter.engine import RunResult
 from linter.reporters import RenderOptions
+from linter.results import RunResult
 
 
 def render(result: RunResult, options: RenderOptions) -> str:
