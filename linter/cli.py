@@ -308,6 +308,7 @@ def check(
     destinations = [("statistics" if statistics else format_name, output or "-", render_options)]
     destinations += [(name, path, plain) for name, path in extra_outputs]
     reports = [(path, _render(name, result, chosen), chosen) for name, path, chosen in destinations]
+    reports.sort(key=lambda entry: entry[0] == "-")  # files first: a failed write prints nothing
     for path, report, chosen in reports:
         if path == "-":
             click.echo(report, nl=False, color=chosen.color)

