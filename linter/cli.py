@@ -171,7 +171,8 @@ def _parse_output_files(values: tuple[str, ...], formats: tuple[str, ...]) -> li
     type=click.Choice(["auto", "always", "never"]),
     default="auto",
     show_default=True,
-    help="Colour text output (auto honours NO_COLOR and FORCE_COLOR).",
+    help="Colour text output. auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR turns it "
+    "on when piped (the flag > NO_COLOR > FORCE_COLOR > terminal).",
 )
 @click.option(
     "--stdin-filename",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat as stat_module
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -65,12 +66,12 @@ def discover(
     passes through as it is.
     """
     entries: list[InputFile | InputError] = []
-    positions: dict[str, int] = {}
-    for entry in _expand(paths, tuple(include), tuple(exclude), respect_gitignore):
+    positions: dict[object, int] = {}
+    for entry, known in _expand(paths, tuple(include), tuple(exclude), respect_gitignore):
         if isinstance(entry, InputError):
             entries.append(entry)
             continue
-        identity = _identity(entry.path)
+        identity = known if known is not None else _identity(entry.path)
         position = positions.get(identity)
         if position is None:
             positions[identity] = len(entries)
@@ -80,13 +81,15 @@ def discover(
     yield from entries
 
 
-def _identity(path: str) -> str:
+def _identity(path: str) -> object:
+    """The file itself: device and inode (one ``stat``; symbolic links followed)."""
     if path == "-":
         return path
     try:
-        return os.path.realpath(path)
+        stat = os.stat(path)
     except (OSError, ValueError):
         return os.path.abspath(path)
+    return (stat.st_dev, stat.st_ino)
 
 
 def _expand(
@@ -94,26 +97,26 @@ def _expand(
     include: tuple[str, ...],
     exclude: tuple[str, ...],
     respect_gitignore: bool,
-) -> Iterator[InputFile | InputError]:
+) -> Iterator[tuple[InputFile | InputError, object]]:
+    """Entries with the file's identity when the walk already knows it (else None)."""
     for raw in paths:
         if isinstance(raw, (InputFile, InputError)):
-            yield raw
+            yield raw, None
             continue
         if raw == "-":
-            yield InputFile("-", True)
+            yield InputFile("-", True), None
             continue
         if exclude and matches_any(raw, exclude):
             continue
         if os.path.isdir(raw):
-            yield from _walk(
-                raw, include, exclude, _gitignore_for(raw) if respect_gitignore else None
-            )
+            ignore = _gitignore_for(raw) if respect_gitignore else None
+            yield from _walk(raw, include, exclude, ignore)
         elif os.path.lexists(raw) and not os.path.exists(raw):
-            yield InputError(raw, "broken symbolic link")
+            yield InputError(raw, "broken symbolic link"), None
         elif os.path.exists(raw):
-            yield InputFile(raw, True)
+            yield InputFile(raw, True), None
         else:
-            yield InputError(raw, "no such file or directory")
+            yield InputError(raw, "no such file or directory"), None
 
 
 def _gitignore_for(root: str) -> GitIgnore:
@@ -132,6 +135,7 @@ def _walk(
 ) -> Iterator[Any]:
     seen_directories: set[tuple[int, int]] = set()
     errors: list[InputError] = []
+    absolute_root = os.path.abspath(root)
 
     def on_error(error: OSError) -> None:
         errors.append(InputError(error.filename or root, error.strerror or str(error)))
@@ -141,22 +145,27 @@ def _walk(
             stat = os.stat(directory)
             identity = (stat.st_dev, stat.st_ino)
         except OSError as error:
-            yield InputError(directory, error.strerror or str(error))
+            yield InputError(directory, error.strerror or str(error)), None
             subdirectories[:] = []
             continue
         if identity in seen_directories:
             subdirectories[:] = []
-            yield InputError(directory, "symbolic link loop: directory already visited")
+            yield InputError(directory, "symbolic link loop: directory already visited"), None
             continue
         seen_directories.add(identity)
+        # The absolute form for .gitignore matching, by string: os.walk extends the root's text.
+        below = directory[len(root) :].lstrip(os.sep)
+        absolute = os.path.join(absolute_root, below) if below else absolute_root
         if ignore is not None:
-            ignore.add_directory(directory)
+            ignore.add_directory(absolute)
+        ignoring = ignore if ignore is not None and ignore.has_patterns else None
+        prefix = absolute.rstrip(os.sep) + os.sep
         subdirectories[:] = sorted(
             d
             for d in subdirectories
             if d not in ALWAYS_SKIPPED_DIRECTORIES
             and not (exclude and matches_any(os.path.join(directory, d), exclude))
-            and not (ignore is not None and ignore.ignored(os.path.join(directory, d), True))
+            and not (ignoring is not None and ignoring.ignored(prefix + d, True))
         )
         for name in sorted(files):
             path = os.path.join(directory, name)
@@ -164,11 +173,20 @@ def _walk(
                 continue
             if exclude and matches_any(path, exclude):
                 continue
-            if ignore is not None and ignore.ignored(path, False):
+            if ignoring is not None and ignoring.ignored(prefix + name, False):
                 continue
-            if os.path.islink(path) and not os.path.exists(path):
-                yield InputError(path, "broken symbolic link")
+            try:  # one lstat per file: the identity, and a stat more for a symbolic link
+                status = os.lstat(path)
+            except OSError as error:
+                yield InputError(path, error.strerror or str(error)), None
                 continue
-            yield InputFile(path, False)
-        yield from errors
+            if stat_module.S_ISLNK(status.st_mode):
+                try:
+                    status = os.stat(path)
+                except OSError:
+                    yield InputError(path, "broken symbolic link"), None
+                    continue
+            yield InputFile(path, False), (status.st_dev, status.st_ino)
+        for error in errors:
+            yield error, None
         errors.clear()

@@ -170,24 +170,37 @@ class GitIgnore:
     """The ``.gitignore`` files in force below ``top``, read as a walk reaches their directories.
 
     ``top`` is the outermost directory whose ``.gitignore`` counts: the repository root when the
-    walk is inside a git work tree, else the walk's own root.
+    walk is inside a git work tree, else the walk's own root. Directories and paths given to the
+    methods are absolute and normalised (``os.path.abspath``); a walk derives them from its root
+    by string operations, so no per-file system call is spent here.
     """
 
     def __init__(self, top: str) -> None:
         self.top = os.path.abspath(top)
-        self._patterns: dict[str, list[Pattern]] = {}
+        self._read: set[str] = set()
+        # (directory + separator, its patterns), shallower directories first: the order in which
+        # the files of a path's ancestors apply.
+        self._bases: list[tuple[str, list[Pattern]]] = []
 
     def add_directory(self, directory: str) -> None:
         """Read ``directory``'s ``.gitignore`` (once; a missing or unreadable file adds nothing)."""
-        directory = os.path.abspath(directory)
-        if directory in self._patterns:
+        if directory in self._read:
             return
+        self._read.add(directory)
         try:
             with open(os.path.join(directory, IGNORE_FILE), encoding="utf-8") as handle:
                 text = handle.read()
         except (OSError, UnicodeDecodeError):
-            text = ""
-        self._patterns[directory] = parse(text)
+            return
+        patterns = parse(text)
+        if patterns:
+            self._bases.append((directory.rstrip(os.sep) + os.sep, patterns))
+            self._bases.sort(key=lambda base: len(base[0]))
+
+    @property
+    def has_patterns(self) -> bool:
+        """Whether any ``.gitignore`` read so far has a pattern (else nothing is ignored)."""
+        return bool(self._bases)
 
     def add_directories_down_to(self, directory: str) -> None:
         """Read every ``.gitignore`` from ``top`` down to ``directory`` (an ancestor chain)."""
@@ -208,22 +221,14 @@ class GitIgnore:
 
     def ignored(self, path: str, is_directory: bool) -> bool:
         """Whether the patterns read so far ignore ``path`` (last match wins, deepest file last)."""
-        path = os.path.abspath(path)
         verdict = False
-        bases = []
-        current = os.path.dirname(path)
-        while True:
-            if current in self._patterns:
-                bases.append(current)
-            if current == self.top:
-                break
-            parent = os.path.dirname(current)
-            if parent == current:
-                break
-            current = parent
-        for base in reversed(bases):
-            relative = os.path.relpath(path, base).replace(os.sep, "/")
-            for pattern in self._patterns[base]:
+        for prefix, patterns in self._bases:
+            if not path.startswith(prefix):
+                continue
+            relative = path[len(prefix) :]
+            if os.sep != "/":
+                relative = relative.replace(os.sep, "/")
+            for pattern in patterns:
                 if pattern.directory_only and not is_directory:
                     continue
                 if pattern.regex.match(relative):

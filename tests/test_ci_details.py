@@ -389,7 +389,7 @@ def _ignored(patterns: str, path: str, is_directory: bool = False) -> bool:
     from linter.gitignore import GitIgnore, parse
 
     ignore = GitIgnore("/r")
-    ignore._patterns["/r"] = parse(patterns)
+    ignore._bases.append(("/r/", parse(patterns)))
     return ignore.ignored("/r/" + path, is_directory)
 
 
