@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     from linter.gitignore import GitIgnore
 
-DEFAULT_INCLUDE = ("*.json",)
+from linter.results import DEFAULT_INCLUDE
+
 ALWAYS_SKIPPED_DIRECTORIES = frozenset({".git", "node_modules", ".hg", ".svn", ".tox", ".venv"})
 
 
