@@ -332,9 +332,12 @@ def test_stdin_filename_names_the_input_for_types_settings_and_paths(tmp_path: P
     args = ["check", "--format", "json"]
     named = _run([*args, "--stdin-filename", "roles/app.trust.json"], tmp_path, input=ASSUME_ROLE)
     report = json.loads(named.output)
-    assert report["files"] == [
-        {"path": "roles/app.trust.json", "status": "linted", "policy_type": "trust"}
-    ]
+    (entry,) = report["files"]
+    assert (entry["path"], entry["status"], entry["policy_type"]) == (
+        "roles/app.trust.json",
+        "linted",
+        "trust",
+    )
     grm003 = [f for f in report["findings"] if f["rule"] == "GRM003"]
     assert [(f["path"], f["line"], f["column"]) for f in grm003] == [
         ("roles/app.trust.json", 2, 14)
