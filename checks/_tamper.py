@@ -14,7 +14,6 @@ from linter.analysis import (
     SCOPE_NAMED,
     data_file,
     grant_anchor,
-    granted_in_scope,
     principal_limiting_condition,
     summarize_names,
 )
@@ -22,6 +21,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy, Statement
+from linter.policy_grants import policy_grants
 
 
 @functools.cache
@@ -74,10 +74,9 @@ class MonitoringTamperCheck(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         names = tamper_actions(self.group)
-        for statement in policy.statements:
-            if not statement.is_allow:
-                continue
-            granted, scope = granted_in_scope(statement, names, context.catalog)
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
+            granted, scope = grants.in_scope(statement, names)
             if not granted or principal_limiting_condition(statement) is not None:
                 continue
             keys = naming_keys(self.group)

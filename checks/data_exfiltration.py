@@ -11,12 +11,12 @@ from linter.analysis import (
     every_resource_phrase,
     grant_anchor,
     summarize_names,
-    unrestricted_grants,
 )
 from linter.check import Check, Report, services_of
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.policy_grants import policy_grants
 
 
 @functools.cache
@@ -74,8 +74,9 @@ class DataExfiltration(Check):
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog
         names = data_reading_actions()
-        for statement in policy.statements:
-            found = unrestricted_grants(statement, names, catalog)
+        grants = policy_grants(policy, catalog)
+        for statement in policy.allow_statements():
+            found = grants.unrestricted(statement, names)
             if not found:
                 continue
             path, key = grant_anchor(statement, found)

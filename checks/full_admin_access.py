@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import is_full_admin, matches_every_action
+from linter.analysis import matches_every_action
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.policy_grants import policy_grants
 
 
 class FullAdminAccess(Check):
@@ -59,8 +60,9 @@ class FullAdminAccess(Check):
     tags = ("security", "least-privilege")
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
-        for statement in policy.statements:
-            if not is_full_admin(statement):
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
+            if not grants.full_admin(statement):
                 continue
             if statement.resource_element == "NotResource":
                 where = "on every resource outside NotResource"

@@ -11,7 +11,6 @@ from linter.analysis import (
     constrains,
     data_file,
     grant_anchor,
-    granted_in_scope,
     is_account_root,
     principal_limiting_condition,
     summarize_names,
@@ -21,6 +20,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy, Principal, Statement
+from linter.policy_grants import policy_grants
 
 
 @functools.cache
@@ -106,10 +106,9 @@ class KmsKeyTamper(Check):
         names = tamper_actions("kms_key_tamper")
         administrators = context.settings.key_administrators
         key_policy = policy.policy_type is PolicyType.KMS_KEY
-        for statement in policy.statements:
-            if not statement.is_allow:
-                continue
-            granted, _ = granted_in_scope(statement, names, context.catalog)
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
+            granted, _ = grants.in_scope(statement, names)
             if not granted or _limited(statement):
                 continue
             listed = summarize_names(granted)
@@ -130,7 +129,7 @@ class KmsKeyTamper(Check):
                         key=key,
                     )
                     continue
-                uses, _ = granted_in_scope(statement, key_use_actions(), context.catalog)
+                uses, _ = grants.in_scope(statement, key_use_actions())
                 if uses:
                     yield Report(
                         path,
@@ -139,7 +138,7 @@ class KmsKeyTamper(Check):
                         key=key,
                     )
                 continue
-            uses, _ = granted_in_scope(statement, key_use_actions(), context.catalog)
+            uses, _ = grants.in_scope(statement, key_use_actions())
             if uses:
                 yield Report(
                     path,

@@ -8,7 +8,6 @@ import re
 from collections.abc import Iterator
 
 from linter.analysis import (
-    covered_actions,
     data_file,
     grant_anchor,
     has_wildcard,
@@ -20,6 +19,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy, Statement
+from linter.policy_grants import policy_grants
 from linter.wildcards import glob_matcher
 
 # user/<optional path, wildcards allowed/>${aws:username}: the caller's own user (user names are
@@ -40,9 +40,13 @@ def _user_targets(statement: Statement) -> tuple[bool, list[str]]:
     ``user/${aws:username}`` (optionally under a path) is the caller's own user."""
     if statement.resource_element == "NotResource":
         return True, ["every resource outside NotResource"]
+    return _pattern_targets(tuple(item.value for item in statement.resources))
+
+
+def _pattern_targets(values: tuple[str, ...]) -> tuple[bool, list[str]]:
+    """``_user_targets`` of Resource patterns (those a grant keeps after the policy's Denies)."""
     others = []
-    for item in statement.resources:
-        value = item.value
+    for value in values:
         if value.strip("*") == "":
             others.append(value)
             continue
@@ -123,14 +127,19 @@ class LongTermCredentialGrant(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         names = credential_actions()
-        for statement in policy.statements:
-            if not statement.is_allow:
-                continue
-            granted = covered_actions(statement, names)
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
+            granted: list[str] = []
+            targets: list[str] = []
+            for grant in grants.effective(statement, names):
+                if grant.narrowed:  # a Deny left only some of the Resource patterns
+                    reaches, found = _pattern_targets(grant.resources)
+                else:
+                    reaches, found = _user_targets(statement)
+                if reaches:
+                    granted.append(grant.action)
+                    targets.extend(t for t in found if t not in targets)
             if not granted:
-                continue
-            reaches_others, targets = _user_targets(statement)
-            if not reaches_others:
                 continue
             path, key = grant_anchor(statement, granted)
             whom = _whom(targets)

@@ -291,6 +291,8 @@ class Policy:
         self.data: dict[str, Any] = document if isinstance(document, dict) else {}
         self.policy_type = policy_type
         self.file = file
+        #: The policy's grants index (``linter.policy_grants.policy_grants`` builds it on first use).
+        self.grants_index: Any = None
 
     def element(self, name: str) -> Item | None:
         if name in self.data:

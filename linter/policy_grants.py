@@ -1,0 +1,566 @@
+"""One grants analysis: what each statement covers, and what a policy grants after its Denies.
+
+Every rule that says "allows X" asks the per-policy index instead of reading one statement alone:
+
+    grants = policy_grants(policy, context.catalog)
+    for statement in policy.allow_statements():
+        for grant in grants.effective(statement, names):   # (action, resources, Deny conditions)
+            ...
+        grants.requires_key(statement, "kms:Decrypt", "kms:EncryptionContext:")
+
+``StatementGrants`` (one per statement, computed once) says which actions a statement's
+``Action``/``NotAction`` covers (exact names through a service-keyed pattern index; ``*`` kept
+symbolic; the catalog expansion only on request), which resources (``Resource``/``NotResource``
+patterns), which principals and under which conditions.
+
+``PolicyGrants`` applies the policy's ``Deny`` statements to an ``Allow``:
+
+- an **unconditional** Deny that covers the action and the Allow's principals removes the
+  Allow's resource patterns it covers (``Resource``), or keeps only what lies inside its
+  ``NotResource`` (a Deny with ``NotResource`` denies everything outside it). A grant with no
+  resource left is gone;
+- a **conditional** Deny with one condition entry that fires when the key is missing or has
+  another value (``Null`` ``true``, ``StringNotEquals``, ``StringNotLike``, ``ArnNotEquals``,
+  ``ArnNotLike``, ``NotIpAddress``, plain or ``IfExists``, no set qualifier), and that covers the
+  action, the Allow's principals and every resource it still grants, is a constraint: the grant
+  then requires the positive form of that entry (``Null`` ``false``, ``StringEquals``, …), which
+  ``Grant.conditions`` holds (``ConditionEntry`` values at the Deny's paths);
+- every other Deny (several condition entries, other operators, ``NotPrincipal``, a resource
+  overlap that pattern comparison cannot decide) leaves the grant as it is: the analysis reports
+  what *may* be granted.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, NamedTuple
+
+from linter.analysis import (
+    SCOPE_ALL,
+    SCOPE_NAMED,
+    SCOPE_NONE,
+    SCOPE_PATTERN,
+    constraining_entries,
+    constrains,
+    covers_every_resource,
+    every_resource_anchor,
+    glob_covers,
+    has_wildcard,
+    is_full_admin,
+    matches_every_action,
+    names_resources,
+    reaches_every_resource,
+)
+from linter.policy import ConditionEntry, Item, Statement, action_pattern_matches, cached_property
+
+if TYPE_CHECKING:
+    from linter.catalog import Action, Catalog
+    from linter.model import JsonPath
+    from linter.policy import Policy
+
+#: The symbolic name of every action, for ``effective`` on ``Action: "*"`` statements.
+EVERY_ACTION = "*"
+
+# A Deny entry that fires when its key is missing or differs, and the Allow operator it enforces.
+_ENFORCED_OPERATOR = {
+    "stringnotequals": "StringEquals",
+    "stringnotequalsignorecase": "StringEqualsIgnoreCase",
+    "stringnotlike": "StringLike",
+    "arnnotequals": "ArnEquals",
+    "arnnotlike": "ArnLike",
+    "notipaddress": "IpAddress",
+}
+
+
+class StatementGrants:
+    """What one statement covers, computed once: its action patterns indexed by service, its
+    resource patterns, principals and conditions. Attributes are plain values or cached
+    properties of this object."""
+
+    def __init__(self, statement: Statement) -> None:
+        self.statement = statement
+        self.effect = statement.effect
+        element = statement.action_element
+        #: ``NotAction``: the statement covers every action its patterns do not match.
+        self.negated = element == "NotAction"
+        items = statement.not_actions if self.negated else statement.actions
+        #: The Action/NotAction values, as written.
+        self.action_patterns: tuple[str, ...] = tuple(item.value for item in items)
+        exact: set[str] = set()
+        by_service: dict[str, list[str]] = {}
+        any_service: list[str] = []
+        for value in self.action_patterns:
+            if not has_wildcard(value):
+                exact.add(value.lower())
+                continue
+            prefix, colon, _ = value.partition(":")
+            if colon and not has_wildcard(prefix):
+                by_service.setdefault(prefix.lower(), []).append(value)
+            else:
+                any_service.append(value)
+        self._exact = frozenset(exact)
+        self._by_service = {prefix: tuple(found) for prefix, found in by_service.items()}
+        self._any_service = tuple(any_service)
+        self._has_actions = element is not None
+        #: ``NotResource``: the statement applies to every resource its patterns do not match.
+        self.resource_negated = statement.resource_element == "NotResource"
+        resource_items = statement.not_resources if self.resource_negated else statement.resources
+        #: The Resource/NotResource values, as written.
+        self.resource_patterns: tuple[str, ...] = tuple(item.value for item in resource_items)
+        self._expanded: tuple[Catalog, tuple[Action, ...]] | None = None
+
+    def __repr__(self) -> str:
+        return f"StatementGrants({self.statement.path!r})"
+
+    # -- actions ----------------------------------------------------------------------------------
+
+    @cached_property
+    def every_action(self) -> bool:
+        """``Action`` holds ``*`` (or ``*:*``): every action, kept symbolic."""
+        return not self.negated and any(matches_every_action(v) for v in self.action_patterns)
+
+    @cached_property
+    def services(self) -> frozenset[str] | None:
+        """The lower-case service prefixes the Action values name; None when they may name any
+        service (NotAction, or a value with a wildcard service prefix)."""
+        order = self._service_order
+        return None if order is None else frozenset(order)
+
+    @cached_property
+    def _service_order(self) -> tuple[str, ...] | None:
+        if self.negated or self._any_service:
+            return None
+        return tuple(
+            dict.fromkeys(
+                value.partition(":")[0].lower()
+                for value in self.action_patterns
+                if ":" in value or not has_wildcard(value)
+            )
+        )
+
+    def covers(self, name: str) -> bool:
+        """Whether Action/NotAction covers the exact action ``name`` (any case);
+        ``EVERY_ACTION`` is covered only by an ``Action: "*"``."""
+        if not self._has_actions:
+            return False
+        if name == EVERY_ACTION:
+            return self.every_action
+        lowered = name.lower()
+        matched = (
+            lowered in self._exact
+            or any(
+                action_pattern_matches(p, name)
+                for p in self._by_service.get(lowered.partition(":")[0], ())
+            )
+            or any(action_pattern_matches(p, name) for p in self._any_service)
+        )
+        return matched != self.negated
+
+    def covered(self, names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+        """The members of ``names`` (exact action names) that Action/NotAction covers: grouped by
+        the services in the order the statement names them, each group in the order given
+        (NotAction and wildcard services: the order given). A statement about other services
+        costs one dictionary lookup per service it names, however long ``names`` is."""
+        if not self._has_actions:
+            return ()
+        services = self._service_order
+        if services is None:
+            return tuple(name for name in names if self.covers(name))
+        by_service = _names_by_service(names if isinstance(names, tuple) else tuple(names))
+        if len(services) == 1:
+            candidates = by_service.get(services[0], ())
+        else:
+            candidates = tuple(n for service in services for n in by_service.get(service, ()))
+        return tuple(name for name in candidates if self.covers(name))
+
+    def actions(self, catalog: Catalog) -> tuple[Action, ...]:
+        """Every catalog action the statement covers, in catalog order (NotAction: every catalog
+        action no pattern matches); computed once per catalog."""
+        if self._expanded is not None and self._expanded[0] is catalog:
+            return self._expanded[1]
+        if self.negated:
+            result = tuple(a for a in catalog.match_actions("*") if self.covers(a.full_name))
+        else:
+            seen: dict[str, Action] = {}
+            for pattern in self.action_patterns:
+                for action in catalog.match_actions(pattern):
+                    seen.setdefault(action.full_name.lower(), action)
+            result = tuple(seen.values())
+        self._expanded = (catalog, result)
+        return result
+
+    # -- resources --------------------------------------------------------------------------------
+
+    @cached_property
+    def every_resource(self) -> bool:
+        """``Resource`` holds ``*`` (or an ARN of wildcards only): every resource."""
+        return not self.resource_negated and any(
+            covers_every_resource(v) for v in self.resource_patterns
+        )
+
+    def covers_resource(self, pattern: str) -> bool:
+        """Whether every resource the ARN pattern ``pattern`` names is within this statement's
+        Resource/NotResource (sound: False when pattern comparison cannot tell)."""
+        if self.statement.resource_element is None:
+            return False
+        if self.every_resource:
+            return True
+        if self.resource_negated:
+            return not any(may_overlap(pattern, n) for n in self.resource_patterns)
+        return any(glob_covers(q, pattern) for q in self.resource_patterns)
+
+    # -- principals and conditions ----------------------------------------------------------------
+
+    @cached_property
+    def any_principal(self) -> bool:
+        """``Principal: "*"`` or ``{"AWS": "*"}``: every principal."""
+        return any(p.kind in ("*", "AWS") and p.value == "*" for p in self.statement.principals)
+
+    @cached_property
+    def principal_set(self) -> frozenset[tuple[str, str]]:
+        """The statement's principals as ``(kind, value)``, service names lower-cased."""
+        return frozenset(
+            (p.kind, p.value.lower() if p.kind == "Service" else p.value)
+            for p in self.statement.principals
+        )
+
+    def covers_principals_of(self, other: StatementGrants) -> bool:
+        """Whether this (Deny) statement applies to every principal ``other`` names: it has no
+        Principal element (an identity policy), names ``*``, or names each of them."""
+        element = self.statement.principal_element
+        if element is None:
+            return True
+        if element == "NotPrincipal":
+            return False
+        if self.any_principal:
+            return True
+        if other.statement.principal_element != "Principal" or other.any_principal:
+            return False
+        return bool(other.principal_set) and other.principal_set <= self.principal_set
+
+    @cached_property
+    def unconditional(self) -> bool:
+        """No Condition element (or an empty one): the statement always applies."""
+        if "Condition" not in self.statement.data:
+            return True
+        return self.statement.data["Condition"] == {}
+
+    @cached_property
+    def enforced(self) -> ConditionEntry | None:
+        """For a Deny with a single condition entry that fires when its key is absent or differs:
+        the Allow-side entry it enforces (same key, values and paths; positive operator), else
+        None."""
+        entries = self.statement.conditions
+        if self.unconditional or len(entries) != 1:
+            return None
+        entry = entries[0]
+        if entry.qualifier is not None or not entry.values:
+            return None
+        base = entry.base_operator.lower()
+        if base == "null":
+            if entry.if_exists or not all(str(v.value).lower() == "true" for v in entry.values):
+                return None
+            values = tuple(Item("false", v.path) for v in entry.values)
+            return entry._replace(operator="Null", base_operator="Null", values=values)
+        positive = _ENFORCED_OPERATOR.get(base)
+        if positive is None:
+            return None
+        return entry._replace(operator=positive, base_operator=positive, if_exists=False)
+
+
+class Grant(NamedTuple):
+    """One action an Allow statement grants after the policy's Denies.
+
+    ``resources``: the Resource patterns still granted (``("*",)`` for a NotResource Allow,
+    whose exclusions are in ``excluded``), narrowed to a Deny's NotResource where one applies;
+    ``narrowed``: a Deny removed or narrowed some of them; ``conditions``: the entries that
+    conditional Denies make the grant require (``StatementGrants.enforced``)."""
+
+    action: str
+    resources: tuple[str, ...]
+    excluded: tuple[str, ...]
+    narrowed: bool
+    conditions: tuple[ConditionEntry, ...]
+
+
+class PolicyGrants:
+    """The grants index of one policy: a ``StatementGrants`` per statement and the effective
+    grants of its Allow statements after its Deny statements."""
+
+    def __init__(self, policy: Policy, catalog: Catalog) -> None:
+        self.policy = policy
+        self.catalog = catalog
+        self.statements = tuple(StatementGrants(s) for s in policy.statements)
+        self._index = {id(g.statement): g for g in self.statements}
+        denies = [g for g in self.statements if g.effect == "Deny" and g._has_actions]
+        #: Deny statements that always apply.
+        self.unconditional_denies = tuple(g for g in denies if g.unconditional)
+        #: Deny statements whose condition an Allow can be made to require.
+        self.enforcing_denies = tuple(g for g in denies if g.enforced is not None)
+
+    def of(self, statement: Statement) -> StatementGrants:
+        """The per-statement index of ``statement`` (a statement of this policy)."""
+        found = self._index.get(id(statement))
+        if found is None or found.statement is not statement:
+            found = StatementGrants(statement)
+        return found
+
+    def effective(self, statement: Statement, names: tuple[str, ...] | list[str]) -> list[Grant]:
+        """The members of ``names`` (exact action names, or ``EVERY_ACTION``) that the Allow
+        ``statement`` grants once the policy's Denies apply, in the order given, each with the
+        resources it still reaches and the conditions Denies add. Empty for a non-Allow."""
+        if statement.effect != "Allow":
+            return []
+        allow = self.of(statement)
+        covered = allow.covered(names) if EVERY_ACTION not in names else self._covered(allow, names)
+        if not covered:
+            return []
+        if allow.resource_negated:
+            start: tuple[str, ...] = ("*",)
+            excluded = allow.resource_patterns
+        else:
+            start, excluded = allow.resource_patterns, ()
+        if not self.unconditional_denies and not self.enforcing_denies:
+            return [Grant(name, start, excluded, False, ()) for name in covered]
+        found = []
+        for name in covered:
+            grant = self._apply_denies(allow, name, start, excluded)
+            if grant is not None:
+                found.append(grant)
+        return found
+
+    def granted(self, statement: Statement, names: tuple[str, ...] | list[str]) -> list[str]:
+        """The action names of ``effective``."""
+        return [grant.action for grant in self.effective(statement, names)]
+
+    def deny_conditions(self, statement: Statement, action: str) -> tuple[ConditionEntry, ...]:
+        """The entries the policy's conditional Denies make the Allow's grant of ``action``
+        require (empty when the grant is gone or nothing is required)."""
+        for grant in self.effective(statement, (action,)):
+            return grant.conditions
+        return ()
+
+    def requires_key(self, statement: Statement, action: str, *key_prefixes: str) -> bool:
+        """Whether the Allow's grant of ``action`` requires a condition key equal to, or below,
+        one of ``key_prefixes`` (a prefix ending in ``/`` or ``:`` matches the keys under it):
+        through its own condition (a constraining value, or ``Null`` ``false``) or through a
+        Deny of the policy (``Grant.conditions``). A grant the Denies remove requires nothing
+        more: True."""
+        grants = self.effective(statement, (action,))
+        if not grants:
+            return True
+        entries = statement.conditions + grants[0].conditions
+        return any(_requires(entry) for entry in entries_on_keys(entries, *key_prefixes))
+
+    def in_scope(
+        self, statement: Statement, names: tuple[str, ...] | list[str]
+    ) -> tuple[tuple[str, ...], str]:
+        """The ``names`` the Allow grants after the Denies on a resource of theirs
+        (``grant_scope`` not ``SCOPE_NONE``), with the widest ``SCOPE_*`` among them."""
+        granted = []
+        widest = SCOPE_NONE
+        for grant in self.effective(statement, names):
+            scope = grant_scope(grant, self.catalog.action(grant.action))
+            if scope == SCOPE_NONE:
+                continue
+            granted.append(grant.action)
+            if _SCOPE_RANK[scope] > _SCOPE_RANK[widest]:
+                widest = scope
+        return tuple(granted), widest
+
+    def every_resource_anchor(
+        self, statement: Statement, grant: Grant, action: Action
+    ) -> tuple[JsonPath, bool] | None:
+        """Where the Allow reaches every resource of ``action`` through ``grant``
+        (``reaches_every_resource`` of a pattern the Denies leave), as ``(path, key)`` for
+        ``Report``: the Allow's own anchor (its first such Resource value or its NotResource
+        key); None when the granted patterns all name fewer resources."""
+        anchor = every_resource_anchor(statement, action)
+        if not grant.narrowed or anchor is None:
+            return anchor
+        if any(reaches_every_resource(p, action) for p in grant.resources):
+            return anchor
+        return None
+
+    def constrained(self, statement: Statement, grant: Grant) -> bool:
+        """Whether the grant is narrowed by a condition: a constraining entry (``constrains``)
+        of the Allow itself or one a conditional Deny makes it require."""
+        return bool(constraining_entries(statement)) or any(constrains(e) for e in grant.conditions)
+
+    def full_admin(self, statement: Statement) -> bool:
+        """LPR001's finding: an Allow of ``*`` on every resource with no constraining condition
+        (``is_full_admin``) that the policy's Denies leave as it is: no unconditional Deny of
+        ``*`` removes it or narrows its resources below every resource, and no conditional Deny
+        makes it require a constraining condition. A Deny of some actions (``iam:*``) leaves the
+        statement full administrator access for everything else: still reported."""
+        if not is_full_admin(statement):
+            return False
+        for grant in self.effective(statement, (EVERY_ACTION,)):
+            if any(constrains(e) for e in grant.conditions):
+                return False
+            return not grant.narrowed or any(covers_every_resource(p) for p in grant.resources)
+        return False
+
+    def unrestricted(self, statement: Statement, names: tuple[str, ...]) -> list[str]:
+        """The members of ``names`` (a data list of exact action names) that the Allow grants
+        after the Denies on every resource of their type without a constraining condition,
+        among the actions that have resource types; nothing for a full-admin statement
+        (``full_admin``, LPR001's finding)."""
+        if not statement.is_allow or constraining_entries(statement) or self.full_admin(statement):
+            return []
+        found = []
+        for grant in self.effective(statement, names):
+            action = self.catalog.action(grant.action)
+            if action is None or not action.has_resource_types:
+                continue
+            if any(constrains(e) for e in grant.conditions):
+                continue
+            if self.every_resource_anchor(statement, grant, action) is not None:
+                found.append(grant.action)
+        return found
+
+    # -- internals --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _covered(allow: StatementGrants, names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+        return tuple(name for name in names if allow.covers(name))
+
+    def _apply_denies(
+        self, allow: StatementGrants, name: str, resources: tuple[str, ...], excluded: tuple[str, ...]
+    ) -> Grant | None:
+        narrowed = False
+        for deny in self.unconditional_denies:
+            if not deny.covers(name) or not deny.covers_principals_of(allow):
+                continue
+            if deny.every_resource:
+                return None
+            if deny.resource_negated:
+                kept: list[str] = []
+                for pattern in resources:
+                    inside = deny.resource_patterns
+                    if any(glob_covers(n, pattern) for n in inside):
+                        kept.append(pattern)
+                        continue
+                    narrower = [n for n in inside if glob_covers(pattern, n)]
+                    narrower = [n for n in narrower if not any(glob_covers(m, n) for m in excluded)]
+                    if narrower:
+                        kept.extend(narrower)
+                    elif any(may_overlap(pattern, n) for n in inside):
+                        kept.append(pattern)  # cannot tell: keep what may be granted
+                        continue
+                    narrowed = True
+                resources = tuple(dict.fromkeys(kept))
+            else:
+                kept = [p for p in resources if not deny.covers_resource(p)]
+                if len(kept) != len(resources):
+                    narrowed = True
+                resources = tuple(kept)
+            if not resources:
+                return None
+        conditions = tuple(
+            deny.enforced
+            for deny in self.enforcing_denies
+            if deny.enforced is not None
+            and deny.covers(name)
+            and deny.covers_principals_of(allow)
+            and all(deny.covers_resource(p) for p in resources)
+        )
+        return Grant(name, resources, excluded, narrowed, conditions)
+
+
+@functools.lru_cache(maxsize=64)
+def _names_by_service(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Exact action names grouped by lower-case service prefix (data lists, cached)."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(name.partition(":")[0].lower(), []).append(name)
+    return {service: tuple(group) for service, group in groups.items()}
+
+
+_SCOPE_RANK = {SCOPE_NONE: 0, SCOPE_NAMED: 1, SCOPE_PATTERN: 2, SCOPE_ALL: 3}
+
+
+def grant_scope(grant: Grant, action: Action | None) -> str:
+    """How far ``grant`` reaches for ``action`` (``SCOPE_*``, as ``resource_scope`` for a
+    statement): ``SCOPE_ALL`` for ``*`` (and a NotResource Allow no Deny narrowed); an action
+    without resource types only through ``*``; an action the catalog does not know only on an
+    unrestricted grant."""
+    scope = SCOPE_NONE
+    for value in grant.resources:
+        if value.strip("*") == "":
+            return SCOPE_ALL
+        if action is None or not action.has_resource_types:
+            continue
+        if not any(r.resource_type.matches_arn(value) for r in action.resource_types):
+            continue
+        if not names_resources(value):
+            scope = SCOPE_PATTERN
+        elif scope == SCOPE_NONE:
+            scope = SCOPE_NAMED
+    return scope
+
+
+def policy_grants(policy: Policy, catalog: Catalog) -> PolicyGrants:
+    """The grants index of ``policy``, built on first use and kept on ``policy.grants_index``
+    (rebuilt if asked with another catalog)."""
+    index = policy.grants_index
+    if not isinstance(index, PolicyGrants) or index.catalog is not catalog:
+        index = PolicyGrants(policy, catalog)
+        policy.grants_index = index
+    return index
+
+
+def entries_on_keys(
+    entries: tuple[ConditionEntry, ...], *prefixes: str
+) -> tuple[ConditionEntry, ...]:
+    """The entries whose key equals one of ``prefixes`` (case-insensitive), or lies below one
+    that ends in ``/`` or ``:``."""
+    wanted = tuple(p.lower() for p in prefixes)
+    return tuple(
+        entry
+        for entry in entries
+        if any(
+            entry.key_lower == p or (p.endswith(("/", ":")) and entry.key_lower.startswith(p))
+            for p in wanted
+        )
+    )
+
+
+def _requires(entry: ConditionEntry) -> bool:
+    """An Allow-side entry that the request can only meet with the key present: a positive
+    operator with values and no IfExists (Like with only ``*`` included, which still needs the
+    key), ForAnyValue, or ``Null`` ``false``."""
+    base = entry.base_operator.lower()
+    if base == "null":
+        return (
+            entry.qualifier is None
+            and bool(entry.values)
+            and all(str(v.value).lower() == "false" for v in entry.values)
+        )
+    if entry.if_exists or "not" in base or not entry.values:
+        return False
+    return entry.qualifier is None or entry.qualifier.lower() == "foranyvalue"
+
+
+def may_overlap(first: str, second: str) -> bool:
+    """Whether two ARN patterns may name a common resource (sound: True unless their literal
+    starts or ends differ). ``*``, ``?`` and policy variables count as wildcards."""
+    if first == second:
+        return True
+    a_head, a_tail, a_wild = _literal_ends(first)
+    b_head, b_tail, b_wild = _literal_ends(second)
+    if not a_wild and not b_wild:
+        return False
+    if not (a_head.startswith(b_head) or b_head.startswith(a_head)):
+        return False
+    return a_tail.endswith(b_tail) or b_tail.endswith(a_tail)
+
+
+def _literal_ends(pattern: str) -> tuple[str, str, bool]:
+    """The literal text before the first and after the last wildcard, and whether there is one."""
+    cuts = [i for i in (pattern.find("*"), pattern.find("?"), pattern.find("${")) if i >= 0]
+    if not cuts:
+        return pattern, pattern, False
+    head = pattern[: min(cuts)]
+    last = max(pattern.rfind("*"), pattern.rfind("?"), pattern.rfind("}"))
+    return head, pattern[last + 1 :], True
