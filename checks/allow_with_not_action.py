@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import constraining_entries, resource_is_unrestricted, summarize_names
+from linter.analysis import (
+    constraining_entries,
+    constrains,
+    resource_is_unrestricted,
+    summarize_names,
+)
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.policy_grants import policy_grants
 
 
 class AllowWithNotAction(Check):
@@ -53,11 +59,13 @@ class AllowWithNotAction(Check):
     needs_elements = frozenset({"notaction"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
-        for statement in policy.statements:
-            if not statement.is_allow or statement.action_element != "NotAction":
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
+            if statement.action_element != "NotAction" or grants.removed(statement):
                 continue
             excluded = summarize_names([item.value for item in statement.not_actions], 3)
-            narrowed = bool(constraining_entries(statement)) or (
+            required = any(constrains(e) for e in grants.required(statement))
+            narrowed = bool(constraining_entries(statement)) or required or (
                 policy.policy_type is PolicyType.IDENTITY
                 and not resource_is_unrestricted(statement)
             )

@@ -10,6 +10,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.policy_grants import policy_grants
 
 
 class AllowWithNotPrincipal(Check):
@@ -52,11 +53,13 @@ class AllowWithNotPrincipal(Check):
     needs_elements = frozenset({"notprincipal"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
-        for statement in policy.statements:
-            if not statement.is_allow or statement.principal_element != "NotPrincipal":
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
+            if statement.principal_element != "NotPrincipal" or grants.removed(statement):
                 continue
             excluded = summarize_names([p.value for p in statement.not_principals], 2)
-            limit = next((e for e in statement.conditions if limits_public_access(e)), None)
+            entries = statement.conditions + grants.required(statement)
+            limit = next((e for e in entries if limits_public_access(e)), None)
             but = f"except {excluded}" if excluded else "without exception"
             if limit is not None:
                 yield Report(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import constraining_entries, summarize_names
+from linter.analysis import constraining_entries, constrains, summarize_names
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.policy_grants import policy_grants
 
 
 class AllowWithNotResource(Check):
@@ -50,9 +51,13 @@ class AllowWithNotResource(Check):
     needs_elements = frozenset({"notresource"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
-        for statement in policy.statements:
-            if not statement.is_allow or statement.resource_element != "NotResource":
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
+            if statement.resource_element != "NotResource" or grants.removed(statement):
                 continue
+            narrowed = bool(constraining_entries(statement)) or any(
+                constrains(e) for e in grants.required(statement)
+            )
             excluded = summarize_names([item.value for item in statement.not_resources], 2)
             if statement.action_element == "NotAction":
                 others = summarize_names([item.value for item in statement.not_actions], 2)
@@ -66,5 +71,5 @@ class AllowWithNotResource(Check):
                 + ', including resources created later; list the resources under "Resource" '
                 "instead",
                 key=True,
-                severity=Severity.NOTE if constraining_entries(statement) else None,
+                severity=Severity.NOTE if narrowed else None,
             )

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import conditions_on_keys, constrains, principal_account
+from linter.analysis import constrains, principal_account
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.policy_grants import entries_on_keys, policy_grants
 
 _GUARD_KEYS = ("sts:ExternalId", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths")
 
@@ -63,10 +64,13 @@ class CrossAccountTrustWithoutExternalId(Check):
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         trusted = set(context.settings.trusted_account_ids)
         severity = Severity.WARNING if trusted else Severity.NOTE
-        for statement in policy.statements:
-            if not statement.is_allow or not statement.covers_action("sts:AssumeRole"):
-                continue
-            if any(constrains(e) for e in conditions_on_keys(statement, *_GUARD_KEYS)):
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
+            effective = grants.effective(statement, ("sts:AssumeRole",))
+            if not effective:
+                continue  # not granted, or an unconditional Deny removes it
+            entries = statement.conditions + effective[0].conditions  # with a Deny's requirement
+            if any(constrains(e) for e in entries_on_keys(entries, *_GUARD_KEYS)):
                 continue
             for principal in statement.principals:
                 if principal.kind != "AWS":

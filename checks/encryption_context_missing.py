@@ -11,7 +11,6 @@ from linter.analysis import (
     KMS_CONTEXT_KEYS_KEY,
     condition_blocks_action,
     constrains,
-    covered_actions,
     grant_anchor,
     is_account_root,
     kms_context_actions,
@@ -25,6 +24,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import ConditionEntry, Policy, Statement
+from linter.policy_grants import policy_grants
 
 _CREATE_GRANT = "kms:creategrant"
 
@@ -122,8 +122,15 @@ class EncryptionContextMissing(Check):
         # A resource policy that grants kms: actions can only be a key policy whose type detection
         # was thrown off (e.g. by a stray non-KMS action): judge it like one.
         is_key_policy = policy.policy_type is not PolicyType.IDENTITY
+        grants = policy_grants(policy, catalog)
         for statement in policy.allow_statements():
-            granted = list(covered_actions(statement, crypto_actions))
+            # After the policy's Denies: a Deny that refuses the action without a context (e.g.
+            # "Null": {"kms:EncryptionContext:project": "true"}) makes the grant require one.
+            granted = [
+                grant.action
+                for grant in grants.effective(statement, crypto_actions)
+                if not _deny_requires_context(grant.conditions, required)
+            ]
             if not granted:
                 continue
             if is_key_policy and _only_account_roots(statement):
@@ -136,6 +143,23 @@ class EncryptionContextMissing(Check):
             report = _check_context(policy, statement, granted, required)
             if report is not None:
                 yield report
+
+
+def _deny_requires_context(entries: tuple[ConditionEntry, ...], required: tuple[str, ...]) -> bool:
+    """Whether the entries a Deny makes a grant require (``Grant.conditions``) require an
+    encryption context: every configured key with a constraining value, or (no configured keys)
+    any context pair or key as ``_requires_context`` accepts it in an Allow."""
+    entries = tuple(
+        e
+        for e in entries
+        if e.key_lower == KMS_CONTEXT_KEYS_KEY or e.key_lower.startswith(KMS_CONTEXT_KEY_PREFIX)
+    )
+    if not entries:
+        return False
+    if required:
+        constrained = _constrained_pair_keys(list(entries))
+        return all(k.lower() in constrained for k in required)
+    return any(_requires_context(e) for e in entries)
 
 
 def _only_account_roots(statement: Statement) -> bool:

@@ -17,6 +17,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.policy_grants import policy_grants
 
 ANY_REPOSITORY = "any"
 OWNER_REPOSITORIES = "owner"
@@ -118,9 +119,10 @@ class GithubOidcSubjectTooBroad(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         trusted = context.settings.trusted_oidc_providers
-        for statement in policy.statements:
-            if not statement.is_allow:
-                continue
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
+            if grants.removed(statement):
+                continue  # an unconditional Deny of the policy removes the trust
             for principal in statement.principals:
                 provider = oidc_provider(principal.kind, principal.value)
                 if provider is None or is_trusted_provider(provider, principal.value, trusted):

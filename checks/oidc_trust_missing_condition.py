@@ -16,6 +16,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.policy_grants import policy_grants
 
 _SEVERITY = {"error": Severity.ERROR, "warning": Severity.WARNING, "note": Severity.NOTE}
 
@@ -102,17 +103,22 @@ class OidcTrustMissingCondition(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         trusted = context.settings.trusted_oidc_providers
-        for statement in policy.statements:
-            if not statement.is_allow:
-                continue
-            if not statement.covers_action("sts:AssumeRoleWithWebIdentity"):
-                continue
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
+            effective = grants.effective(statement, ("sts:AssumeRoleWithWebIdentity",))
+            if not effective:
+                continue  # not granted, or an unconditional Deny removes it
+            required = effective[0].conditions  # what Denies of the policy make it require
             for principal in statement.principals:
                 provider = oidc_provider(principal.kind, principal.value)
                 if provider is None or is_trusted_provider(provider, principal.value, trusted):
                     continue
                 facts = oidc_provider_facts(provider)
                 claims = oidc_claim_conditions(statement, provider)
+                prefix = provider.lower() + ":"
+                for entry in required:
+                    if entry.key_lower.startswith(prefix):
+                        claims.setdefault(entry.key_lower[len(prefix) :], []).append(entry)
                 missing = []
                 if not _pinned(claims, facts["audience"]):
                     missing.append((facts["audience"][0], _SEVERITY[facts["audience_severity"]]))

@@ -10,6 +10,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy, Statement
+from linter.policy_grants import policy_grants
 
 
 def _what(statement: Statement) -> str:
@@ -71,12 +72,15 @@ class PublicPrincipal(Check):
     needs_elements = frozenset({"principal", "notprincipal"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
-        for statement in policy.statements:
-            if not statement.is_allow:
-                continue
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
             public = [p for p in statement.principals if p.value == "*" and p.kind in ("*", "AWS")]
             if not public or any(limits_public_access(e) for e in statement.conditions):
                 continue
+            if grants.removed(statement) or any(
+                limits_public_access(e) for e in grants.required(statement)
+            ):
+                continue  # a Deny of the policy removes the grant or limits its callers
             keys = "aws:SourceAccount, aws:PrincipalOrgID or aws:PrincipalAccount"
             who = "anyone, in any AWS account or anonymous, is allowed"
             if policy.policy_type is PolicyType.KMS_KEY:

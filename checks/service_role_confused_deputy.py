@@ -11,7 +11,6 @@ from typing import NamedTuple
 from linter.analysis import (
     ACCOUNT_ID,
     classify_principal,
-    conditions_on_keys,
     constrains,
     data_file,
     has_wildcard,
@@ -21,6 +20,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import ConditionEntry, Policy, Statement
+from linter.policy_grants import entries_on_keys, policy_grants
 
 _REGIONAL = re.compile(
     r"^(?P<service>[a-z0-9.-]+?)\.[a-z]{2}(?:-[a-z]+)+-\d+\.(?P<domain>amazonaws\.com.*)$"
@@ -67,11 +67,14 @@ def source_arn_admits_any_account(entry: ConditionEntry) -> bool:
     return False
 
 
-def source_restriction(statement: Statement) -> tuple[bool, ConditionEntry | None]:
+def source_restriction(
+    statement: Statement, required: tuple[ConditionEntry, ...] = ()
+) -> tuple[bool, ConditionEntry | None]:
     """(restricted, open SourceArn entry): whether a condition ties the service's request to your
-    resources, and the ``aws:SourceArn`` entry that would but admits any account."""
+    resources, and the ``aws:SourceArn`` entry that would but admits any account. ``required``:
+    the entries a Deny of the policy makes the grant require (``Grant.conditions``)."""
     open_arn = None
-    for entry in conditions_on_keys(statement, *service_facts().keys):
+    for entry in entries_on_keys(statement.conditions + required, *service_facts().keys):
         if not constrains(entry):
             continue
         if entry.key_lower == "aws:sourcearn" and source_arn_admits_any_account(entry):
@@ -138,9 +141,11 @@ class ServiceRoleConfusedDeputy(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         facts = service_facts()
-        for statement in policy.statements:
-            if not statement.is_allow or not statement.covers_action("sts:AssumeRole"):
-                continue
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
+            effective = grants.effective(statement, ("sts:AssumeRole",))
+            if not effective:
+                continue  # not granted, or an unconditional Deny removes it
             services = [
                 p
                 for p in statement.principals
@@ -150,7 +155,7 @@ class ServiceRoleConfusedDeputy(Check):
             ]
             if not services:
                 continue
-            restricted, open_arn = source_restriction(statement)
+            restricted, open_arn = source_restriction(statement, effective[0].conditions)
             if restricted:
                 continue
             documented = [p for p in services if normalise_service(p.value) in facts.documented]

@@ -7,8 +7,6 @@ from collections.abc import Iterator
 
 from linter.analysis import (
     constrains,
-    deny_enforces_key,
-    effectively_granted,
     grant_anchor,
     requires_presence,
     summarize_names,
@@ -18,6 +16,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.policy_grants import policy_grants
 
 _KEY = "transcribe:OutputEncryptionKMSKeyId"
 
@@ -71,12 +70,9 @@ class TranscribeOutputKeyNotRequired(Check):
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog
         actions = transcribe_facts().output_encryption_actions
+        grants = policy_grants(policy, catalog)
         for statement in policy.allow_statements():
-            granted = [
-                name
-                for name in effectively_granted(statement, actions, catalog)
-                if not deny_enforces_key(policy, name, _KEY)
-            ]
+            granted = [g.action for g in grants.usable(statement, actions) if not g.requires(_KEY)]
             if not granted:
                 continue
             entries = statement.conditions_on(_KEY)

@@ -9,8 +9,6 @@ from collections.abc import Iterator
 from linter.analysis import (
     conditions_on_keys,
     constrains,
-    deny_enforces_key,
-    effectively_granted,
     grant_anchor,
     requires_presence,
     summarize_names,
@@ -20,6 +18,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import ConditionEntry, Policy
+from linter.policy_grants import policy_grants
 
 _REQUEST = "aws:RequestTag/"
 _RESOURCE = "aws:ResourceTag/"
@@ -88,8 +87,10 @@ class TranscribeRequestTagMissing(Check):
         catalog = context.catalog
         actions = _creating_actions(catalog)
         required = context.settings.required_tag_keys
+        grants = policy_grants(policy, catalog)
         for statement in policy.allow_statements():
-            granted = effectively_granted(statement, actions, catalog)
+            usable = grants.usable(statement, actions)
+            granted = [g.action for g in usable]
             if not granted:
                 continue
             entries = conditions_on_keys(statement, _REQUEST, _RESOURCE, _TAG_KEYS)
@@ -104,7 +105,7 @@ class TranscribeRequestTagMissing(Check):
                     k
                     for k in required
                     if k.lower() not in requested
-                    and not all(deny_enforces_key(policy, n, _REQUEST + k) for n in granted)
+                    and not all(g.requires(_REQUEST + k) for g in usable)
                 ]
                 if missing:
                     names = summarize_names(granted)
@@ -118,7 +119,7 @@ class TranscribeRequestTagMissing(Check):
                 continue
             if any(_requires_tag(e) for e in entries):
                 continue
-            granted = [n for n in granted if not deny_enforces_key(policy, n, _REQUEST, _TAG_KEYS)]
+            granted = [g.action for g in usable if not g.requires(_REQUEST, _TAG_KEYS)]
             if not granted:
                 continue
             names = summarize_names(granted)

@@ -11,18 +11,16 @@ from linter.analysis import (
     SCOPE_PATTERN,
     conditions_on_keys,
     constrains,
-    deny_enforces_key,
-    effectively_granted,
     grant_anchor,
     parse_arn,
-    resource_scope,
     summarize_names,
 )
 from linter.catalog import Action, Catalog
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
-from linter.policy import Policy, Statement
+from linter.policy import Policy
+from linter.policy_grants import Grant, grant_scope, policy_grants
 
 _PREFIX = "aws:ResourceTag/"
 
@@ -94,12 +92,12 @@ class TranscribeResourceTagMissing(Check):
         catalog = context.catalog
         actions = _resource_scoped_actions(catalog)
         required = context.settings.required_tag_keys
+        grants = policy_grants(policy, catalog)
         for statement in policy.allow_statements():
-            granted = [
-                name
-                for name in effectively_granted(statement, actions, catalog)
-                if _unscoped(statement, catalog.action(name))
+            usable = [
+                g for g in grants.usable(statement, actions) if _unscoped(g, catalog.action(g.action))
             ]
+            granted = [g.action for g in usable]
             if not granted:
                 continue
             tag_entries = conditions_on_keys(statement, _PREFIX)
@@ -112,7 +110,7 @@ class TranscribeResourceTagMissing(Check):
                     k
                     for k in required
                     if k.lower() not in constrained
-                    and not all(deny_enforces_key(policy, n, _PREFIX + k) for n in granted)
+                    and not all(g.requires(_PREFIX + k) for g in usable)
                 ]
                 if missing:
                     message = (
@@ -125,7 +123,7 @@ class TranscribeResourceTagMissing(Check):
                 continue
             if constrained:
                 continue
-            granted = [n for n in granted if not deny_enforces_key(policy, n, _PREFIX)]
+            granted = [g.action for g in usable if not g.requires(_PREFIX)]
             if not granted:
                 continue
             names = summarize_names(granted)
@@ -156,21 +154,22 @@ def _resource_scoped_actions(catalog: Catalog) -> tuple[str, ...]:
     return tuple(a.full_name for a in service.actions() if a.has_resource_types)
 
 
-def _unscoped(statement: Statement, action: Action | None) -> bool:
-    """Whether the statement reaches every resource of the action's types: ``*``, NotResource, or a
-    matching ARN whose resource name is only wildcards."""
+def _unscoped(grant: Grant, action: Action | None) -> bool:
+    """Whether the grant reaches every resource of the action's types: ``*``, NotResource, or a
+    matching ARN whose resource name is only wildcards (among the Resource patterns the policy's
+    Denies leave)."""
     if action is None:
         return False
-    scope = resource_scope(statement, action)
+    scope = grant_scope(grant, action)
     if scope == SCOPE_ALL:
         return True
     if scope != SCOPE_PATTERN:
         return False
-    for item in statement.resources:
-        if not any(r.resource_type.matches_arn(item.value) for r in action.resource_types):
+    for value in grant.resources:
+        if not any(r.resource_type.matches_arn(value) for r in action.resource_types):
             continue
-        arn = parse_arn(item.value)
-        resource = arn.resource if arn else item.value
+        arn = parse_arn(value)
+        resource = arn.resource if arn else value
         name = resource.partition("/")[2] if "/" in resource else resource
         if name.strip("*?") == "":
             return True

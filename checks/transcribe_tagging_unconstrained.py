@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from linter.analysis import (
     conditions_on_keys,
     constrains,
-    effectively_granted,
     grant_anchor,
     summarize_names,
 )
@@ -18,6 +17,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import ConditionEntry, Policy
+from linter.policy_grants import PolicyGrants, policy_grants
 
 _REQUEST = "aws:RequestTag/"
 _TAG_KEYS = "aws:TagKeys"
@@ -80,13 +80,14 @@ class TranscribeTaggingUnconstrained(Check):
         catalog = context.catalog
         actions = _tagging_actions(catalog)
         configured = bool(context.settings.required_tag_keys)
+        grants = policy_grants(policy, catalog)
         for statement in policy.allow_statements():
-            granted = effectively_granted(statement, actions, catalog)
+            granted = [g.action for g in grants.usable(statement, actions)]
             if not granted:
                 continue
             if any(_limits_tags(e) for e in conditions_on_keys(statement, _REQUEST, _TAG_KEYS)):
                 continue
-            granted = [n for n in granted if not _denied_tag_changes(policy, n)]
+            granted = [n for n in granted if not _denied_tag_changes(grants, n)]
             if not granted:
                 continue
             explicit = any(
@@ -130,23 +131,19 @@ def _limits_tags(entry: ConditionEntry) -> bool:
     return constrains(entry)
 
 
-def _denied_tag_changes(policy: Policy, action_name: str) -> bool:
+def _denied_tag_changes(grants: PolicyGrants, action_name: str) -> bool:
     """Whether a Deny of the policy covers ``action_name`` with a condition on the tags changed."""
     return any(
-        statement.is_deny
-        and conditions_on_keys(statement, _REQUEST, _TAG_KEYS)
-        and statement.covers_action(action_name)
-        for statement in policy.statements
+        deny.effect == "Deny"
+        and conditions_on_keys(deny.statement, _REQUEST, _TAG_KEYS)
+        and deny.covers(action_name)
+        for deny in grants.statements
     )
 
 
 def _policy_uses_transcribe_abac(policy: Policy) -> bool:
-    cached = policy.__dict__.get("_transcribe_abac")
-    if cached is None:
-        cached = any(
-            any(item.value.lower().startswith("transcribe:") for item in statement.actions)
-            and conditions_on_keys(statement, "aws:ResourceTag/", _REQUEST)
-            for statement in policy.statements
-        )
-        policy.__dict__["_transcribe_abac"] = cached
-    return cached
+    return any(
+        any(item.value.lower().startswith("transcribe:") for item in statement.actions)
+        and conditions_on_keys(statement, "aws:ResourceTag/", _REQUEST)
+        for statement in policy.statements
+    )

@@ -10,6 +10,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import ConditionEntry, Policy
+from linter.policy_grants import policy_grants
 
 # Keys that, constrained to specific values, limit the callers to known accounts,
 # organizations or principals. What each value must pin: "account" (a 12-digit id),
@@ -87,12 +88,15 @@ class TrustAnyPrincipal(Check):
     tags = ("security", "trust", "principal", "transcribe")
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
-        for statement in policy.statements:
-            if not statement.is_allow:
-                continue
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
             wildcards = [p for p in statement.principals if p.kind == "AWS" and p.value == "*"]
             if not wildcards or any(pins_callers(e) for e in statement.conditions):
                 continue
+            if grants.removed(statement) or any(
+                pins_callers(e) for e in grants.required(statement)
+            ):
+                continue  # a Deny of the policy removes the trust or pins its callers
             for principal in wildcards:
                 yield Report(
                     principal.path,

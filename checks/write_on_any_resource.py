@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from linter.analysis import (
     constraining_entries,
+    constrains,
     covers_every_resource,
     matches_every_action,
     summarize_names,
@@ -17,6 +18,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.policy_grants import policy_grants
 
 if TYPE_CHECKING:
     from linter.catalog import Catalog
@@ -87,8 +89,9 @@ class WriteOnAnyResource(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog
-        for statement in policy.statements:
-            if not statement.is_allow or statement.action_element != "Action":
+        grants = policy_grants(policy, catalog)
+        for statement in policy.allow_statements():
+            if statement.action_element != "Action":
                 continue
             star = next((i for i in statement.resources if covers_every_resource(i.value)), None)
             if star is None or constraining_entries(statement):
@@ -97,6 +100,13 @@ class WriteOnAnyResource(Check):
             for item in statement.actions:
                 if not matches_every_action(item.value):
                     found.update(dict.fromkeys(restrictable_writes(catalog, item.value)))
+            if found and grants.has_denies:
+                found = {
+                    grant.action: None
+                    for grant in grants.effective(statement, tuple(found))
+                    if any(covers_every_resource(p) for p in grant.resources)
+                    and not any(constrains(e) for e in grant.conditions)
+                }
             if found:
                 yield Report(
                     star.path,

@@ -40,6 +40,7 @@ from linter.analysis import (
     SCOPE_NAMED,
     SCOPE_NONE,
     SCOPE_PATTERN,
+    condition_blocks_action,
     constraining_entries,
     constrains,
     covers_every_resource,
@@ -282,6 +283,11 @@ class Grant(NamedTuple):
     narrowed: bool
     conditions: tuple[ConditionEntry, ...]
 
+    def requires(self, *key_prefixes: str) -> bool:
+        """Whether a Deny makes the grant require a key equal to, or below, one of
+        ``key_prefixes`` (present, or with the values the Deny lists)."""
+        return any(_requires(e) for e in entries_on_keys(self.conditions, *key_prefixes))
+
 
 class PolicyGrants:
     """The grants index of one policy: a ``StatementGrants`` per statement and the effective
@@ -297,6 +303,11 @@ class PolicyGrants:
         self.unconditional_denies = tuple(g for g in denies if g.unconditional)
         #: Deny statements whose condition an Allow can be made to require.
         self.enforcing_denies = tuple(g for g in denies if g.enforced is not None)
+
+    @property
+    def has_denies(self) -> bool:
+        """Whether any Deny of the policy can remove or constrain a grant."""
+        return bool(self.unconditional_denies or self.enforcing_denies)
 
     def of(self, statement: Statement) -> StatementGrants:
         """The per-statement index of ``statement`` (a statement of this policy)."""
@@ -320,7 +331,7 @@ class PolicyGrants:
             excluded = allow.resource_patterns
         else:
             start, excluded = allow.resource_patterns, ()
-        if not self.unconditional_denies and not self.enforcing_denies:
+        if not self.has_denies:
             return [Grant(name, start, excluded, False, ()) for name in covered]
         found = []
         for name in covered:
@@ -328,6 +339,15 @@ class PolicyGrants:
             if grant is not None:
                 found.append(grant)
         return found
+
+    def usable(self, statement: Statement, names: tuple[str, ...] | list[str]) -> list[Grant]:
+        """``effective``, without the actions the Allow can never grant because a constraining
+        condition of its own uses a key they never receive (``condition_blocks_action``)."""
+        return [
+            grant
+            for grant in self.effective(statement, names)
+            if not condition_blocks_action(statement, grant.action, self.catalog)
+        ]
 
     def granted(self, statement: Statement, names: tuple[str, ...] | list[str]) -> list[str]:
         """The action names of ``effective``."""
@@ -419,6 +439,28 @@ class PolicyGrants:
                 found.append(grant.action)
         return found
 
+    def removed(self, statement: Statement) -> bool:
+        """Whether an unconditional Deny of the policy covers everything the Allow ``statement``
+        grants: all its actions (``*`` covers any; a Deny's action patterns each Action value
+        of the Allow, or its NotAction a subset of the Allow's), all its resources and all its
+        principals. Decided by pattern comparison; False when unsure."""
+        if statement.effect != "Allow":
+            return False
+        allow = self.of(statement)
+        return any(_covers_statement(deny, allow) for deny in self.unconditional_denies)
+
+    def required(self, statement: Statement) -> tuple[ConditionEntry, ...]:
+        """The entries that conditional Denies make every grant of the Allow ``statement``
+        require (each such Deny covers all its actions, resources and principals)."""
+        if statement.effect != "Allow" or not self.enforcing_denies:
+            return ()
+        allow = self.of(statement)
+        return tuple(
+            deny.enforced
+            for deny in self.enforcing_denies
+            if deny.enforced is not None and _covers_statement(deny, allow)
+        )
+
     # -- internals --------------------------------------------------------------------------------
 
     @staticmethod
@@ -475,6 +517,39 @@ def _names_by_service(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     for name in names:
         groups.setdefault(name.partition(":")[0].lower(), []).append(name)
     return {service: tuple(group) for service, group in groups.items()}
+
+
+def _covers_statement(deny: StatementGrants, allow: StatementGrants) -> bool:
+    """Whether ``deny`` (its conditions aside) applies to every request ``allow`` allows."""
+    if not deny.covers_principals_of(allow):
+        return False
+    if allow.resource_negated or allow.statement.resource_element is None:
+        if not deny.every_resource:
+            return False
+    elif not all(deny.covers_resource(p) for p in allow.resource_patterns):
+        return False
+    return _covers_actions(deny, allow)
+
+
+def _covers_actions(deny: StatementGrants, allow: StatementGrants) -> bool:
+    if deny.every_action:
+        return True
+    if not allow._has_actions:
+        return False
+    if allow.negated:
+        # Every action but the Allow's NotAction: a Deny NotAction that excepts no more.
+        return deny.negated and all(
+            any(glob_covers(a.lower(), d.lower()) for a in allow.action_patterns)
+            for d in deny.action_patterns
+        )
+    if deny.negated:
+        return all(
+            not has_wildcard(a) and deny.covers(a) for a in allow.action_patterns
+        )
+    return all(
+        any(glob_covers(d.lower(), a.lower()) for d in deny.action_patterns)
+        for a in allow.action_patterns
+    )
 
 
 _SCOPE_RANK = {SCOPE_NONE: 0, SCOPE_NAMED: 1, SCOPE_PATTERN: 2, SCOPE_ALL: 3}
