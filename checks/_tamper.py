@@ -14,6 +14,7 @@ from linter.analysis import (
     SCOPE_NAMED,
     data_file,
     grant_anchor,
+    names_calling_principal,
     principal_limiting_condition,
     summarize_names,
 )
@@ -21,7 +22,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy, Statement
-from linter.policy_grants import policy_grants
+from linter.policy_grants import common_conditions, policy_grants
 
 
 @functools.cache
@@ -79,6 +80,9 @@ class MonitoringTamperCheck(Check):
             granted, scope = grants.in_scope(statement, names)
             if not granted or principal_limiting_condition(statement) is not None:
                 continue
+            required = common_conditions(grants.effective(statement, granted))
+            if any(names_calling_principal(e) for e in required):
+                continue  # a Deny of the policy leaves these actions to named callers
             keys = naming_keys(self.group)
             if scope != SCOPE_NAMED and all(
                 name in keys and _named_by_condition(statement, keys[name]) for name in granted

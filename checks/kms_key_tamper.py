@@ -12,6 +12,7 @@ from linter.analysis import (
     data_file,
     grant_anchor,
     is_account_root,
+    names_calling_principal,
     principal_limiting_condition,
     summarize_names,
     wildcard_matches,
@@ -19,8 +20,8 @@ from linter.analysis import (
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
-from linter.policy import Policy, Principal, Statement
-from linter.policy_grants import policy_grants
+from linter.policy import ConditionEntry, Policy, Principal, Statement
+from linter.policy_grants import common_conditions, policy_grants
 
 
 @functools.cache
@@ -36,12 +37,18 @@ def _is_administrator(principal: Principal, administrators: tuple[str, ...]) -> 
     )
 
 
-def _limited(statement: Statement) -> bool:
+def _limited(statement: Statement, required: tuple[ConditionEntry, ...] = ()) -> bool:
     """A condition names the callers, or ``kms:ViaService`` limits the grant to requests that an
-    AWS service makes on the caller's behalf (services do not delete or disable keys)."""
+    AWS service makes on the caller's behalf (services do not delete or disable keys).
+    ``required``: the entries a Deny of the policy makes the grants require."""
     if principal_limiting_condition(statement) is not None:
         return True
-    return any(constrains(e) for e in statement.conditions_on("kms:ViaService"))
+    if any(names_calling_principal(e) for e in required):
+        return True
+    entries = statement.conditions_on("kms:ViaService") + tuple(
+        e for e in required if e.key_lower == "kms:viaservice"
+    )
+    return any(constrains(e) for e in entries)
 
 
 class KmsKeyTamper(Check):
@@ -109,7 +116,9 @@ class KmsKeyTamper(Check):
         grants = policy_grants(policy, context.catalog)
         for statement in policy.allow_statements():
             granted, _ = grants.in_scope(statement, names)
-            if not granted or _limited(statement):
+            if not granted:
+                continue
+            if _limited(statement, common_conditions(grants.effective(statement, granted))):
                 continue
             listed = summarize_names(granted)
             path, key = grant_anchor(statement, granted)

@@ -11,6 +11,7 @@ from linter.analysis import (
     data_file,
     grant_anchor,
     has_wildcard,
+    names_calling_principal,
     parse_arn,
     principal_limiting_condition,
     summarize_names,
@@ -19,7 +20,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy, Statement
-from linter.policy_grants import policy_grants
+from linter.policy_grants import Grant, common_conditions, policy_grants
 from linter.wildcards import glob_matcher
 
 # user/<optional path, wildcards allowed/>${aws:username}: the caller's own user (user names are
@@ -131,19 +132,23 @@ class LongTermCredentialGrant(Check):
         for statement in policy.allow_statements():
             granted: list[str] = []
             targets: list[str] = []
+            reaching: list[Grant] = []
             for grant in grants.effective(statement, names):
                 if grant.narrowed:  # a Deny left only some of the Resource patterns
                     reaches, found = _pattern_targets(grant.resources)
                 else:
                     reaches, found = _user_targets(statement)
                 if reaches:
+                    reaching.append(grant)
                     granted.append(grant.action)
                     targets.extend(t for t in found if t not in targets)
             if not granted:
                 continue
             path, key = grant_anchor(statement, granted)
             whom = _whom(targets)
-            limit = principal_limiting_condition(statement)
+            limit = principal_limiting_condition(statement) or next(
+                (e for e in common_conditions(reaching) if names_calling_principal(e)), None
+            )  # a condition of its own, or one a Deny of the policy makes it require
             if limit is not None:
                 yield Report(
                     path,

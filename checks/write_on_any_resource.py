@@ -101,12 +101,13 @@ class WriteOnAnyResource(Check):
                 if not matches_every_action(item.value):
                     found.update(dict.fromkeys(restrictable_writes(catalog, item.value)))
             if found and grants.has_denies:
-                found = {
-                    grant.action: None
+                kept = {
+                    grant.action
                     for grant in grants.effective(statement, tuple(found))
                     if any(covers_every_resource(p) for p in grant.resources)
                     and not any(constrains(e) for e in grant.conditions)
                 }
+                found = {name: None for name in found if name in kept}
             if found:
                 yield Report(
                     star.path,

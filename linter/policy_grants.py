@@ -213,11 +213,6 @@ class StatementGrants:
     # -- principals and conditions ----------------------------------------------------------------
 
     @cached_property
-    def any_principal(self) -> bool:
-        """``Principal: "*"`` or ``{"AWS": "*"}``: every principal."""
-        return any(p.kind in ("*", "AWS") and p.value == "*" for p in self.statement.principals)
-
-    @cached_property
     def principal_set(self) -> frozenset[tuple[str, str]]:
         """The statement's principals as ``(kind, value)``, service names lower-cased."""
         return frozenset(
@@ -227,17 +222,22 @@ class StatementGrants:
 
     def covers_principals_of(self, other: StatementGrants) -> bool:
         """Whether this (Deny) statement applies to every principal ``other`` names: it has no
-        Principal element (an identity policy), names ``*``, or names each of them."""
+        Principal element (an identity policy), ``"Principal": "*"``, or names each of them
+        (``{"AWS": "*"}`` covers the AWS principals, not services or identity providers)."""
         element = self.statement.principal_element
         if element is None:
             return True
         if element == "NotPrincipal":
             return False
-        if self.any_principal:
+        if ("*", "*") in self.principal_set:
             return True
-        if other.statement.principal_element != "Principal" or other.any_principal:
+        if other.statement.principal_element != "Principal" or not other.principal_set:
             return False
-        return bool(other.principal_set) and other.principal_set <= self.principal_set
+        every_aws = ("AWS", "*") in self.principal_set
+        return all(
+            principal in self.principal_set or (every_aws and principal[0] == "AWS")
+            for principal in other.principal_set
+        )
 
     @cached_property
     def unconditional(self) -> bool:
@@ -583,6 +583,14 @@ def policy_grants(policy: Policy, catalog: Catalog) -> PolicyGrants:
         index = PolicyGrants(policy, catalog)
         policy.grants_index = index
     return index
+
+
+def common_conditions(grants: list[Grant]) -> tuple[ConditionEntry, ...]:
+    """The Deny-required entries (``Grant.conditions``) that every one of ``grants`` has: what a
+    rule reporting them together may count as a condition of all of them."""
+    if not grants:
+        return ()
+    return tuple(e for e in grants[0].conditions if all(e in g.conditions for g in grants[1:]))
 
 
 def entries_on_keys(
