@@ -65,9 +65,13 @@ class AllowWithNotAction(Check):
                 continue
             excluded = summarize_names([item.value for item in statement.not_actions], 3)
             required = any(constrains(e) for e in grants.required(statement))
-            narrowed = bool(constraining_entries(statement)) or required or (
-                policy.policy_type is PolicyType.IDENTITY
-                and not resource_is_unrestricted(statement)
+            narrowed = (
+                bool(constraining_entries(statement))
+                or required
+                or (
+                    policy.policy_type is PolicyType.IDENTITY
+                    and not resource_is_unrestricted(statement)
+                )
             )
             but = f"except {excluded}" if excluded else "listed nowhere"
             yield Report(

@@ -95,7 +95,9 @@ class TranscribeResourceTagMissing(Check):
         grants = policy_grants(policy, catalog)
         for statement in policy.allow_statements():
             usable = [
-                g for g in grants.usable(statement, actions) if _unscoped(g, catalog.action(g.action))
+                g
+                for g in grants.usable(statement, actions)
+                if _unscoped(g, catalog.action(g.action))
             ]
             granted = [g.action for g in usable]
             if not granted:

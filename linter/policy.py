@@ -291,7 +291,7 @@ class Policy:
         self.data: dict[str, Any] = document if isinstance(document, dict) else {}
         self.policy_type = policy_type
         self.file = file
-        #: The policy's grants index (``linter.policy_grants.policy_grants`` builds it on first use).
+        #: The grants index, built on first use by ``linter.policy_grants.policy_grants``.
         self.grants_index: Any = None
 
     def element(self, name: str) -> Item | None:

@@ -468,7 +468,11 @@ class PolicyGrants:
         return tuple(name for name in names if allow.covers(name))
 
     def _apply_denies(
-        self, allow: StatementGrants, name: str, resources: tuple[str, ...], excluded: tuple[str, ...]
+        self,
+        allow: StatementGrants,
+        name: str,
+        resources: tuple[str, ...],
+        excluded: tuple[str, ...],
     ) -> Grant | None:
         narrowed = False
         for deny in self.unconditional_denies:
@@ -543,9 +547,7 @@ def _covers_actions(deny: StatementGrants, allow: StatementGrants) -> bool:
             for d in deny.action_patterns
         )
     if deny.negated:
-        return all(
-            not has_wildcard(a) and deny.covers(a) for a in allow.action_patterns
-        )
+        return all(not has_wildcard(a) and deny.covers(a) for a in allow.action_patterns)
     return all(
         any(glob_covers(d.lower(), a.lower()) for d in deny.action_patterns)
         for a in allow.action_patterns
