@@ -26,6 +26,10 @@ class AllowWithNotAction(Check):
     `NotAction` ("deny everything except …") is the usual guard pattern and never reported; SCPs
     and RCPs are left to the policy-type rules.
 
+    The policy is read as a whole (`docs/deny-awareness.md`): silent when an unconditional `Deny`
+    of the same policy covers everything the statement allows; a conditional `Deny` that refuses
+    the request when a key is missing or differs counts as that condition of the statement.
+
     ## Why is this bad?
     `Allow` + `NotAction` allows every action of every service except the listed ones, including
     actions AWS adds later: the permissions grow without anyone editing the policy. AWS's

@@ -22,6 +22,10 @@ class AllowWithNotPrincipal(Check):
     `NotPrincipal` ("deny everyone except …") is never reported. In a role trust policy IAM rejects
     `NotPrincipal` (GRM008).
 
+    The policy is read as a whole (`docs/deny-awareness.md`): silent when an unconditional `Deny`
+    of the same policy covers everything the statement allows; a conditional `Deny` that refuses
+    the request when a key is missing or differs counts as that condition of the statement.
+
     ## Why is this bad?
     `Allow` + `NotPrincipal` allows every principal except the listed ones: every IAM user and role
     of every AWS account and anonymous callers. AWS: "We strongly recommend that you do not use

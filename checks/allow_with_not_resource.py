@@ -19,6 +19,10 @@ class AllowWithNotResource(Check):
     the statement. `Deny` with `NotResource` ("deny everywhere except these resources") is the
     usual guard pattern and never reported. `iam:PassRole` through `NotResource` is also LPR002's.
 
+    The policy is read as a whole (`docs/deny-awareness.md`): silent when an unconditional `Deny`
+    of the same policy covers everything the statement allows; a conditional `Deny` that refuses
+    the request when a key is missing or differs counts as that condition of the statement.
+
     ## Why is this bad?
     `Allow` + `NotResource` applies the statement's actions to every resource except the listed
     ones: in every account the principal can reach, and to every resource created later, under a

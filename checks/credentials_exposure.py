@@ -47,6 +47,10 @@ class CredentialsExposure(Check):
     them. IAM user credentials (`iam:CreateAccessKey`, …) are CRD001's. `Deny` statements are
     never reported.
 
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
+
     ## Why is this bad?
     A credential, token or password returned to the caller works outside the policy that allowed
     the call: role session credentials carry the role's permissions, a database password opens the

@@ -27,6 +27,10 @@ class CrossAccountTrustWithoutExternalId(Check):
     account is reported as a **note**; once `trusted_account_ids` is configured, an account
     outside it is certainly another one and is reported as a **warning**.
 
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
+
     ## Why is this bad?
     When a third party's account may assume your role, the third party can be tricked into using
     its access on behalf of its other customers (the cross-account confused deputy). AWS's

@@ -37,6 +37,10 @@ class DataExfiltration(Check):
     on the first `Action` value that grants them. A note by default: read-only job-function
     policies such as AWS's ReadOnlyAccess grant `s3:GetObject` on `"*"` on purpose.
 
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
+
     ## Why is this bad?
     These actions return the data itself: every object of every bucket, every parameter and
     secret the account can reach, and snapshots that can be copied or shared out of the account.

@@ -68,6 +68,10 @@ class EncryptionContextMissing(Check):
     only be a key policy whose type detection was thrown off (say, by a stray non-KMS action), so
     it is judged like a key policy.
 
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
+
     ## Why is this bad?
     Without a required encryption context, anyone the statement names can use the key for any
     data, in any request. An encryption-context pair is additional authenticated data: requiring

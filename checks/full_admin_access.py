@@ -25,6 +25,10 @@ class FullAdminAccess(Check):
     `{"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": …}` guard) are never reported,
     and neither are SCPs and RCPs, where `Allow * *` is the default `FullAWSAccess` filter.
 
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
+
     ## Why is this bad?
     Whoever holds the policy can do anything in the account, including removing every other
     control (CloudTrail, AWS Config, key policies) and granting itself or others any permission.

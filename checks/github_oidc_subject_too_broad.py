@@ -85,6 +85,10 @@ class GithubOidcSubjectTooBroad(Check):
 
     A missing subject condition is TRU005. Providers in `trusted_oidc_providers` are exempt.
 
+    The policy is read as a whole (`docs/deny-awareness.md`): silent when an unconditional `Deny`
+    of the same policy covers everything the statement allows; a conditional `Deny` that refuses
+    the request when a key is missing or differs counts as that condition of the statement.
+
     ## Why is this bad?
     The subject is the only part of a GitHub Actions token that says which repository and which
     branch the workflow runs for. A wildcard in the owner admits repositories an attacker can

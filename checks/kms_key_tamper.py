@@ -75,6 +75,10 @@ class KmsKeyTamper(Check):
     `aws:userid`, `aws:username`, `aws:PrincipalTag/<key>`) or to service requests
     (`kms:ViaService`).
 
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
+
     ## Why is this bad?
     Transcribe output and custom-language artifacts encrypted under a customer managed key
     become unreadable when the key is disabled or deleted, and a replaced key policy can lock

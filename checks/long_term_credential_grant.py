@@ -86,6 +86,10 @@ class LongTermCredentialGrant(Check):
     a note: the grant is deliberate and narrow, but it still creates long-term credentials.
     `Deny` statements are the protection and never reported.
 
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
+
     ## Why is this bad?
     Amazon Transcribe's security best practices say "use temporary credentials whenever
     possible"; the IAM best practices say "require workloads to use temporary credentials with IAM

@@ -58,6 +58,10 @@ class OidcTrustMissingCondition(Check):
 
     Providers listed in the `trusted_oidc_providers` setting are exempt.
 
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
+
     ## Why is this bad?
     A role that trusts an identity provider accepts every token that provider signs. Without an
     audience condition any application of the provider can obtain such tokens; for shared CI

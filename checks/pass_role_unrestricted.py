@@ -50,6 +50,10 @@ class PassRoleUnrestricted(Check):
     means the statement never grants it (CND004 reports that). `Deny` statements are never
     reported.
 
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
+
     ## Why is this bad?
     Passing a role to a service (an EC2 instance profile, a Lambda function, a CloudFormation
     stack) lets the caller run code or deploy resources with that role's permissions. With

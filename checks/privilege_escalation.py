@@ -170,12 +170,11 @@ class PrivilegeEscalation(Check):
     `NotResource`; actions without resource types on `"*"`), without a constraining condition.
     Exception: `iam:PassRole` with a constraining `iam:PassedToService` still counts for the
     methods that pass a role to a service it names (`lambda.amazonaws.com` for the Lambda methods).
-    The policy's `Deny` statements apply first (`linter.policy_grants`): an unconditional `Deny`
-    removes what it covers, and a conditional one that makes the grant require a key counts as
-    that condition. A method that
-    contains another allowed method is not listed. The methods that only create or reset IAM user
-    credentials (CreateAccessKey, CreateLoginProfile, UpdateLoginProfile) are CRD001's, and a
-    full-admin statement (LPR001) is not counted again.
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` removes the
+    actions and resources it covers, and a conditional one that makes the grant require a key
+    counts as that condition. A method that contains another allowed method is not listed. The
+    methods that only create or reset IAM user credentials (CreateAccessKey, CreateLoginProfile,
+    UpdateLoginProfile) are CRD001's, and a full-admin statement (LPR001) is not counted again.
 
     An error when a completed method lets the caller write itself any permission (a policy
     version, an attached or inline policy: impact `administrator` in the data); a warning when it

@@ -36,6 +36,10 @@ class PublicPrincipal(Check):
     `kms:ViaService`) is therefore clean; checkov `CKV_AWS_33` fails it. Trust policies are the TRU
     rules' (TRU003, PRI007); RCPs require `"*"`.
 
+    The policy is read as a whole (`docs/deny-awareness.md`): silent when an unconditional `Deny`
+    of the same policy covers everything the statement allows; a conditional `Deny` that refuses
+    the request when a key is missing or differs counts as that condition of the statement.
+
     ## Why is this bad?
     `"*"` is everyone: every IAM user and role of every AWS account and, for most services,
     anonymous callers. Without a condition the statement makes the resource public. AWS's

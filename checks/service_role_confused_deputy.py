@@ -104,6 +104,10 @@ class ServiceRoleConfusedDeputy(Check):
       keys (AWS Support, quoted in prowler-cloud/prowler#2810), so the finding asks you to check
       the service's "confused deputy prevention" page before adding the condition.
 
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
+
     ## Why is this bad?
     A service principal is shared by every AWS customer. Without a source condition, anyone who
     can make the service act for them and knows the role's ARN can make the service assume your

@@ -32,6 +32,10 @@ class TranscribeOutputKeyNotRequired(Check):
     `ArnNotEquals`, …) also satisfies the rule. One note per statement, at the first Action value
     that grants the actions.
 
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
+
     ## Why is this bad?
     "If you do not specify an encryption key, your output is encrypted with the default Amazon S3
     key (SSE-S3)." Requiring `OutputEncryptionKMSKeyId` makes every transcript, medical transcript,

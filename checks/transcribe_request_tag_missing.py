@@ -45,6 +45,10 @@ class TranscribeRequestTagMissing(Check):
     Streaming actions create no resource and take no tags; they are not reported. One finding per
     statement, at the first Action value that grants the actions.
 
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
+
     ## Why is this bad?
     Tag-based access control only protects resources that carry the tags: a job or vocabulary
     created without its `Owner`/`Project` tag falls outside every `aws:ResourceTag` policy. The

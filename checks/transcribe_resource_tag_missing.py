@@ -49,6 +49,10 @@ class TranscribeResourceTagMissing(Check):
     `aws:ResourceTag` on UntagResource) are reported by the condition family's "key not
     supported by the statement's actions" rule (CND004).
 
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
+
     ## Why is this bad?
     Amazon Transcribe's security best practices recommend tag-based access control for
     transcription jobs, custom vocabularies, vocabulary filters and language models. Without it,

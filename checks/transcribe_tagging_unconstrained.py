@@ -42,6 +42,10 @@ class TranscribeTaggingUnconstrained(Check):
     tag conditions, such as AWS's AmazonTranscribeFullAccess, where retagging adds no access the
     policy does not already grant. With `required_tag_keys` configured it is always a warning.
 
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
+
     ## Why is this bad?
     Tag-based access control is only as strong as control over the tags. A principal that may
     change any tag can move a job, vocabulary or language model out of its ABAC boundary (remove

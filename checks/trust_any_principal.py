@@ -57,6 +57,10 @@ class TrustAnyPrincipal(Check):
     does not count: AWS says an external ID is not a secret. The bare `"Principal": "*"` is
     reported by PRI007 (IAM does not accept it in a trust policy).
 
+    The policy is read as a whole (`docs/deny-awareness.md`): silent when an unconditional `Deny`
+    of the same policy covers everything the statement allows; a conditional `Deny` that refuses
+    the request when a key is missing or differs counts as that condition of the statement.
+
     ## Why is this bad?
     `{"AWS": "*"}` trusts every IAM principal of every AWS account: anyone who learns the role's
     ARN can assume it and receive its permissions. Amazon Transcribe's best practices call for

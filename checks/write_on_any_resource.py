@@ -54,6 +54,10 @@ class WriteOnAnyResource(Check):
     Tagging actions are out of scope (LPR009 covers the data-reading ones). A note by default:
     AWS managed policies cannot name your resources and use `"*"` throughout.
 
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
+
     ## Why is this bad?
     `"*"` lets the actions change every resource of their type in every account the principal can
     reach, including resources created later. Naming the resources (or matching them by tag)

@@ -90,19 +90,23 @@ class StatementGrants:
         exact: set[str] = set()
         by_service: dict[str, list[str]] = {}
         any_service: list[str] = []
+        order: dict[str, None] = {}  # service prefixes in the order the statement names them
         for value in self.action_patterns:
-            if not has_wildcard(value):
-                exact.add(value.lower())
-                continue
-            prefix, colon, _ = value.partition(":")
-            if colon and not has_wildcard(prefix):
-                by_service.setdefault(prefix.lower(), []).append(value)
+            lowered = value.lower()
+            prefix, colon, _ = lowered.partition(":")
+            if "*" not in value and "?" not in value:
+                exact.add(lowered)
+                order[prefix] = None
+            elif colon and "*" not in prefix and "?" not in prefix:
+                by_service.setdefault(prefix, []).append(value)
+                order[prefix] = None
             else:
                 any_service.append(value)
         self._exact = frozenset(exact)
         self._by_service = {prefix: tuple(found) for prefix, found in by_service.items()}
         self._any_service = tuple(any_service)
         self._has_actions = element is not None
+        self._service_order = None if self.negated or any_service else tuple(order)
         #: ``NotResource``: the statement applies to every resource its patterns do not match.
         self.resource_negated = statement.resource_element == "NotResource"
         resource_items = statement.not_resources if self.resource_negated else statement.resources
@@ -126,18 +130,6 @@ class StatementGrants:
         service (NotAction, or a value with a wildcard service prefix)."""
         order = self._service_order
         return None if order is None else frozenset(order)
-
-    @cached_property
-    def _service_order(self) -> tuple[str, ...] | None:
-        if self.negated or self._any_service:
-            return None
-        return tuple(
-            dict.fromkeys(
-                value.partition(":")[0].lower()
-                for value in self.action_patterns
-                if ":" in value or not has_wildcard(value)
-            )
-        )
 
     def covers(self, name: str) -> bool:
         """Whether Action/NotAction covers the exact action ``name`` (any case);
@@ -168,11 +160,17 @@ class StatementGrants:
         if services is None:
             return tuple(name for name in names if self.covers(name))
         by_service = _names_by_service(names if isinstance(names, tuple) else tuple(names))
-        if len(services) == 1:
-            candidates = by_service.get(services[0], ())
-        else:
-            candidates = tuple(n for service in services for n in by_service.get(service, ()))
-        return tuple(name for name in candidates if self.covers(name))
+        exact = self._exact
+        found: list[str] = []
+        for service in services:
+            candidates = by_service.get(service)
+            if not candidates:
+                continue
+            patterns = self._by_service.get(service, ())
+            for name in candidates:
+                if name.lower() in exact or any(action_pattern_matches(p, name) for p in patterns):
+                    found.append(name)
+        return tuple(found)
 
     def actions(self, catalog: Catalog) -> tuple[Action, ...]:
         """Every catalog action the statement covers, in catalog order (NotAction: every catalog
@@ -296,9 +294,10 @@ class PolicyGrants:
     def __init__(self, policy: Policy, catalog: Catalog) -> None:
         self.policy = policy
         self.catalog = catalog
-        self.statements = tuple(StatementGrants(s) for s in policy.statements)
-        self._index = {id(g.statement): g for g in self.statements}
-        denies = [g for g in self.statements if g.effect == "Deny" and g._has_actions]
+        self._index: dict[int, StatementGrants] = {}
+        denies = [
+            self.of(s) for s in policy.statements if s.is_deny and s.action_element is not None
+        ]
         #: Deny statements that always apply.
         self.unconditional_denies = tuple(g for g in denies if g.unconditional)
         #: Deny statements whose condition an Allow can be made to require.
@@ -309,11 +308,16 @@ class PolicyGrants:
         """Whether any Deny of the policy can remove or constrain a grant."""
         return bool(self.unconditional_denies or self.enforcing_denies)
 
+    @cached_property
+    def statements(self) -> tuple[StatementGrants, ...]:
+        """The per-statement index of every statement, in document order."""
+        return tuple(self.of(s) for s in self.policy.statements)
+
     def of(self, statement: Statement) -> StatementGrants:
-        """The per-statement index of ``statement`` (a statement of this policy)."""
+        """The per-statement index of ``statement``, built on first use and kept."""
         found = self._index.get(id(statement))
         if found is None or found.statement is not statement:
-            found = StatementGrants(statement)
+            found = self._index[id(statement)] = StatementGrants(statement)
         return found
 
     def effective(self, statement: Statement, names: tuple[str, ...] | list[str]) -> list[Grant]:
