@@ -10,19 +10,15 @@ import functools
 from collections.abc import Iterator
 from typing import ClassVar
 
-from linter.analysis import (
-    SCOPE_NAMED,
-    data_file,
-    grant_anchor,
-    names_calling_principal,
-    principal_limiting_condition,
-    summarize_names,
-)
 from linter.check import Check, Report
 from linter.context import Context
+from linter.data_files import data_file
+from linter.grants import SCOPE_NAMED, grant_anchor
 from linter.model import PolicyType, Severity
 from linter.policy import Policy, Statement
 from linter.policy_grants import common_conditions, policy_grants
+from linter.principals import names_calling_principal, principal_limiting_condition
+from linter.wording import summarize_names
 
 
 @functools.cache

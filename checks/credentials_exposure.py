@@ -6,17 +6,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from linter.analysis import (
-    data_file,
-    every_resource_phrase,
-    grant_anchor,
-    summarize_names,
-)
 from linter.check import Check, Report, services_of
 from linter.context import Context
+from linter.data_files import data_file
+from linter.grants import every_resource_phrase, grant_anchor
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
 from linter.policy_grants import policy_grants
+from linter.wording import summarize_names
 
 
 @functools.cache

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import (
-    action_supports_key,
+from linter.check import Check, Report
+from linter.condition_keys import action_supports_key
+from linter.context import Context
+from linter.grants import (
     constraining_entries,
     constrains,
     every_resource_phrase,
     grant_anchor,
 )
-from linter.check import Check, Report
-from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import ConditionEntry, Policy, Statement
 from linter.policy_grants import policy_grants

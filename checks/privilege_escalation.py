@@ -7,20 +7,19 @@ import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
-from linter.analysis import (
-    constraining_entries,
-    constrains,
-    data_file,
-    grant_anchor,
-    statement_label,
-    summarize_names,
-    wildcard_matches,
-)
 from linter.check import Check, Report, services_of
+from linter.conditions import constrains
 from linter.context import Context
+from linter.data_files import data_file
+from linter.grants import (
+    constraining_entries,
+    grant_anchor,
+)
 from linter.model import PolicyType, Severity
 from linter.policy import ConditionEntry, Policy, Statement
 from linter.policy_grants import policy_grants
+from linter.wildcards import wildcard_matches
+from linter.wording import summarize_names
 
 if TYPE_CHECKING:
     from linter.catalog import Catalog
@@ -258,3 +257,12 @@ def _describe(completion: Completion) -> str:
     if not elsewhere:
         return f"{completion.method.name} ({', '.join(here)})"
     return f"{completion.method.name} ({', '.join(elsewhere)} with {summarize_names(here)} here)"
+
+
+def statement_label(statement: Statement) -> str:
+    """How a message names another statement: ``statement "Sid"``, else ``Statement[2]``."""
+    if statement.sid:
+        return f'statement "{statement.sid}"'
+    if len(statement.path) == 1:
+        return "the Statement object"
+    return f"Statement[{statement.index}]"

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import (
-    constrains,
-    grant_anchor,
-    requires_presence,
-    summarize_names,
-    transcribe_facts,
-)
+from checks._transcribe import transcribe_facts
 from linter.check import Check, Report
+from linter.conditions import constrains, requires_presence
 from linter.context import Context
+from linter.grants import grant_anchor
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
 from linter.policy_grants import policy_grants
+from linter.wording import summarize_names
 
 _KEY = "transcribe:OutputEncryptionKMSKeyId"
 

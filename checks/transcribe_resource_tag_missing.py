@@ -6,21 +6,20 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from linter.analysis import (
-    SCOPE_ALL,
-    SCOPE_PATTERN,
-    conditions_on_keys,
-    constrains,
-    grant_anchor,
-    parse_arn,
-    summarize_names,
-)
+from linter.arns import parse_arn
 from linter.catalog import Action, Catalog
 from linter.check import Check, Report
+from linter.conditions import conditions_on_keys, constrains
 from linter.context import Context
+from linter.grants import (
+    SCOPE_ALL,
+    SCOPE_PATTERN,
+    grant_anchor,
+)
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
 from linter.policy_grants import Grant, grant_scope, policy_grants
+from linter.wording import summarize_names
 
 _PREFIX = "aws:ResourceTag/"
 

@@ -35,24 +35,23 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, NamedTuple
 
-from linter.analysis import (
+from linter.conditions import constrains
+from linter.grants import (
     SCOPE_ALL,
     SCOPE_NAMED,
     SCOPE_NONE,
     SCOPE_PATTERN,
     condition_blocks_action,
     constraining_entries,
-    constrains,
     covers_every_resource,
     every_resource_anchor,
-    glob_covers,
-    has_wildcard,
     is_full_admin,
     matches_every_action,
     names_resources,
     reaches_every_resource,
 )
 from linter.policy import ConditionEntry, Item, Statement, action_pattern_matches, cached_property
+from linter.wildcards import glob_covers, has_wildcard
 
 if TYPE_CHECKING:
     from linter.catalog import Action, Catalog

@@ -16,16 +16,13 @@ import pytest
 
 import linter.policy_grants
 from checks.privilege_escalation import allowed_methods, escalation_grants, escalation_methods
-from linter.analysis import (
-    data_file,
-    limits_public_access,
-    matches_every_action,
-    reaches_every_resource,
-)
 from linter.catalog import load_catalog
+from linter.data_files import data_file
 from linter.engine import Linter, LintOptions
+from linter.grants import matches_every_action, reaches_every_resource
 from linter.model import Finding, PolicyType, Severity
 from linter.policy import Policy
+from linter.principals import limits_public_access
 from tests.conftest import FIXTURES, ROOT, policy
 
 LPR = tuple(f"LPR{n:03d}" for n in range(1, 11))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from linter.analysis import SCOPE_ALL, SCOPE_NAMED, SCOPE_NONE, SCOPE_PATTERN
 from linter.catalog import load_catalog
+from linter.grants import SCOPE_ALL, SCOPE_NAMED, SCOPE_NONE, SCOPE_PATTERN
 from linter.model import PolicyType
 from linter.policy import Policy
 from linter.policy_grants import (
