@@ -32,238 +32,33 @@ patterns), which principals and under which conditions.
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.conditions import constrains
 from linter.grants import (
+    EVERY_ACTION,
     SCOPE_ALL,
     SCOPE_NAMED,
     SCOPE_NONE,
     SCOPE_PATTERN,
+    StatementGrants,
     condition_blocks_action,
     constraining_entries,
     covers_every_resource,
     every_resource_anchor,
     is_full_admin,
-    matches_every_action,
+    may_overlap,
     names_resources,
     reaches_every_resource,
+    statement_grants,
 )
-from linter.policy import ConditionEntry, Item, Statement, action_pattern_matches, cached_property
+from linter.policy import ConditionEntry, Statement, cached_property
 from linter.wildcards import glob_covers, has_wildcard
 
 if TYPE_CHECKING:
     from linter.catalog import Action, Catalog
     from linter.model import JsonPath
     from linter.policy import Policy
-
-#: The symbolic name of every action, for ``effective`` on ``Action: "*"`` statements.
-EVERY_ACTION = "*"
-
-# A Deny entry that fires when its key is missing or differs, and the Allow operator it enforces.
-_ENFORCED_OPERATOR = {
-    "stringnotequals": "StringEquals",
-    "stringnotequalsignorecase": "StringEqualsIgnoreCase",
-    "stringnotlike": "StringLike",
-    "arnnotequals": "ArnEquals",
-    "arnnotlike": "ArnLike",
-    "notipaddress": "IpAddress",
-}
-
-
-class StatementGrants:
-    """What one statement covers, computed once: its action patterns indexed by service, its
-    resource patterns, principals and conditions. Attributes are plain values or cached
-    properties of this object."""
-
-    def __init__(self, statement: Statement) -> None:
-        self.statement = statement
-        self.effect = statement.effect
-        element = statement.action_element
-        #: ``NotAction``: the statement covers every action its patterns do not match.
-        self.negated = element == "NotAction"
-        items = statement.not_actions if self.negated else statement.actions
-        #: The Action/NotAction values, as written.
-        self.action_patterns: tuple[str, ...] = tuple(item.value for item in items)
-        exact: set[str] = set()
-        by_service: dict[str, list[str]] = {}
-        any_service: list[str] = []
-        order: dict[str, None] = {}  # service prefixes in the order the statement names them
-        for value in self.action_patterns:
-            lowered = value.lower()
-            prefix, colon, _ = lowered.partition(":")
-            if "*" not in value and "?" not in value:
-                exact.add(lowered)
-                order[prefix] = None
-            elif colon and "*" not in prefix and "?" not in prefix:
-                by_service.setdefault(prefix, []).append(value)
-                order[prefix] = None
-            else:
-                any_service.append(value)
-        self._exact = frozenset(exact)
-        self._by_service = {prefix: tuple(found) for prefix, found in by_service.items()}
-        self._any_service = tuple(any_service)
-        self._has_actions = element is not None
-        self._service_order = None if self.negated or any_service else tuple(order)
-        #: ``NotResource``: the statement applies to every resource its patterns do not match.
-        self.resource_negated = statement.resource_element == "NotResource"
-        resource_items = statement.not_resources if self.resource_negated else statement.resources
-        #: The Resource/NotResource values, as written.
-        self.resource_patterns: tuple[str, ...] = tuple(item.value for item in resource_items)
-        self._expanded: tuple[Catalog, tuple[Action, ...]] | None = None
-
-    def __repr__(self) -> str:
-        return f"StatementGrants({self.statement.path!r})"
-
-    # -- actions ----------------------------------------------------------------------------------
-
-    @cached_property
-    def every_action(self) -> bool:
-        """``Action`` holds ``*`` (or ``*:*``): every action, kept symbolic."""
-        return not self.negated and any(matches_every_action(v) for v in self.action_patterns)
-
-    @cached_property
-    def services(self) -> frozenset[str] | None:
-        """The lower-case service prefixes the Action values name; None when they may name any
-        service (NotAction, or a value with a wildcard service prefix)."""
-        order = self._service_order
-        return None if order is None else frozenset(order)
-
-    def covers(self, name: str) -> bool:
-        """Whether Action/NotAction covers the exact action ``name`` (any case);
-        ``EVERY_ACTION`` is covered only by an ``Action: "*"``."""
-        if not self._has_actions:
-            return False
-        if name == EVERY_ACTION:
-            return self.every_action
-        lowered = name.lower()
-        matched = (
-            lowered in self._exact
-            or any(
-                action_pattern_matches(p, name)
-                for p in self._by_service.get(lowered.partition(":")[0], ())
-            )
-            or any(action_pattern_matches(p, name) for p in self._any_service)
-        )
-        return matched != self.negated
-
-    def covered(self, names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-        """The members of ``names`` (exact action names) that Action/NotAction covers: grouped by
-        the services in the order the statement names them, each group in the order given
-        (NotAction and wildcard services: the order given). A statement about other services
-        costs one dictionary lookup per service it names, however long ``names`` is."""
-        if not self._has_actions:
-            return ()
-        services = self._service_order
-        if services is None:
-            return tuple(name for name in names if self.covers(name))
-        by_service = _names_by_service(names if isinstance(names, tuple) else tuple(names))
-        exact = self._exact
-        found: list[str] = []
-        for service in services:
-            candidates = by_service.get(service)
-            if not candidates:
-                continue
-            patterns = self._by_service.get(service, ())
-            for name in candidates:
-                if name.lower() in exact or any(action_pattern_matches(p, name) for p in patterns):
-                    found.append(name)
-        return tuple(found)
-
-    def actions(self, catalog: Catalog) -> tuple[Action, ...]:
-        """Every catalog action the statement covers, in catalog order (NotAction: every catalog
-        action no pattern matches); computed once per catalog."""
-        if self._expanded is not None and self._expanded[0] is catalog:
-            return self._expanded[1]
-        if self.negated:
-            result = tuple(a for a in catalog.match_actions("*") if self.covers(a.full_name))
-        else:
-            seen: dict[str, Action] = {}
-            for pattern in self.action_patterns:
-                for action in catalog.match_actions(pattern):
-                    seen.setdefault(action.full_name.lower(), action)
-            result = tuple(seen.values())
-        self._expanded = (catalog, result)
-        return result
-
-    # -- resources --------------------------------------------------------------------------------
-
-    @cached_property
-    def every_resource(self) -> bool:
-        """``Resource`` holds ``*`` (or an ARN of wildcards only): every resource."""
-        return not self.resource_negated and any(
-            covers_every_resource(v) for v in self.resource_patterns
-        )
-
-    def covers_resource(self, pattern: str) -> bool:
-        """Whether every resource the ARN pattern ``pattern`` names is within this statement's
-        Resource/NotResource (sound: False when pattern comparison cannot tell)."""
-        if self.statement.resource_element is None:
-            return False
-        if self.every_resource:
-            return True
-        if self.resource_negated:
-            return not any(may_overlap(pattern, n) for n in self.resource_patterns)
-        return any(glob_covers(q, pattern) for q in self.resource_patterns)
-
-    # -- principals and conditions ----------------------------------------------------------------
-
-    @cached_property
-    def principal_set(self) -> frozenset[tuple[str, str]]:
-        """The statement's principals as ``(kind, value)``, service names lower-cased."""
-        return frozenset(
-            (p.kind, p.value.lower() if p.kind == "Service" else p.value)
-            for p in self.statement.principals
-        )
-
-    def covers_principals_of(self, other: StatementGrants) -> bool:
-        """Whether this (Deny) statement applies to every principal ``other`` names: it has no
-        Principal element (an identity policy), ``"Principal": "*"``, or names each of them
-        (``{"AWS": "*"}`` covers the AWS principals, not services or identity providers)."""
-        element = self.statement.principal_element
-        if element is None:
-            return True
-        if element == "NotPrincipal":
-            return False
-        if ("*", "*") in self.principal_set:
-            return True
-        if other.statement.principal_element != "Principal" or not other.principal_set:
-            return False
-        every_aws = ("AWS", "*") in self.principal_set
-        return all(
-            principal in self.principal_set or (every_aws and principal[0] == "AWS")
-            for principal in other.principal_set
-        )
-
-    @cached_property
-    def unconditional(self) -> bool:
-        """No Condition element (or an empty one): the statement always applies."""
-        if "Condition" not in self.statement.data:
-            return True
-        return self.statement.data["Condition"] == {}
-
-    @cached_property
-    def enforced(self) -> ConditionEntry | None:
-        """For a Deny with a single condition entry that fires when its key is absent or differs:
-        the Allow-side entry it enforces (same key, values and paths; positive operator), else
-        None."""
-        entries = self.statement.conditions
-        if self.unconditional or len(entries) != 1:
-            return None
-        entry = entries[0]
-        if entry.qualifier is not None or not entry.values:
-            return None
-        base = entry.base_operator.lower()
-        if base == "null":
-            if entry.if_exists or not all(str(v.value).lower() == "true" for v in entry.values):
-                return None
-            values = tuple(Item("false", v.path) for v in entry.values)
-            return entry._replace(operator="Null", base_operator="Null", values=values)
-        positive = _ENFORCED_OPERATOR.get(base)
-        if positive is None:
-            return None
-        return entry._replace(operator=positive, base_operator=positive, if_exists=False)
 
 
 class Grant(NamedTuple):
@@ -293,7 +88,6 @@ class PolicyGrants:
     def __init__(self, policy: Policy, catalog: Catalog) -> None:
         self.policy = policy
         self.catalog = catalog
-        self._index: dict[int, StatementGrants] = {}
         denies = [
             self.of(s) for s in policy.statements if s.is_deny and s.action_element is not None
         ]
@@ -313,11 +107,8 @@ class PolicyGrants:
         return tuple(self.of(s) for s in self.policy.statements)
 
     def of(self, statement: Statement) -> StatementGrants:
-        """The per-statement index of ``statement``, built on first use and kept."""
-        found = self._index.get(id(statement))
-        if found is None or found.statement is not statement:
-            found = self._index[id(statement)] = StatementGrants(statement)
-        return found
+        """The per-statement index of ``statement`` (``statement_grants``)."""
+        return statement_grants(statement)
 
     def effective(self, statement: Statement, names: tuple[str, ...] | list[str]) -> list[Grant]:
         """The members of ``names`` (exact action names, or ``EVERY_ACTION``) that the Allow
@@ -517,15 +308,6 @@ class PolicyGrants:
         return Grant(name, resources, excluded, narrowed, conditions)
 
 
-@functools.lru_cache(maxsize=64)
-def _names_by_service(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
-    """Exact action names grouped by lower-case service prefix (data lists, cached)."""
-    groups: dict[str, list[str]] = {}
-    for name in names:
-        groups.setdefault(name.partition(":")[0].lower(), []).append(name)
-    return {service: tuple(group) for service, group in groups.items()}
-
-
 def _covers_statement(deny: StatementGrants, allow: StatementGrants) -> bool:
     """Whether ``deny`` (its conditions aside) applies to every request ``allow`` allows."""
     if not deny.covers_principals_of(allow):
@@ -628,27 +410,3 @@ def _requires(entry: ConditionEntry) -> bool:
     if entry.if_exists or "not" in base or not entry.values:
         return False
     return entry.qualifier is None or entry.qualifier.lower() == "foranyvalue"
-
-
-def may_overlap(first: str, second: str) -> bool:
-    """Whether two ARN patterns may name a common resource (sound: True unless their literal
-    starts or ends differ). ``*``, ``?`` and policy variables count as wildcards."""
-    if first == second:
-        return True
-    a_head, a_tail, a_wild = _literal_ends(first)
-    b_head, b_tail, b_wild = _literal_ends(second)
-    if not a_wild and not b_wild:
-        return False
-    if not (a_head.startswith(b_head) or b_head.startswith(a_head)):
-        return False
-    return a_tail.endswith(b_tail) or b_tail.endswith(a_tail)
-
-
-def _literal_ends(pattern: str) -> tuple[str, str, bool]:
-    """The literal text before the first and after the last wildcard, and whether there is one."""
-    cuts = [i for i in (pattern.find("*"), pattern.find("?"), pattern.find("${")) if i >= 0]
-    if not cuts:
-        return pattern, pattern, False
-    head = pattern[: min(cuts)]
-    last = max(pattern.rfind("*"), pattern.rfind("?"), pattern.rfind("}"))
-    return head, pattern[last + 1 :], True

@@ -14,7 +14,7 @@ import textwrap
 
 import pytest
 
-import linter.policy_grants
+import linter.grants
 from checks.privilege_escalation import allowed_methods, escalation_grants, escalation_methods
 from linter.catalog import load_catalog
 from linter.data_files import data_file
@@ -210,7 +210,7 @@ def test_escalation_detection_indexes_statements_by_action(monkeypatch) -> None:
     """Statements about other services cost no pattern match and no catalog lookup: the work
     grows with the statements that name a method's service, not with methods x statements."""
     counts = {"match": 0, "lookup": 0}
-    real_match = linter.policy_grants.action_pattern_matches
+    real_match = linter.grants.action_pattern_matches
     catalog = load_catalog()
     real_action = catalog.action
 
@@ -222,7 +222,7 @@ def test_escalation_detection_indexes_statements_by_action(monkeypatch) -> None:
         counts["lookup"] += 1
         return real_action(name)
 
-    monkeypatch.setattr(linter.policy_grants, "action_pattern_matches", counting_match)
+    monkeypatch.setattr(linter.grants, "action_pattern_matches", counting_match)
     monkeypatch.setattr(catalog, "action", counting_action)
     measured = []
     for irrelevant in (10, 1000):

@@ -5,17 +5,19 @@ from __future__ import annotations
 import pytest
 
 from linter.catalog import load_catalog
-from linter.grants import SCOPE_ALL, SCOPE_NAMED, SCOPE_NONE, SCOPE_PATTERN
+from linter.grants import (
+    EVERY_ACTION,
+    SCOPE_ALL,
+    SCOPE_NAMED,
+    SCOPE_NONE,
+    SCOPE_PATTERN,
+    StatementGrants,
+    may_overlap,
+    statement_grants,
+)
 from linter.model import PolicyType
 from linter.policy import Policy
-from linter.policy_grants import (
-    EVERY_ACTION,
-    Grant,
-    StatementGrants,
-    common_conditions,
-    may_overlap,
-    policy_grants,
-)
+from linter.policy_grants import Grant, common_conditions, policy_grants
 
 TRAIL = "arn:aws:cloudtrail:us-west-2:111122223333:trail/audit"
 
@@ -374,7 +376,9 @@ def test_the_index_is_built_once_per_policy_and_catalog() -> None:
     first = policy_grants(policy, catalog)
     assert policy_grants(policy, catalog) is first
     assert policy.grants_index is first
-    assert first.of(policy.statements[0]) is first.statements[0]
+    statement = policy.statements[0]
+    assert first.of(statement) is first.statements[0] is statement_grants(statement)
+    assert statement.grants_index is statement_grants(statement)
 
 
 def test_common_conditions() -> None:
