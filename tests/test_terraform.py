@@ -943,3 +943,13 @@ def test_truncated_files_never_crash(name: str) -> None:
             source.locator.nearest_span(("Statement", 0, "Action"), key=True)
         for problem in parsed.problems:
             assert problem.code in ("template-syntax", "encoding")
+
+
+def test_heredoc_with_crlf_and_non_ascii_characters() -> None:
+    text = (
+        'resource "aws_iam_policy" "p" {\r\n  policy = <<-EOF\r\n    {"Statement": [\r\n'
+        '      {"Effect": "Allow", "Action": "é:*"}]}\r\n  EOF\r\n}\r\n'
+    )
+    (source,) = from_hcl(text.encode(), "main.tf", True).sources
+    assert source.document == {"Statement": [{"Effect": "Allow", "Action": "é:*"}]}
+    assert _span(source, "Statement", 0, "Action") == (4, 37, 4, 42)
