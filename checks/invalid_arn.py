@@ -66,9 +66,16 @@ class InvalidArn(Check):
                 problem = arn_syntax_problem(item.value)
                 if problem is None:
                     continue
+                if not identity and item.value.startswith(_API_GATEWAY_SHORTHAND):
+                    continue  # API Gateway expands it to the API's own execute-api ARN
                 if identity and _left_to_kms_rule(statement, item.value, context):
                     continue
                 yield Report(item.path, f'"{item.value}" {problem}')
+
+
+# An API Gateway resource policy may write "execute-api:/stage/METHOD/path" for an ARN of the API
+# it is attached to (API Gateway developer guide, "API Gateway resource policy examples").
+_API_GATEWAY_SHORTHAND = "execute-api:/"
 
 
 def _left_to_kms_rule(statement: Statement, value: str, context: Context) -> bool:

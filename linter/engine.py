@@ -32,7 +32,13 @@ from linter.results import (
     text_fingerprint,
 )
 from linter.rule_index import RuleInfo
-from linter.sources import InlineIgnore, ParsedFile, PolicySource, is_unknown
+from linter.sources import (
+    InlineIgnore,
+    ParsedFile,
+    PolicySource,
+    is_unknown,
+    resource_is_implied,
+)
 
 INTERNAL_ERROR_ID = "INT001"
 UNREADABLE_ID = "IO001"
@@ -177,6 +183,7 @@ class Linter:
             else:
                 policy = Policy(source.document, policy_type, report_path)
                 policy.problems = problems
+                policy.resource_implied = resource_is_implied(source.type_reason, source.wrapper)
                 found = self._run_rules(policy, source, report_path, result, False)
             if source.ignores:
                 found = self._apply_inline_ignores(found, source.ignores, result, report_path)
