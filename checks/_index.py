@@ -821,6 +821,18 @@ INDEX = {
         "needs_services": (),
         "needs_problem": None,
     },
+    "POL007": {
+        "name": "unfilled-placeholder",
+        "summary": "The policy holds an unfilled template placeholder such as <region>.",
+        "severity": "warning",
+        "tags": ("policy", "placeholder"),
+        "policy_types": None,
+        "runs_on_undecodable": False,
+        "engine_reported": False,
+        "needs_elements": (),
+        "needs_services": (),
+        "needs_problem": None,
+    },
     "KMS001": {
         "name": "encryption-context-missing",
         "summary": "Cryptographic use of a KMS key is allowed without requiring an encryption context.",

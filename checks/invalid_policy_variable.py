@@ -16,6 +16,7 @@ from linter.catalog import Catalog
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
+from linter.placeholders import is_placeholder
 from linter.policy import Item, Policy
 
 # Operator families whose values cannot hold a variable. IAM's condition operators page allows
@@ -113,8 +114,8 @@ class InvalidPolicyVariable(Check):
 
 
 def _check(catalog: Catalog, item: Item, family: str | None) -> Report | None:
-    if "${" not in item.value:
-        return None
+    if "${" not in item.value or is_placeholder(item.value):
+        return None  # a template placeholder (${Account}) is POL007's
     variables = policy_variables(item.value)
     for variable in variables:
         if variable.problem:

@@ -11,6 +11,7 @@ from linter.catalog import Catalog
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
+from linter.placeholders import is_placeholder
 from linter.policy import Policy
 
 
@@ -64,8 +65,8 @@ class UnknownServiceConditionKey(Check):
         catalog = context.catalog
         for _statement, entry in condition_entries(policy):
             key = entry.key
-            if entry.key_lower.startswith("aws:"):
-                continue
+            if entry.key_lower.startswith("aws:") or is_placeholder(key):
+                continue  # aws: keys are CND002's, placeholders POL007's
             undocumented = undocumented_condition_key(key)
             if undocumented is not None:
                 yield Report(
