@@ -18,7 +18,8 @@ class AllowWithNotAction(Check):
     `NotResource`; in a resource or key policy, whatever its `Resource`) with no constraining
     condition; a note when its `Resource` or a constraining condition narrows it. `Deny` with
     `NotAction` ("deny everything except …") is the usual guard pattern and never reported; SCPs
-    and RCPs are left to the policy-type rules.
+    and RCPs are left to the policy-type rules. The finding stands for the statement's other grant
+    findings (credentials, KMS, monitoring, Transcribe, exposure) and names them instead.
 
     ## Why is this bad?
     `Allow` + `NotAction` allows every action of every service except the listed ones, including
@@ -51,6 +52,24 @@ class AllowWithNotAction(Check):
     policy_types = frozenset({PolicyType.IDENTITY, PolicyType.RESOURCE, PolicyType.KMS_KEY})
     tags = ("security", "least-privilege")
     needs_elements = frozenset({"notaction"})
+    # The statement's grants of everything but a few actions (privilege escalation, which can
+    # combine statements, stays its own finding).
+    subsumes = (
+        "CRD001",
+        "KMS001",
+        "KMS004",
+        "LPR002",
+        "LPR008",
+        "LPR009",
+        "LPR010",
+        "MON001",
+        "MON002",
+        "MON003",
+        "TRN001",
+        "TRN002",
+        "TRN003",
+        "TRN004",
+    )
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for statement in policy.statements:

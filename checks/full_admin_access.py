@@ -23,6 +23,8 @@ class FullAdminAccess(Check):
     and `Null` do not count (`linter.analysis.constrains`). `Deny` statements (the usual
     `{"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": …}` guard) are never reported,
     and neither are SCPs and RCPs, where `Allow * *` is the default `FullAWSAccess` filter.
+    The finding stands for the statement's other grant findings (credentials, KMS, monitoring,
+    Transcribe, privilege escalation, exposure): it names them instead of repeating them.
 
     ## Why is this bad?
     Whoever holds the policy can do anything in the account, including removing every other
@@ -57,6 +59,24 @@ class FullAdminAccess(Check):
     severity = Severity.ERROR
     policy_types = frozenset({PolicyType.IDENTITY})
     tags = ("security", "least-privilege")
+    # Everything on everything grants what these report in the same statement: one finding.
+    subsumes = (
+        "CRD001",
+        "KMS001",
+        "KMS004",
+        "LPR002",
+        "LPR003",
+        "LPR008",
+        "LPR009",
+        "LPR010",
+        "MON001",
+        "MON002",
+        "MON003",
+        "TRN001",
+        "TRN002",
+        "TRN003",
+        "TRN004",
+    )
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for statement in policy.statements:

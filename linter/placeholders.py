@@ -24,14 +24,12 @@ _ANGLE = r"<[A-Za-z0-9][A-Za-z0-9_ .:/\-]{0,80}>"
 _BRACKET = r"\[[A-Z][A-Z0-9_\-]*[A-Z0-9]\]"
 # {{bucket_name}}, {{ account }}
 _MUSTACHE = r"\{\{\s*[A-Za-z_][\w.\-]*\s*\}\}"
-# ${...}: a placeholder unless it is an IAM policy variable (checked below)
-_DOLLAR = r"\$\{[^{}]*\}"
+# ${Account}, ${var.bucket}, ${AWS::Region}: a name with no colon, or CloudFormation's
+# pseudo parameters. An IAM policy variable always has one colon (${aws:username}); anything
+# else inside ${...} (${}, ${aws:userid, x}) is a malformed variable, CND015's.
+_DOLLAR = r"\$\{(?:[A-Za-z_][\w.\-]*|AWS::[A-Za-z]+)\}"
 
 _PLACEHOLDER = re.compile(f"{_ANGLE}|{_BRACKET}|{_MUSTACHE}|{_DOLLAR}")
-
-# An IAM policy variable's inside: prefix:key, optionally with a default value.
-_IAM_VARIABLE = re.compile(r"\s*[A-Za-z0-9][\w.\-]*:[^:,{}]+?(\s*,\s*'[^']*')?\s*")
-_SPECIAL_VARIABLES = frozenset({"*", "?", "$"})
 
 
 def placeholders_in(value: object) -> list[str]:
@@ -41,8 +39,6 @@ def placeholders_in(value: object) -> list[str]:
     found: list[str] = []
     for match in _PLACEHOLDER.finditer(value):
         text = match.group(0)
-        if text.startswith("${") and _is_iam_variable(text[2:-1]):
-            continue
         if text not in found:
             found.append(text)
     return found
@@ -55,7 +51,3 @@ def is_placeholder(value: object) -> bool:
 
 def _may_hold(value: str) -> bool:
     return "<" in value or "[" in value or "{" in value
-
-
-def _is_iam_variable(inside: str) -> bool:
-    return inside in _SPECIAL_VARIABLES or _IAM_VARIABLE.fullmatch(inside) is not None

@@ -8,13 +8,14 @@ only claims what the content proves:
   ``*.scp.json`` or configure it);
 - a ``Resource`` or ``NotResource`` anywhere: never a role trust policy;
 - a ``Principal`` with only ``sts:AssumeRole*``/session actions and no ``Resource``: a trust policy;
+- only ``kms:`` actions on ``*`` or key ARNs: a key policy (a key policy's Deny and an RCP's
+  Deny of ``kms:`` actions are judged alike);
 - every principal ``"*"`` and an ``Allow`` that filters rather than grants (``Action "*"`` on
   ``Resource "*"``, or a condition on the resource's owner, ``aws:ResourceOrgID``,
   ``aws:ResourceOrgPaths``, ``aws:ResourceAccount``): a VPC endpoint policy (or an RCP that allows
   everything, which the same rules judge correctly);
 - every statement a ``Deny`` of ``"*"``: an RCP or the guard statements of a resource policy,
   which content cannot tell apart, so it is judged as a resource policy (what holds for both);
-- only ``kms:`` actions on ``*`` or key ARNs with an ``Allow``: a key policy;
 - any other ``Principal``: a resource policy.
 """
 
@@ -148,6 +149,10 @@ def detect_policy_type_and_reason(policy: Policy) -> tuple[PolicyType, str]:
             PolicyType.TRUST,
             "content: a Principal with only sts:AssumeRole* actions and no Resource",
         )
+    if action_names and all(a.startswith("kms:") for a in action_names):
+        resources = [r.value for s in statements for r in s.resources]
+        if all(r == "*" or r.startswith("arn:aws:kms:") for r in resources):
+            return PolicyType.KMS_KEY, "content: a Principal with only kms: actions on keys"
     if all(_wildcard_principal_only(s) for s in statements):
         allows = [s for s in statements if not s.is_deny]
         if any(_filters(s) for s in allows):
@@ -163,14 +168,6 @@ def detect_policy_type_and_reason(policy: Policy) -> tuple[PolicyType, str]:
                 'content: every statement denies Principal "*": a resource control policy or a '
                 "resource policy's guard, judged by the rules that hold for both",
             )
-    if (
-        action_names
-        and all(a.startswith("kms:") for a in action_names)
-        and any(s.is_allow for s in statements)
-    ):
-        resources = [r.value for s in statements for r in s.resources]
-        if all(r == "*" or r.startswith("arn:aws:kms:") for r in resources):
-            return PolicyType.KMS_KEY, "content: a Principal with only kms: actions on keys"
     if has_resource:
         return PolicyType.RESOURCE, "content: a Principal with a Resource"
     return PolicyType.RESOURCE, "content: a Principal with actions other than sts:AssumeRole*"
