@@ -87,6 +87,7 @@ class Finding(NamedTuple):
     severity: Severity
     json_path: JsonPath = ()
     statement_fingerprint: str = ""
+    source: str = ""
 
     def sort_key(self) -> tuple:
         return (self.path, self.span, self.rule_id, self.message)
