@@ -54,11 +54,12 @@ def merge_subsumed(
     subsumes = {info.id: frozenset(info.subsumes) for info in infos if info.subsumes}
     if not subsumes or not any(f.rule_id in subsumes for f in findings):
         return sorted(findings, key=Finding.sort_key)
-    by_statement: dict[tuple[str, JsonPath], list[int]] = {}
+    by_statement: dict[tuple[str, str, JsonPath], list[int]] = {}
     for position, finding in enumerate(findings):
         prefix = statement_prefix(finding.json_path)
         if prefix is not None:
-            by_statement.setdefault((finding.path, prefix), []).append(position)
+            key = (finding.path, getattr(finding, "source", ""), prefix)
+            by_statement.setdefault(key, []).append(position)
     dropped: set[int] = set()
     replaced: dict[int, Finding] = {}
     for positions in by_statement.values():
