@@ -367,7 +367,7 @@ INDEX = {
         "needs_services": (),
         "needs_problem": None,
         "subsumes": (),
-        "default": True,
+        "default": False,
     },
     "ACT005": {
         "name": "action-not-for-policy-type",
@@ -605,7 +605,7 @@ INDEX = {
         "needs_services": (),
         "needs_problem": None,
         "subsumes": (),
-        "default": True,
+        "default": False,
     },
     "CND001": {
         "name": "unknown-condition-operator",
@@ -689,7 +689,7 @@ INDEX = {
         "needs_services": (),
         "needs_problem": None,
         "subsumes": (),
-        "default": True,
+        "default": False,
     },
     "CND007": {
         "name": "operator-key-type-mismatch",
@@ -759,7 +759,7 @@ INDEX = {
         "needs_services": (),
         "needs_problem": None,
         "subsumes": (),
-        "default": True,
+        "default": False,
     },
     "CND012": {
         "name": "forallvalues-without-null-guard",
@@ -885,7 +885,7 @@ INDEX = {
         "needs_services": (),
         "needs_problem": None,
         "subsumes": (),
-        "default": True,
+        "default": False,
     },
     "POL002": {
         "name": "redundant-action",
@@ -899,7 +899,7 @@ INDEX = {
         "needs_services": (),
         "needs_problem": None,
         "subsumes": (),
-        "default": True,
+        "default": False,
     },
     "POL003": {
         "name": "redundant-resource",
@@ -913,7 +913,7 @@ INDEX = {
         "needs_services": (),
         "needs_problem": None,
         "subsumes": (),
-        "default": True,
+        "default": False,
     },
     "POL004": {
         "name": "policy-size-exceeded",
@@ -983,7 +983,7 @@ INDEX = {
         "needs_services": ("kms",),
         "needs_problem": None,
         "subsumes": (),
-        "default": True,
+        "default": False,
     },
     "KMS002": {
         "name": "encryption-context-set-operator",
@@ -1039,7 +1039,7 @@ INDEX = {
         "needs_services": ("transcribe",),
         "needs_problem": None,
         "subsumes": (),
-        "default": True,
+        "default": False,
     },
     "TRN002": {
         "name": "transcribe-resource-tag-missing",
@@ -1053,7 +1053,7 @@ INDEX = {
         "needs_services": ("transcribe",),
         "needs_problem": None,
         "subsumes": (),
-        "default": True,
+        "default": False,
     },
     "TRN003": {
         "name": "transcribe-request-tag-missing",
@@ -1067,7 +1067,7 @@ INDEX = {
         "needs_services": ("transcribe",),
         "needs_problem": None,
         "subsumes": (),
-        "default": True,
+        "default": False,
     },
     "TRN004": {
         "name": "transcribe-tagging-unconstrained",
@@ -1109,7 +1109,7 @@ INDEX = {
         "needs_services": (),
         "needs_problem": None,
         "subsumes": (),
-        "default": True,
+        "default": False,
     },
     "CRD003": {
         "name": "username-absent-for-roles",
@@ -1445,7 +1445,7 @@ INDEX = {
         "needs_services": ("rds", "s3", "secretsmanager", "ssm"),
         "needs_problem": None,
         "subsumes": (),
-        "default": True,
+        "default": False,
     },
     "LPR010": {
         "name": "write-on-any-resource",
@@ -1459,7 +1459,7 @@ INDEX = {
         "needs_services": (),
         "needs_problem": None,
         "subsumes": (),
-        "default": True,
+        "default": False,
     },
     "INT001": {
         "name": "internal-error",
