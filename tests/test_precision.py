@@ -540,3 +540,46 @@ def test_default_run_on_a_write_statement_has_no_lpr010_note() -> None:
     )
     assert [r[0] for r in _rows(text, select=("ALL",))] == ["LPR010"]
     assert _rows(text, select=("DEFAULT",)) == []
+
+
+# -- 6. privilege escalation catalog ------------------------------------------------------------
+
+
+def test_newer_catalog_methods_are_found_across_statements() -> None:
+    text = """{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Allow", "Action": ["ssm:SendCommand", "batch:RegisterJobDefinition", "batch:SubmitJob"], "Resource": "*"},
+    {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+     "Condition": {"StringEquals": {"iam:PassedToService": "batch.amazonaws.com"}}}
+  ]
+}
+"""  # noqa: E501
+    tail = (
+        "; scope these actions to named resources or add conditions (iam:PassedToService for "
+        "iam:PassRole), or split them between roles"
+    )
+    assert _rows(text, select=("LPR003",)) == [
+        (
+            "LPR003",
+            4,
+            36,
+            4,
+            53,
+            "the policy allows privilege escalation to the permissions of other roles by a method: "
+            "SendCommandToInstanceWithRole (ssm:SendCommand)" + tail,
+        ),
+        (
+            "LPR003",
+            5,
+            35,
+            5,
+            49,
+            "the policy allows privilege escalation to the permissions of other roles by a method: "
+            "PassExistingRoleToNewBatchJob (batch:RegisterJobDefinition from Statement[0], "
+            "batch:SubmitJob from Statement[0] with iam:PassRole here)" + tail,
+        ),
+    ]
+    # a role passed only to another service rules the Batch method out
+    other = text.replace("batch.amazonaws.com", "lambda.amazonaws.com")
+    assert [r[1] for r in _rows(other, select=("LPR003",))] == [4]
