@@ -8,6 +8,7 @@ from linter.analysis import elements_with_variables, policy_variables
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
+from linter.placeholders import is_placeholder
 from linter.policy import Policy
 
 
@@ -63,7 +64,8 @@ class PolicyVariableInUnsupportedElement(Check):
                 value = item.value
                 if not isinstance(value, str) or "${" not in value:
                     continue
-                variables = policy_variables(value)
+                # template placeholders (${Partition}) are POL007's
+                variables = [v for v in policy_variables(value) if not is_placeholder(v.text)]
                 if not variables:
                     continue
                 yield Report(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from linter.analysis import summarize_names
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import JsonPath, Severity
@@ -20,9 +21,10 @@ class UnfilledPlaceholder(Check):
     `<OIDC_provider_name_1>`, `[MAX_SIGNATURE_AGE]`, `{{bucket}}`, and `${Account}` or
     `${AWS::Region}` (a `${...}` that is not an IAM policy variable: IAM's variables always name
     `prefix:key`, so `${aws:username}` and `${aws:PrincipalTag/team}` are not placeholders).
-    Each placeholder is reported once per policy, at its first place, with the number of other
-    values that hold it. The values that hold a placeholder are left to this rule: the ARN,
-    action, principal and condition rules do not also report them.
+    Each placeholder is reported once per policy, at its first place (the placeholders first seen
+    in one value share one finding), with the number of other values that hold it. The values
+    that hold a placeholder are left to this rule: the ARN, action, principal, condition and
+    policy-variable rules do not also report them.
 
     Only syntax that cannot be a real value counts; names that merely look like examples
     (`EXAMPLE-BUCKET`, `111122223333`) are values IAM accepts and are not reported.
@@ -58,27 +60,35 @@ class UnfilledPlaceholder(Check):
     tags = ("policy", "placeholder")
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
-        first: dict[str, tuple[JsonPath, bool, str]] = {}
+        # placeholder → where it first appears; a place → the placeholders first seen there
+        first: dict[str, JsonPath] = {}
         counts: dict[str, int] = {}
+        places: dict[tuple[JsonPath, bool], tuple[str, list[str]]] = {}
         for statement in policy.statements:
             for name, value in statement.data.items():
                 if name == "Sid":
                     continue
                 for text, path, key, holder in _placeholders(value, (*statement.path, name), 0):
                     counts[text] = counts.get(text, 0) + 1
-                    first.setdefault(text, (path, key, holder))
-        for text, (path, key, holder) in first.items():
-            where = "" if holder == text else f' in "{holder}"'
-            others = counts[text] - 1
-            more = ""
-            if others:
-                more = f" (and in {others} more value{'s' if others > 1 else ''})"
-            yield Report(
-                path,
-                f"{text} is an unfilled template placeholder{where}{more}: the policy cannot be "
-                "deployed as written; replace it with the real value",
-                key=key,
-            )
+                    if text not in first:
+                        first[text] = path
+                        places.setdefault((path, key), (holder, []))[1].append(text)
+        for (path, key), (holder, texts) in places.items():
+            yield Report(path, _message(holder, texts, counts), key=key)
+
+
+def _message(holder: str, texts: list[str], counts: dict[str, int]) -> str:
+    named = summarize_names(texts, 4)
+    what = "is an unfilled template placeholder"
+    if len(texts) > 1:
+        what = "are unfilled template placeholders"
+    where = "" if holder in texts else f' in "{holder}"'
+    others = max(counts[text] for text in texts) - 1
+    more = ""
+    if others:
+        more = f" (and in {others} more value{'s' if others > 1 else ''})"
+    them = "them with the real values" if len(texts) > 1 else "it with the real value"
+    return f"{named} {what}{where}{more}: the policy cannot be deployed as written; replace {them}"
 
 
 def _placeholders(

@@ -583,3 +583,39 @@ def test_newer_catalog_methods_are_found_across_statements() -> None:
     # a role passed only to another service rules the Batch method out
     other = text.replace("batch.amazonaws.com", "lambda.amazonaws.com")
     assert [r[1] for r in _rows(other, select=("LPR003",))] == [4]
+
+
+def test_placeholders_first_seen_in_one_value_share_a_finding() -> None:
+    text = """{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Allow",
+     "Principal": {"Federated": "arn:${Partition}:iam::${Account}:oidc-provider/token.actions.githubusercontent.com"},
+     "Action": "sts:AssumeRoleWithWebIdentity",
+     "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:${GitHubOrg}/app:ref:refs/heads/main"},
+                   "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}}
+  ]
+}
+"""  # noqa: E501
+    # and CND016 (a variable in Principal) leaves the ${Partition} placeholder alone
+    assert _rows(text) == [
+        (
+            "POL007",
+            5,
+            33,
+            5,
+            117,
+            '${Partition} and ${Account} are unfilled template placeholders in "arn:${Partition}:'
+            'iam::${Account}:oidc-provider/token.actions.githubusercontent.com": the policy cannot '
+            "be deployed as written; replace them with the real values",
+        ),
+        (
+            "POL007",
+            7,
+            78,
+            7,
+            121,
+            '${GitHubOrg} is an unfilled template placeholder in "repo:${GitHubOrg}/app:ref:refs/'
+            'heads/main": the policy cannot be deployed as written; replace it with the real value',
+        ),
+    ]
