@@ -619,3 +619,18 @@ def test_placeholders_first_seen_in_one_value_share_a_finding() -> None:
             'heads/main": the policy cannot be deployed as written; replace it with the real value',
         ),
     ]
+
+
+def test_a_bare_wildcard_on_an_arn_key_is_not_a_cross_field_match() -> None:
+    text = """{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*",
+"Resource": "*", "Condition": {"StringLike": {"aws:PrincipalArn": "*"}}}]}"""
+    assert _rows(text, select=("CND008",)) == [
+        (
+            "CND008",
+            2,
+            47,
+            2,
+            65,
+            "aws:PrincipalArn is an ARN key: AWS recommends ArnLike over StringLike for ARNs",
+        )
+    ]
