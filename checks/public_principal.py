@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import limits_public_access, summarize_names
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import ConditionEntry, Policy, Statement
+from linter.principals import limits_public_access
+from linter.wording import summarize_names
 
 # Keys an anonymous request does not carry: a condition that requires one excludes anonymous
 # callers (the principal is then "any authenticated principal of any account").

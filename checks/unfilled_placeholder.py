@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from linter.analysis import summarize_names
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import JsonPath, Severity
 from linter.placeholders import placeholders_in
 from linter.policy import Policy
+from linter.wording import summarize_names
 
 _MAX_DEPTH = 32  # condition blocks nest three levels; anything deeper is not a policy's
 
