@@ -109,7 +109,7 @@ def explain_policy_type(
 
     ``override`` is ``--policy-type``, ``globs`` the configuration's ``policy-types``,
     ``implied`` the type a CLI wrapper implies (``wrapper`` names it). The reason is a short
-    clause for ``--verbose`` and JSON output: ``"--policy-type"``, ``'config: policy-types
+    clause for ``--verbose`` and JSON output: ``"--policy-type"``, ``'configuration policy-types
     "org/*.json"'``, ``'file name suffix ".trust.json"'``, ``"wrapper: aws iam get-role"`` or
     ``"content: ..."``.
     """
@@ -120,7 +120,7 @@ def explain_policy_type(
 
         for pattern, policy_type in globs:
             if matches_any(path, (pattern,)):
-                return policy_type, f'config: policy-types "{pattern}"'
+                return policy_type, f'configuration policy-types "{pattern}"'
     suffix = _type_suffix(path)
     if suffix is not None:
         return _SUFFIXES[suffix.lower()], f'file name suffix ".{suffix}.json"'

@@ -184,7 +184,7 @@ def test_explain_policy_type_gives_the_precedence_and_the_reason() -> None:
     globs = (("org/*.json", PolicyType.SCP),)
     assert explain_policy_type("org/a.json", policy, globs=globs) == (
         PolicyType.SCP,
-        'config: policy-types "org/*.json"',
+        'configuration policy-types "org/*.json"',
     )
     assert explain_policy_type("org/a.rcp.json", policy) == (
         PolicyType.RCP,
