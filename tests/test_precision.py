@@ -634,3 +634,24 @@ def test_a_bare_wildcard_on_an_arn_key_is_not_a_cross_field_match() -> None:
             "aws:PrincipalArn is an ARN key: AWS recommends ArnLike over StringLike for ARNs",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"Statement": {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}},
+        {"Statement": [{"Principal": ["*"], "Action": [1, None], "Resource": {"a": "b"}}]},
+        {"Statement": [{"Principal": {"AWS": ["*", 3]}, "Condition": ["x"], "Effect": 1}]},
+        {"Statement": [[], "x", None, {"Principal": {"Service": {}}}]},
+        {"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole"}]},
+        [],
+        "text",
+        None,
+    ],
+)
+def test_detection_and_the_new_rules_take_any_shape(document: object) -> None:
+    policy_type, reason = _type(document)
+    assert isinstance(policy_type, PolicyType) and reason.startswith("content: ")
+    text = json.dumps(document)
+    findings = _lint(text, select=("POL007", "LPR007", "GRM008", "POL004", "ACT001"))
+    assert not [f for f in findings if f.rule_id == "INT001"]
