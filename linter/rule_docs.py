@@ -45,7 +45,12 @@ def rule_markdown(rule: type[Check], heading_level: int = 2) -> str:
         rule.summary,
         "",
         f"Severity: **{rule.severity.value}**, {default}. Policy types: {types}."
-        + (f" Tags: {', '.join(f'`{t}`' for t in rule.tags)}." if rule.tags else ""),
+        + (f" Tags: {', '.join(f'`{t}`' for t in rule.tags)}." if rule.tags else "")
+        + (
+            f" Subsumes, in the same statement: {', '.join(rule.subsumes)}."
+            if rule.subsumes
+            else ""
+        ),
         "",
     ]
     for line in rule.documentation().splitlines():

@@ -655,3 +655,12 @@ def test_detection_and_the_new_rules_take_any_shape(document: object) -> None:
     text = json.dumps(document)
     findings = _lint(text, select=("POL007", "LPR007", "GRM008", "POL004", "ACT001"))
     assert not [f for f in findings if f.rule_id == "INT001"]
+
+
+def test_subsumed_rules_exist_and_do_not_subsume_back() -> None:
+    ids = {rule.id for rule in RULES}
+    for rule in RULES:
+        assert set(rule.subsumes) <= ids - {rule.id}, rule.id
+        for other in rule.subsumes:
+            assert rule.id not in RULE_INFO_BY_ID[other].subsumes, (rule.id, other)
+    assert RULE_INFO_BY_ID["LPR001"].subsumes[:2] == ("CRD001", "KMS001")
