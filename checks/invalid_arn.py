@@ -9,6 +9,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.grants import statement_grants
 from linter.model import ALL_POLICY_TYPES, PolicyType, Severity
+from linter.placeholders import is_placeholder
 from linter.policy import Policy, Statement
 
 
@@ -63,6 +64,8 @@ class InvalidArn(Check):
         identity = policy.policy_type is PolicyType.IDENTITY
         for statement in policy.statements:
             for item in statement.resources + statement.not_resources:
+                if is_placeholder(item.value):
+                    continue  # POL007
                 problem = arn_syntax_problem(item.value)
                 if problem is None:
                     continue
