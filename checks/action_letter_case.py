@@ -55,6 +55,7 @@ class ActionLetterCase(Check):
     name = "action-letter-case"
     summary = "An action is written in another letter case than its canonical name."
     severity = Severity.NOTE
+    default = False  # opt-in: advice, not what a reviewer acts on (docs/precision.md)
     tags = ("style", "actions")
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:

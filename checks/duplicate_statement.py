@@ -54,6 +54,7 @@ class DuplicateStatement(Check):
     name = "duplicate-statement"
     summary = "A statement that repeats an earlier statement of the same policy."
     severity = Severity.NOTE
+    default = False  # opt-in: advice, not what a reviewer acts on (docs/precision.md)
     tags = ("policy", "redundancy")
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:

@@ -44,6 +44,7 @@ class RedundantAction(Check):
     name = "redundant-action"
     summary = "An Action or NotAction entry that another entry of the same element already covers."
     severity = Severity.NOTE
+    default = False  # opt-in: advice, not what a reviewer acts on (docs/precision.md)
     tags = ("policy", "redundancy")
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:

@@ -50,6 +50,7 @@ class RedundantResource(Check):
         "A Resource or NotResource entry that another entry of the same element already covers."
     )
     severity = Severity.NOTE
+    default = False  # opt-in: advice, not what a reviewer acts on (docs/precision.md)
     tags = ("policy", "redundancy")
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:

@@ -105,6 +105,8 @@ def _spans_fields(value: str) -> bool:
     colon), where StringLike lets it match across fields; in the resource part, StringLike and
     ArnLike match the same ARNs."""
     text = value.replace("${*}", "").replace("${?}", "")
+    if text.strip("*") == "":
+        return False  # a bare "*" matches every value under either operator (a presence test)
     head = text.split(":", 5)
     prefix = ":".join(head[:5]) if len(head) == 6 else text
     return "*" in prefix or "?" in prefix

@@ -12,6 +12,7 @@ from linter.condition_keys import lookup_condition_key, undocumented_condition_k
 from linter.conditions import condition_entries
 from linter.context import Context
 from linter.model import Severity
+from linter.placeholders import is_placeholder
 from linter.policy import Policy
 
 
@@ -65,8 +66,8 @@ class UnknownServiceConditionKey(Check):
         catalog = context.catalog
         for _statement, entry in condition_entries(policy):
             key = entry.key
-            if entry.key_lower.startswith("aws:"):
-                continue
+            if entry.key_lower.startswith("aws:") or is_placeholder(key):
+                continue  # aws: keys are CND002's, placeholders POL007's
             undocumented = undocumented_condition_key(key)
             if undocumented is not None:
                 yield Report(

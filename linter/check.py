@@ -57,6 +57,13 @@ class Check:
     needs_services: ClassVar[frozenset[str]] = frozenset()
     # A decoder problem code the file must have (the JSON rules):
     needs_problem: ClassVar[str | None] = None
+    # Rules whose findings in the same statement this rule's finding explains (full admin access
+    # explains the credential, KMS, monitoring and Transcribe grants): linter.subsumption drops
+    # them and names them in this rule's message, so one cause is one finding.
+    subsumes: ClassVar[tuple[str, ...]] = ()
+    # On in a run without --select (the default selection); False makes the rule opt-in
+    # (``--select ALL``, ``--select <ID>`` or ``extend-select``), decided by measured precision.
+    default: ClassVar[bool] = True
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         raise NotImplementedError
