@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from linter.analysis import ENTRY_OK, action_entry_status, summarize_names
 from linter.check import Check, Report
 from linter.context import Context
+from linter.fixes import Fix, ReplaceValue
 from linter.model import Severity
 from linter.policy import Policy
 from linter.wildcards import glob_matcher
@@ -76,6 +77,10 @@ class ActionLetterCase(Check):
                         f"canonical action names (write {examples}): IAM ignores the case of "
                         "actions, but the canonical spelling is easier to read and search",
                         key=True,
+                        fix=Fix.safe(
+                            "Write the canonical action names",
+                            *(ReplaceValue(i.path, c) for i, c in respelled),
+                        ),
                     )
                     continue
                 for item, canonical in respelled:
@@ -83,6 +88,7 @@ class ActionLetterCase(Check):
                         item.path,
                         f"write {canonical} instead of {item.value}: IAM ignores the letter case "
                         "of actions, but the canonical spelling is easier to read and search",
+                        fix=Fix.safe(f"Write {canonical}", ReplaceValue(item.path, canonical)),
                     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from linter.check import Check, Report
 from linter.context import Context
+from linter.fixes import Delete, Fix
 from linter.model import Severity
 from linter.policy import Policy, Statement
 
@@ -83,6 +84,7 @@ class DuplicateStatement(Check):
                     f"this statement repeats {name} (same effect, actions, resources, principals "
                     "and conditions); remove one of them",
                     key=key,
+                    fix=Fix.safe("Remove the repeated statement", Delete(statement.path)),
                 )
 
 

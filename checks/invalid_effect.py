@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from linter.check import Check, Report
 from linter.context import Context
+from linter.fixes import Fix, ReplaceValue
 from linter.model import Severity
 from linter.policy import Policy, json_type
 
@@ -52,11 +53,13 @@ class InvalidEffect(Check):
                 )
             elif item.value not in ("Allow", "Deny"):
                 hint = item.value.strip().capitalize()
+                fix = None
                 if hint in ("Allow", "Deny"):
                     message = (
                         f'Effect "{item.value}" is not valid; values are case-sensitive: '
                         f'use "{hint}"'
                     )
+                    fix = Fix.unsafe(f'Write "{hint}"', ReplaceValue(item.path, hint))
                 else:
                     message = f'Effect "{item.value}" is not valid; use "Allow" or "Deny"'
-                yield Report(item.path, message)
+                yield Report(item.path, message, fix=fix)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from linter.check import Check, Report
 from linter.context import Context
+from linter.fixes import Fix, InsertMember
 from linter.model import Severity
 from linter.policy import Policy
 
@@ -51,4 +52,20 @@ class MissingVersion(Check):
             'the policy has no "Version": IAM applies the 2008-10-17 rules, in which policy '
             'variables are not substituted; add "Version": "2012-10-17"',
             key=anchor is not None,
+            fix=_version_fix(policy),
         )
+
+
+def _version_fix(policy: Policy) -> Fix | None:
+    """Adding the Version is safe unless the policy holds ``${``: IAM would then start to
+    substitute what it now reads as text (and then a policy variable changes meaning)."""
+    import json
+
+    from linter.sources import contains_unknown
+
+    data = policy.data
+    if not data or any(isinstance(k, str) and k.lower() == "version" for k in data):
+        return None
+    if contains_unknown(data) or "${" in json.dumps(data, default=str):
+        return None
+    return Fix.safe('Add "Version": "2012-10-17"', InsertMember((), "Version", "2012-10-17"))

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from linter.analysis import redundant_entries
 from linter.check import Check, Report
 from linter.context import Context
+from linter.fixes import Delete, Fix
 from linter.model import Severity
 from linter.policy import Policy
 
@@ -62,4 +63,7 @@ class RedundantAction(Check):
                         f'"{item.value}" is already covered by "{other.value}" in the same '
                         f"{element}; remove it"
                     )
-                yield Report(item.path, message)
+                fix = None
+                if item.path and isinstance(item.path[-1], int):
+                    fix = Fix.safe(f'Remove "{item.value}"', Delete(item.path))
+                yield Report(item.path, message, fix=fix)

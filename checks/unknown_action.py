@@ -15,6 +15,7 @@ from linter.analysis import (
 )
 from linter.check import Check, Report
 from linter.context import Context
+from linter.fixes import Fix, ReplaceValue
 from linter.model import Severity
 from linter.policy import Policy
 
@@ -82,7 +83,11 @@ class UnknownAction(Check):
                 parts = split_action(item.value)
                 service = catalog.service(parts.service) if parts else None
                 assert parts is not None and service is not None
-                yield Report(item.path, _message(item.value, parts.name, service, catalog))
+                fix = None
+                suggestion = catalog.suggest_action(item.value) if parts.name else None
+                if suggestion:
+                    fix = Fix.unsafe(f"Write {suggestion}", ReplaceValue(item.path, suggestion))
+                yield Report(item.path, _message(item.value, parts.name, service, catalog), fix=fix)
 
 
 def _message(value: str, name: str, service: Service, catalog: Catalog) -> str:

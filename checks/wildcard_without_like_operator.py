@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from linter.analysis import condition_entries, entry_operator
 from linter.check import Check, Report
 from linter.context import Context
+from linter.fixes import Fix, ReplaceKey
 from linter.model import Severity
 from linter.policy import Policy
 
@@ -72,4 +73,5 @@ class WildcardWithoutLikeOperator(Check):
                     item.path,
                     f'{" and ".join(wildcards)} in "{item.value}" is compared literally by '
                     f"{entry.operator}; use {like} to match a pattern",
+                    fix=Fix.unsafe(f"Use {like}", ReplaceKey(entry.operator_path, like)),
                 )
