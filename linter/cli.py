@@ -167,6 +167,13 @@ def _parse_output_files(values: tuple[str, ...], formats: tuple[str, ...]) -> li
 )
 @click.option("--quiet", "-q", is_flag=True, help="Only the finding lines, no source or summary.")
 @click.option("--no-source", is_flag=True, help="Do not show the source line under findings.")
+@click.option(
+    "--fix", is_flag=True, help="Apply the safe fixes, rewrite the files, report the rest."
+)
+@click.option(
+    "--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply the unsafe fixes too."
+)
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 def check(
     paths: tuple[str, ...],
     format_name: str,
@@ -187,6 +194,9 @@ def check(
     color: str,
     quiet: bool,
     no_source: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
 ) -> None:
     """Lint policy files and directories (recursively); '-' reads standard input."""
     from checks import RULES
@@ -225,6 +235,8 @@ def check(
         raise ConfigurationProblem(str(error)) from None
     baseline_entries = _read_baseline(baseline_file) if baseline_file else None
     options, fail_on = config.resolve(configuration, command_line)
+    if fix or diff or unsafe_fixes:
+        _fix(paths, options, fix=fix, unsafe=unsafe_fixes, diff=diff, quiet=quiet)
 
     result = Linter(options).lint_paths(paths, stdin=sys.stdin.buffer, jobs=jobs)
     if write_baseline_file:
@@ -261,6 +273,31 @@ def check(
     if write_baseline_file:
         sys.exit(EXIT_ERROR if not result.execution_successful else EXIT_CLEAN)
     sys.exit(exit_status(result, fail_on))
+
+
+def _fix(
+    paths: tuple[str, ...], options: object, *, fix: bool, unsafe: bool, diff: bool, quiet: bool
+) -> None:
+    """--fix rewrites the files and lets the run go on to report what is left; --diff prints
+    the changes and exits (1 when there is something to fix)."""
+    from linter.fixes import fix_files, unified_diff
+
+    if not (fix or diff):
+        raise click.UsageError("--unsafe-fixes needs --fix or --diff")
+    if fix and diff:
+        raise click.UsageError("--fix and --diff exclude each other")
+    if "-" in paths:
+        raise click.UsageError("--fix and --diff need files: standard input cannot be fixed")
+    changes = fix_files(paths, options, unsafe=unsafe, write=not diff)
+    count = sum(sum(change.applied.values()) for change in changes)
+    if diff:
+        for change in changes:
+            click.echo(unified_diff(change.path, change.before, change.after), nl=False)
+        if not quiet:
+            click.echo(f"iamlint: would fix {count} finding(s) in {len(changes)} file(s)", err=True)
+        sys.exit(EXIT_FINDINGS if changes else EXIT_CLEAN)
+    if not quiet:
+        click.echo(f"iamlint: fixed {count} finding(s) in {len(changes)} file(s)", err=True)
 
 
 def _write_file(path: str, text: str) -> None:

@@ -464,8 +464,8 @@ def unified_diff(path: str, before: str, after: str) -> str:
     lines = difflib.unified_diff(
         before.splitlines(keepends=True),
         after.splitlines(keepends=True),
-        fromfile=f"a/{path}",
-        tofile=f"b/{path}",
+        fromfile=path if path.startswith("/") else f"a/{path}",
+        tofile=path if path.startswith("/") else f"b/{path}",
     )
     out = []
     for line in lines:
@@ -507,3 +507,55 @@ def fixing_linter(options: Any = None, rules: Any = None) -> Linter:
             return finding._replace(fix=resolved) if resolved is not None else finding
 
     return FixingLinter(options, rules)
+
+
+class FileChange(NamedTuple):
+    """What fixing one file did: its path, text before and after, fixes applied per rule."""
+
+    path: str
+    before: str
+    after: str
+    applied: dict[str, int]
+
+
+def fix_files(
+    paths: Iterable[str],
+    options: Any,
+    *,
+    unsafe: bool = False,
+    write: bool = True,
+) -> list[FileChange]:
+    """Fix the policy files under ``paths`` (as ``iamlint check`` finds them) in place, or only
+    compute the changes with ``write=False``. A file that is not UTF-8 is left alone; a UTF-8
+    byte-order mark is kept."""
+    from linter.discovery import InputFile, discover
+
+    linter = fixing_linter(options)
+    changes = []
+    for entry in discover(paths, include=options.include, exclude=options.exclude):
+        if not isinstance(entry, InputFile) or entry.path == "-":
+            continue
+        try:
+            with open(entry.path, "rb") as handle:
+                data = handle.read(options.max_file_size + 1)
+        except OSError:
+            continue  # the run that follows reports it (IO001)
+        bom = data.startswith(b"\xef\xbb\xbf")
+        try:
+            text = data.decode("utf-8-sig" if bom else "utf-8")
+        except UnicodeDecodeError:
+            continue
+        path = entry.path
+
+        def lint(candidate: str, path: str = path) -> FileResult:
+            return linter.lint_bytes(candidate.encode("utf-8", "surrogatepass"), path)
+
+        outcome = fix_text(text, lint, unsafe=unsafe)
+        if outcome.text == text:
+            continue
+        changes.append(FileChange(path, text, outcome.text, outcome.applied))
+        if write:
+            encoded = outcome.text.encode("utf-8", "surrogatepass")
+            with open(path, "wb") as handle:
+                handle.write(b"\xef\xbb\xbf" + encoded if bom else encoded)
+    return changes

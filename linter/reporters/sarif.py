@@ -24,6 +24,9 @@ Choices, with the conventions they follow (../shared/docs/conventions.md §1):
 * Suppressed and baselined findings are left out (GitHub would show them as open alerts). With
   ``include_suppressed`` every result carries ``suppressions`` (empty when not suppressed; kind
   ``external`` with the reason otherwise), as the spec requires all-or-none.
+* A finding with a fix carries ``fixes``: one ``artifactChange`` whose replacements are the
+  fix's edits (``deletedRegion`` in code points, ``insertedContent``); the description names
+  the fix's applicability (safe or unsafe).
 * ``invocations[0]`` holds ``executionSuccessful`` and one ``toolExecutionNotifications`` entry
   per unreadable file or crashed rule, so a partial run is visible.
 """
@@ -87,6 +90,8 @@ def render(result: RunResult, options: RenderOptions) -> str:
                 FINGERPRINT_KEY: f"{fingerprint}:{occurrences[(finding.path, fingerprint)]}"
             },
         }
+        if finding.fix is not None:
+            item["fixes"] = [_fix(finding, options.root)]
         if result.baseline is not None:
             baselined = suppression is not None and suppression.source == SOURCE_BASELINE
             item["baselineState"] = "unchanged" if baselined else "new"
@@ -177,6 +182,33 @@ def _location(finding: Finding, root: str) -> dict[str, Any]:
                 "endColumn": span.end_column,
             },
         }
+    }
+
+
+def _fix(finding: Finding, root: str) -> dict[str, Any]:
+    """A result's ``fixes`` entry: its edits as replacements in the finding's file (regions in
+    code points, like the locations; an insertion has an empty deleted region)."""
+    fix = finding.fix
+    assert fix is not None
+    return {
+        "description": {"text": f"{fix.description} ({fix.applicability} fix)"},
+        "artifactChanges": [
+            {
+                "artifactLocation": _artifact_location(finding.path, root),
+                "replacements": [
+                    {
+                        "deletedRegion": {
+                            "startLine": edit.span.line,
+                            "startColumn": edit.span.column,
+                            "endLine": edit.span.end_line,
+                            "endColumn": edit.span.end_column,
+                        },
+                        "insertedContent": {"text": edit.replacement},
+                    }
+                    for edit in fix.edits
+                ],
+            }
+        ],
     }
 
 
