@@ -428,6 +428,18 @@ def show_rule(rule_id: str) -> None:
     raise click.UsageError(f"no rule {rule_id!r} (see 'iamlint rules')")
 
 
+@main.command("lsp")
+def language_server() -> None:
+    """Run the language server on standard input and output (needs the 'lsp' extra)."""
+    try:
+        from linter.lsp import main as serve
+    except ImportError as error:
+        raise ConfigurationProblem(
+            f"the language server needs pygls: pip install 'iamlint[lsp]' ({error})"
+        ) from None
+    serve()
+
+
 @main.group("catalog")
 def catalog_group() -> None:
     """Inspect or refresh the offline IAM catalog."""
