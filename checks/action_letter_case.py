@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from linter.analysis import ENTRY_OK, action_entry_status, summarize_names
 from linter.check import Check, Report
 from linter.context import Context
-from linter.fixes import Fix, ReplaceValue
 from linter.model import Severity
 from linter.policy import Policy
 from linter.wildcards import glob_matcher
@@ -71,6 +70,8 @@ class ActionLetterCase(Check):
                         respelled.append((item, canonical))
                 if len(respelled) > _AGGREGATE_ABOVE:
                     examples = summarize_names([f"{c} for {i.value}" for i, c in respelled], 2)
+                    from linter.fixes import Fix, ReplaceValue
+
                     yield Report(
                         (*statement.path, element),
                         f"{len(respelled)} entries of {element} differ in letter case from the "
@@ -84,6 +85,8 @@ class ActionLetterCase(Check):
                     )
                     continue
                 for item, canonical in respelled:
+                    from linter.fixes import Fix, ReplaceValue
+
                     yield Report(
                         item.path,
                         f"write {canonical} instead of {item.value}: IAM ignores the letter case "

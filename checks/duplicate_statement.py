@@ -8,7 +8,6 @@ from typing import Any
 
 from linter.check import Check, Report
 from linter.context import Context
-from linter.fixes import Delete, Fix
 from linter.model import Severity
 from linter.policy import Policy, Statement
 
@@ -79,6 +78,8 @@ class DuplicateStatement(Check):
                     name = f'the statement "{earlier.sid}"'
                 else:
                     name = f"Statement[{earlier.index}]"
+                from linter.fixes import Delete, Fix
+
                 yield Report(
                     path,
                     f"this statement repeats {name} (same effect, actions, resources, principals "

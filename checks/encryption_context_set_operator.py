@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from linter.analysis import KMS_CONTEXT_KEY_PREFIX
 from linter.check import Check, Report
 from linter.context import Context
-from linter.fixes import Fix, ReplaceKey
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
 
@@ -89,6 +88,8 @@ class EncryptionContextSetOperator(Check):
                     for other in statement.conditions
                     if other.operator_path == entry.operator_path
                 ):
+                    from linter.fixes import Fix, ReplaceKey
+
                     change = Fix.unsafe(f"Use {fix}", ReplaceKey(entry.operator_path, fix))
                 if entry.qualifier.lower() == "forallvalues":
                     if is_key_policy:

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from linter.check import Check, Report
 from linter.context import Context
-from linter.fixes import Fix, ReplaceValue
 from linter.model import Severity
 from linter.policy import Policy, json_type
 
@@ -59,6 +58,8 @@ class InvalidEffect(Check):
                         f'Effect "{item.value}" is not valid; values are case-sensitive: '
                         f'use "{hint}"'
                     )
+                    from linter.fixes import Fix, ReplaceValue
+
                     fix = Fix.unsafe(f'Write "{hint}"', ReplaceValue(item.path, hint))
                 else:
                     message = f'Effect "{item.value}" is not valid; use "Allow" or "Deny"'

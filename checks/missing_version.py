@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from linter.check import Check, Report
 from linter.context import Context
-from linter.fixes import Fix, InsertMember
 from linter.model import Severity
 from linter.policy import Policy
+
+if TYPE_CHECKING:
+    from linter.fixes import Fix
 
 
 class MissingVersion(Check):
@@ -68,4 +71,6 @@ def _version_fix(policy: Policy) -> Fix | None:
         return None
     if contains_unknown(data) or "${" in json.dumps(data, default=str):
         return None
+    from linter.fixes import Fix, InsertMember
+
     return Fix.safe('Add "Version": "2012-10-17"', InsertMember((), "Version", "2012-10-17"))

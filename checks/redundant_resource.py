@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from linter.analysis import redundant_entries
 from linter.check import Check, Report
 from linter.context import Context
-from linter.fixes import Delete, Fix
 from linter.model import Severity
 from linter.policy import Policy
 
@@ -70,5 +69,7 @@ class RedundantResource(Check):
                     )
                 fix = None
                 if item.path and isinstance(item.path[-1], int):
+                    from linter.fixes import Delete, Fix
+
                     fix = Fix.safe(f'Remove "{item.value}"', Delete(item.path))
                 yield Report(item.path, message, fix=fix)

@@ -8,7 +8,6 @@ from typing import Any
 from linter.analysis import condition_entries, entry_operator, lookup_condition_key
 from linter.check import Check, Report
 from linter.context import Context
-from linter.fixes import Fix, ReplaceKey
 from linter.model import Severity
 from linter.policy import Policy
 
@@ -85,6 +84,8 @@ class StringOperatorOnArnKey(Check):
             wildcard = operator.like and any(_spans_fields(v) for v in entry.string_values)
             fix = None
             if _only_arn_keys(catalog, _statement, entry):
+                from linter.fixes import Fix, ReplaceKey
+
                 fix = Fix.unsafe(f"Use {replacement}", ReplaceKey(entry.operator_path, replacement))
             if wildcard:
                 yield Report(

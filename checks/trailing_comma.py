@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from linter.check import DecoderProblemCheck, Report
-from linter.fixes import Fix, ReplaceSpan
 from linter.model import Severity
 
 if TYPE_CHECKING:
@@ -54,6 +53,8 @@ class TrailingComma(DecoderProblemCheck):
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for problem in policy.problems:
             if problem.code == self.problem_code:
+                from linter.fixes import Fix, ReplaceSpan
+
                 yield Report(
                     (),
                     problem.message,

@@ -15,7 +15,6 @@ from linter.analysis import (
 )
 from linter.check import Check, Report
 from linter.context import Context
-from linter.fixes import Fix, ReplaceValue
 from linter.model import Severity
 from linter.policy import Policy
 
@@ -86,6 +85,8 @@ class UnknownAction(Check):
                 fix = None
                 suggestion = catalog.suggest_action(item.value) if parts.name else None
                 if suggestion:
+                    from linter.fixes import Fix, ReplaceValue
+
                     fix = Fix.unsafe(f"Write {suggestion}", ReplaceValue(item.path, suggestion))
                 yield Report(item.path, _message(item.value, parts.name, service, catalog), fix=fix)
 

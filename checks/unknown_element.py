@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from linter.check import Check, Report
 from linter.context import Context
-from linter.fixes import Fix, ReplaceKey
 from linter.model import Severity
 from linter.policy import Policy
+
+if TYPE_CHECKING:
+    from linter.fixes import Fix
 
 POLICY_ELEMENTS = ("Version", "Id", "Statement")
 STATEMENT_ELEMENTS = (
@@ -79,6 +82,8 @@ class UnknownElement(Check):
 
 
 def _rename(path: tuple, hint: str | None) -> Fix | None:
+    from linter.fixes import Fix, ReplaceKey
+
     return Fix.unsafe(f'Write "{hint}"', ReplaceKey(path, hint)) if hint else None
 
 

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from linter.analysis import condition_entries, undocumented_condition_key
 from linter.check import Check, Report
 from linter.context import Context
-from linter.fixes import Fix, ReplaceKey
 from linter.model import Severity
 from linter.policy import Policy
 
@@ -82,6 +81,8 @@ class UnknownGlobalConditionKey(Check):
             fix = None
             suggestion = _suggest(entry.key)
             if suggestion and "<" not in suggestion and entry.key.lower() != "aws:arn":
+                from linter.fixes import Fix, ReplaceKey
+
                 fix = Fix.unsafe(f"Write {suggestion}", ReplaceKey(entry.key_path, suggestion))
             yield Report(entry.key_path, _message(entry.key), key=True, fix=fix)
 

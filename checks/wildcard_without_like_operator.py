@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from linter.analysis import condition_entries, entry_operator
 from linter.check import Check, Report
 from linter.context import Context
-from linter.fixes import Fix, ReplaceKey
 from linter.model import Severity
 from linter.policy import Policy
 
@@ -69,6 +68,8 @@ class WildcardWithoutLikeOperator(Check):
                 if not wildcards:
                     continue
                 like = entry.operator.replace(operator.base, _LIKE[operator.base])
+                from linter.fixes import Fix, ReplaceKey
+
                 yield Report(
                     item.path,
                     f'{" and ".join(wildcards)} in "{item.value}" is compared literally by '
