@@ -178,6 +178,18 @@ class TextIndex:
         return Span(*self.position(start), *self.position(end))
 
 
+_last_index: list[TextIndex] = []
+
+
+def text_index(text: str) -> TextIndex:
+    """The TextIndex of ``text``, reused while the findings of one file are resolved."""
+    if _last_index and _last_index[0].text is text:
+        return _last_index[0]
+    index = TextIndex(text)
+    _last_index[:] = [index]
+    return index
+
+
 def resolve_fix(
     fix: Fix | None,
     locator: Locator,
@@ -193,7 +205,7 @@ def resolve_fix(
     if fix is None or fix.applicability not in APPLICABILITIES or not fix.edits:
         return None
     try:
-        resolver = _Resolver(locator, text, document, index or TextIndex(text))
+        resolver = _Resolver(locator, text, document, index or text_index(text))
         edits = sorted(
             (edit for path_edit in fix.edits for edit in resolver.edits(path_edit)),
             key=lambda e: (e.start, e.end),
