@@ -9,10 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from linter.engine import FileResult, Linter, LintOptions, RunResult
+from linter.engine import Linter
 from linter.model import Finding, PolicyType
+from linter.pipeline import BaselineSpec
+from linter.results import FileResult, LintOptions, RunResult
 
-__all__ = ["FileResult", "LintOptions", "Linter", "RunResult", "lint_paths", "lint_text"]
+__all__ = [
+    "BaselineSpec",
+    "FileResult",
+    "LintOptions",
+    "Linter",
+    "RunResult",
+    "lint_paths",
+    "lint_text",
+]
 
 
 def lint_text(
@@ -31,9 +41,12 @@ def lint_paths(
     *,
     policy_type: PolicyType | str | None = None,
     options: LintOptions | None = None,
+    baseline: BaselineSpec | None = None,
+    jobs: int = 1,
 ) -> RunResult:
-    """Lint files and directories (recursively); ``-`` reads standard input."""
-    return _linter(options, policy_type).lint_paths(paths)
+    """Lint files and directories (recursively); ``-`` reads standard input. The whole
+    pipeline of ``iamlint check``: suppressions, unused-suppression reports and a baseline."""
+    return _linter(options, policy_type).lint_paths(paths, jobs=jobs, baseline=baseline)
 
 
 def _linter(options: LintOptions | None, policy_type: PolicyType | str | None) -> Linter:

@@ -2,7 +2,7 @@
 
 An entry is keyed by rule id, file path (relative to the baseline file's directory, forward
 slashes), the finding's statement fingerprint (the statement's Sid, or its canonical JSON when it
-has none, plus the path inside the statement: see ``linter.engine.statement_fingerprint``) and a
+has none, plus the path inside the statement: see ``linter.results.statement_fingerprint``) and a
 normalised element (the JSON path with list indices dropped, e.g. ``Statement[].Action[]``). Line
 numbers are not part of the key, so reformatting a file or moving a statement does not bring old
 findings back. ``count`` says how many findings share the key; matching takes at most that many.
@@ -20,13 +20,15 @@ import json
 import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
 
 from linter.model import Finding, JsonPath
-from linter.suppressions import SOURCE_BASELINE, SuppressedFinding
-
-if TYPE_CHECKING:
-    from linter.engine import RunResult
+from linter.results import (
+    SOURCE_BASELINE,
+    BaselineEntry,
+    BaselineOutcome,
+    RunResult,
+    SuppressedFinding,
+)
 
 BASELINE_VERSION = 1
 BASELINE_REASON = "recorded in the baseline"
@@ -34,29 +36,6 @@ BASELINE_REASON = "recorded in the baseline"
 
 class BaselineError(Exception):
     """The baseline file cannot be read or is not an iamlint baseline."""
-
-
-class BaselineEntry(NamedTuple):
-    """One recorded finding (or ``count`` findings with the same key)."""
-
-    rule: str
-    path: str
-    fingerprint: str
-    element: str
-    count: int = 1
-    message: str = ""
-
-    @property
-    def key(self) -> tuple[str, str, str, str]:
-        return (self.rule, self.path, self.fingerprint, self.element)
-
-
-class BaselineOutcome(NamedTuple):
-    """What applying a baseline did: findings hidden, and entries that matched nothing."""
-
-    path: str
-    matched: int
-    stale: tuple[BaselineEntry, ...]
 
 
 def normalised_element(json_path: JsonPath) -> str:
@@ -88,7 +67,7 @@ def _key(finding: Finding, base_dir: str) -> tuple[str, str, str, str]:
 
 
 def _is_baselinable(finding: Finding) -> bool:
-    from checks import RULE_INFO_BY_ID
+    from linter.registry import RULE_INFO_BY_ID
 
     rule = RULE_INFO_BY_ID.get(finding.rule_id)
     return rule is None or not rule.engine_reported

@@ -199,10 +199,10 @@ def check(
     diff: bool,
 ) -> None:
     """Lint policy files and directories (recursively); '-' reads standard input."""
-    from checks import RULES
     from linter import config
     from linter.engine import Linter
     from linter.policy_type import parse_policy_type
+    from linter.registry import RULES
     from linter.reporters import RenderOptions, render
     from linter.selection import unknown_selectors
 
@@ -238,14 +238,24 @@ def check(
     if fix or diff or unsafe_fixes:
         _fix(paths, options, fix=fix, unsafe=unsafe_fixes, diff=diff, quiet=quiet)
 
-    result = Linter(options).lint_paths(paths, stdin=sys.stdin.buffer, jobs=jobs)
-    if write_baseline_file:
-        _write_baseline(result, write_baseline_file, quiet)
+    baseline = None
     if baseline_file and baseline_entries is not None:
-        from linter.baseline import apply_baseline
+        from linter.pipeline import BaselineSpec
 
         base_dir = os.path.dirname(os.path.abspath(baseline_file))
-        result = apply_baseline(result, baseline_entries, baseline_file, base_dir)
+        baseline = BaselineSpec(baseline_entries, baseline_file, base_dir)
+    if write_baseline_file:
+        unfiltered = Linter(options).lint_paths(paths, stdin=sys.stdin.buffer, jobs=jobs)
+        _write_baseline(unfiltered, write_baseline_file, quiet)
+        result = unfiltered
+        if baseline is not None:
+            from linter.baseline import apply_baseline
+
+            result = apply_baseline(unfiltered, baseline.entries, baseline.source, base_dir)
+    else:
+        result = Linter(options).lint_paths(
+            paths, stdin=sys.stdin.buffer, jobs=jobs, baseline=baseline
+        )
 
     formats = {format_name, *(name for name, _ in extra_outputs)}
     render_options = RenderOptions(

@@ -36,7 +36,7 @@ from linter.model import EMPTY_MAPPING, FILE_START, PolicyType, Severity, Span
 from linter.suppressions import Suppression
 
 if TYPE_CHECKING:
-    from linter.engine import LintOptions
+    from linter.results import LintOptions
 
 DEDICATED_FILE = ".iamlint.toml"
 PYPROJECT_FILE = "pyproject.toml"
@@ -508,7 +508,7 @@ def _suppress_spans(source: _ConfigSource, count: int) -> list[Span]:
 
 
 def _build(source: _ConfigSource, display: str) -> Config:
-    from checks import RULE_INFO_BY_ID, RULES
+    from linter.registry import RULE_INFO_BY_ID, RULES
     from linter.selection import unknown_selectors
 
     schema = config_schema()
@@ -575,7 +575,7 @@ def _build(source: _ConfigSource, display: str) -> Config:
 
 def _rule_ids(selectors: Sequence[str]) -> tuple[str, ...]:
     """The ids of the rules that any of ``selectors`` (ids, prefixes, names, tags) names."""
-    from checks import RULES
+    from linter.registry import RULES
     from linter.selection import is_selected
 
     return tuple(r.id for r in RULES if any(is_selected(r, (s,), ()) for s in selectors))
@@ -584,8 +584,7 @@ def _rule_ids(selectors: Sequence[str]) -> tuple[str, ...]:
 def resolve(config: Config | None, command_line: CommandLine) -> tuple[LintOptions, str]:
     """The engine options and the ``fail-on`` level of a run: configuration < command line."""
     from linter.context import RuleSettings
-    from linter.engine import DEFAULT_MAX_FILE_SIZE, LintOptions
-    from linter.inputs import DEFAULT_INCLUDE
+    from linter.results import DEFAULT_INCLUDE, DEFAULT_MAX_FILE_SIZE, LintOptions
 
     config = config or Config()
     if command_line.select:

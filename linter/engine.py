@@ -1,143 +1,48 @@
-"""The engine: decode a file, find its policy, run the selected rules, resolve paths to spans.
+"""The engine: one file's bytes to its findings.
 
-A rule that raises becomes an ``INT001`` finding for that file; an unreadable file becomes an
-``IO001`` finding; neither stops the run.
+The file's format module finds its policy sources (``linter/formats``); each source becomes a
+``Policy`` of a decided type, the rules it can trigger run on it, and their reports (JSON paths)
+become findings at the spans the source's locator gives. A rule that raises becomes an
+``INT001`` finding for that file and the other rules still run.
 """
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from linter.check import Check, Report
-from linter.context import Context, RuleSettings
-from linter.decode import Decoded, decode_bytes, too_large_problem
-from linter.inputs import InputError, InputFile, PolicySource, discover, matches_any, unwrap
-from linter.model import EMPTY_MAPPING, FILE_START, Finding, JsonPath, PolicyType, Severity, Span
+from linter.context import Context
+from linter.decode import too_large_problem
+from linter.discovery import InputFile, matches_any
+from linter.formats import parse_file
+from linter.model import FILE_START, Finding, PolicyType, Severity
+from linter.pipeline import BaselineSpec, run
 from linter.policy import Policy
 from linter.policy_type import detect_policy_type, type_from_file_name
+from linter.registry import RULE_INFO_BY_ID, RULES
+from linter.results import (
+    SOURCE_INLINE,
+    FileResult,
+    LintOptions,
+    RunResult,
+    SourceInfo,
+    SuppressedFinding,
+    statement_fingerprint,
+    text_fingerprint,
+)
 from linter.rule_index import RuleInfo
+from linter.sources import InlineIgnore, ParsedFile, PolicySource, is_unknown
 
-if TYPE_CHECKING:
-    from linter.baseline import BaselineOutcome
-    from linter.suppressions import SuppressedFinding, Suppression
-
-DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
-DEFAULT_MAX_DEPTH = 64
 INTERNAL_ERROR_ID = "INT001"
 UNREADABLE_ID = "IO001"
+UNUSED_SUPPRESSION_ID = "SUP001"
+NOT_CHECKABLE_ID = "TPL002"
 STDIN_NAME = "-"
 
 
-# NamedTuple and plain classes rather than dataclasses: creating these three dataclasses, and
-# importing the module, cost ~3 ms of a one-file run's start-up.
-class LintOptions(NamedTuple):
-    """Everything that decides what a run reports; built by the CLI from flags and config."""
-
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    policy_type: PolicyType | None = None
-    policy_type_globs: tuple[tuple[str, PolicyType], ...] = ()
-    severity_overrides: Mapping[str, Severity] = EMPTY_MAPPING
-    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    include: tuple[str, ...] = ("*.json",)
-    exclude: tuple[str, ...] = ()
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
-    max_depth: int = DEFAULT_MAX_DEPTH
-    rule_settings: RuleSettings = RuleSettings()
-    suppressions: tuple[Suppression, ...] = ()
-
-
-class FileResult:
-    """The outcome for one input file.
-
-    ``status``: "linted", "not-a-policy", "unreadable", "undecodable" or "config".
-    """
-
-    __slots__ = (
-        "findings",
-        "notifications",
-        "path",
-        "policy_type",
-        "status",
-        "suppressed",
-        "text",
-        "wrapper",
-    )
-
-    def __init__(
-        self,
-        path: str,
-        status: str,
-        findings: list[Finding] | None = None,
-        text: str | None = None,
-        policy_type: PolicyType | None = None,
-        wrapper: str | None = None,
-        notifications: list[str] | None = None,
-        suppressed: list[SuppressedFinding] | None = None,
-    ) -> None:
-        self.path = path
-        self.status = status
-        self.findings = [] if findings is None else findings
-        self.text = text
-        self.policy_type = policy_type
-        self.wrapper = wrapper
-        self.notifications = [] if notifications is None else notifications
-        self.suppressed = [] if suppressed is None else suppressed
-
-    def __repr__(self) -> str:
-        return f"FileResult({self.path!r}, {self.status!r}, {len(self.findings)} findings)"
-
-    def replace(self, **changes: Any) -> FileResult:
-        """A copy with some fields changed."""
-        fields = {name: getattr(self, name) for name in self.__slots__}
-        return FileResult(**{**fields, **changes})
-
-
-class RunResult:
-    """The outcome of a whole run, ready for the reporters."""
-
-    __slots__ = ("baseline", "files", "rules")
-
-    def __init__(
-        self,
-        files: list[FileResult],
-        rules: tuple[RuleInfo, ...],
-        baseline: BaselineOutcome | None = None,
-    ) -> None:
-        self.files = files
-        self.rules = rules
-        self.baseline = baseline
-
-    def __repr__(self) -> str:
-        return f"RunResult({len(self.files)} files, {len(self.rules)} rules)"
-
-    def replace(self, **changes: Any) -> RunResult:
-        """A copy with some fields changed."""
-        fields = {name: getattr(self, name) for name in self.__slots__}
-        return RunResult(**{**fields, **changes})
-
-    @property
-    def findings(self) -> list[Finding]:
-        found = [f for result in self.files for f in result.findings]
-        found.sort(key=Finding.sort_key)
-        return found
-
-    @property
-    def execution_successful(self) -> bool:
-        return not any(r.status == "unreadable" or r.notifications for r in self.files)
-
-    def source_text(self, path: str) -> str | None:
-        for result in self.files:
-            if result.path == path:
-                return result.text
-        return None
-
-
 class Linter:
-    """Lints documents with a fixed rule selection and options; reusable across files."""
+    """Lints files with a fixed rule selection and options; reusable across files and runs."""
 
     def __init__(
         self,
@@ -145,10 +50,10 @@ class Linter:
         rules: Sequence[type[Check] | RuleInfo] | None = None,
         *,
         skip_untriggered: bool = True,
+        registry: dict[str, RuleInfo] | None = None,
     ):
         """``rules`` defaults to the registry. ``skip_untriggered=False`` runs every selected rule
         on every policy, even one without what the rule needs (for tests of those needs)."""
-        from checks import RULE_INFO_BY_ID, RULES
         from linter.selection import select_rules
 
         self.options = options or LintOptions()
@@ -164,7 +69,7 @@ class Linter:
         self._instances: dict[str, Check] = {}
         # The rules to run per policy type, and for files that did not decode, computed once:
         # enum hashing in a per-file membership test costs more than most rules. Rules the
-        # engine reports itself (INT001, IO001, SUP001) have nothing to run.
+        # engine reports itself (INT001, IO001, SUP001, TPL002) have nothing to run.
         runnable = [rule for rule in self.rules if not rule.engine_reported]
         self._rules_by_type = {
             policy_type: tuple(rule for rule in runnable if policy_type in rule.policy_types)
@@ -174,133 +79,141 @@ class Linter:
             policy_type: tuple(rule for rule in candidates if rule.runs_on_undecodable)
             for policy_type, candidates in self._rules_by_type.items()
         }
+        self._selected_ids = frozenset(rule.id for rule in self.rules)
         self.context = Context(self.options.rule_settings)
         self._all_rules = {**RULE_INFO_BY_ID, **{rule.id: rule for rule in available}}
 
+    # -- runs ---------------------------------------------------------------------------------
+
+    def lint_paths(
+        self,
+        paths: Iterable[str],
+        stdin: Any = None,
+        jobs: int = 1,
+        *,
+        baseline: BaselineSpec | None = None,
+        cache: Any = None,
+        stdin_filename: str | None = None,
+    ) -> RunResult:
+        """Lint files and directories: the whole pipeline (``linter.pipeline.run``) with this
+        linter. ``jobs`` > 1 lints in that many processes; 0 = automatic."""
+        return run(
+            self,
+            paths,
+            stdin=stdin,
+            jobs=jobs,
+            baseline=baseline,
+            cache=cache,
+            stdin_filename=stdin_filename,
+        )
+
     # -- files --------------------------------------------------------------------------------
-
-    def lint_paths(self, paths: Iterable[str], stdin: Any = None, jobs: int = 1) -> RunResult:
-        """Lint files and directories. ``jobs`` > 1 lints in that many processes; 0 = automatic.
-
-        Results are identical whatever ``jobs`` is: files are sorted by path at the end.
-        """
-        files: list[FileResult] = []
-        inputs: list[InputFile] = []
-        for entry in discover(paths, include=self.options.include, exclude=self.options.exclude):
-            if isinstance(entry, InputError):
-                files.append(self._unreadable(entry.path, entry.message))
-            else:
-                inputs.append(entry)
-        workers = automatic_jobs(len(inputs)) if jobs == 0 else jobs
-        if workers > 1 and not any(entry.path == STDIN_NAME for entry in inputs):
-            files.extend(self._lint_in_processes(inputs, workers))
-        else:
-            files.extend(self._lint_one(entry, stdin) for entry in inputs)
-        if self.options.suppressions:
-            from linter.suppressions import unused_suppression_results
-
-            files.extend(unused_suppression_results(files, self.options, self.rules))
-        files.sort(key=lambda r: r.path)
-        return RunResult(files, self.rules)
-
-    def _lint_one(self, entry: InputFile, stdin: Any = None) -> FileResult:
-        result = self.lint_file(entry, stdin=stdin)
-        if not result.findings:
-            result.text = None  # only files with findings need their text (source excerpts)
-        return result
-
-    def _lint_in_processes(self, inputs: list[InputFile], workers: int) -> list[FileResult]:
-        import concurrent.futures
-        import multiprocessing
-
-        chunk_count = workers * 8
-        chunks = [inputs[i::chunk_count] for i in range(chunk_count) if inputs[i::chunk_count]]
-        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-        rule_ids = tuple(rule.id for rule in self.rules)
-        with concurrent.futures.ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=context,
-            initializer=_start_worker,
-            initargs=(self.options, rule_ids),
-        ) as pool:
-            return [result for chunk in pool.map(_lint_chunk, chunks) for result in chunk]
 
     def lint_file(self, entry: InputFile, stdin: Any = None) -> FileResult:
         try:
             if entry.path == STDIN_NAME:
+                import sys
+
                 stream = stdin if stdin is not None else sys.stdin.buffer
                 data = stream.read(self.options.max_file_size + 1)
             else:
                 with open(entry.path, "rb") as handle:
                     data = handle.read(self.options.max_file_size + 1)
         except OSError as error:
-            return self._unreadable(entry.path, error.strerror or str(error))
+            return self.unreadable(entry.path, error.strerror or str(error))
         return self.lint_bytes(data, entry.path, explicit=entry.explicit)
 
-    def _unreadable(self, path: str, message: str) -> FileResult:
+    def unreadable(self, path: str, message: str) -> FileResult:
         finding = Finding(
             path, FILE_START, UNREADABLE_ID, f"cannot read {path}: {message}", Severity.ERROR
         )
         return FileResult(path, "unreadable", [finding], notifications=[message])
 
-    # -- documents ----------------------------------------------------------------------------
-
     def lint_bytes(
-        self, data: bytes, path: str = STDIN_NAME, *, explicit: bool = True
+        self, data: bytes, path: str = STDIN_NAME, *, explicit: bool = True, name: str | None = None
     ) -> FileResult:
+        """Lint one file's content. ``name`` decides the format and per-file settings when it is
+        not ``path`` (standard input given a file name)."""
         if len(data) > self.options.max_file_size:
             problem = too_large_problem(len(data), self.options.max_file_size)
-            decoded = Decoded.failed(problem)
-            return self._finish_undecodable(path, decoded)
-        decoded = decode_bytes(data, max_depth=self.options.max_depth)
-        return self._lint_decoded(decoded, path, explicit)
+            parsed = ParsedFile("", "json", (), (problem,), ok=False)
+        else:
+            parsed = parse_file(
+                data, path, explicit=explicit, max_depth=self.options.max_depth, name=name
+            )
+        if parsed is None:
+            return FileResult(path, "not-a-policy")
+        return self.lint_parsed(parsed, path, name=name)
 
     def lint_text(self, text: str, path: str = STDIN_NAME) -> FileResult:
         return self.lint_bytes(text.encode("utf-8", "surrogatepass"), path)
 
-    def _lint_decoded(self, decoded: Decoded, path: str, explicit: bool) -> FileResult:
-        if not decoded.ok:
-            if explicit or "statement" in decoded.text.lower():
-                return self._finish_undecodable(path, decoded)
-            return FileResult(path, "not-a-policy")
-        source = unwrap(decoded)
-        if source is None:
-            return FileResult(path, "not-a-policy")
-        if not source.decoded.ok:
-            return self._finish_undecodable(path, source.decoded, wrapper=source.wrapper)
-        policy_type = self._policy_type(path, source)
-        policy = Policy(source.document, policy_type, path)
-        policy.problems = list(decoded.problems)
-        if source.decoded is not decoded:
-            policy.problems.extend(source.decoded.problems)
-        result = FileResult(
-            path, "linted", text=decoded.text, policy_type=policy_type, wrapper=source.wrapper
-        )
-        result.findings = self._run_rules(policy, source, path, result)
+    def lint_parsed(self, parsed: ParsedFile, path: str, name: str | None = None) -> FileResult:
+        """Run the rules on every policy source of a parsed file."""
+        settings_path = name or path
+        result = FileResult(path, "linted", text=parsed.text, input_format=parsed.format)
+        findings: list[Finding] = []
+        if not parsed.ok or not parsed.sources:
+            result.status = "undecodable" if not parsed.ok else "linted"
+            policy = Policy(None, self.options.policy_type or PolicyType.IDENTITY, path)
+            policy.problems = list(parsed.problems)
+            findings += self._run_rules(policy, PolicySource(None, _NO_LOCATOR), path, result, True)
+            self._finish(result, findings, parsed.ignores)
+            return result
+        infos = []
+        file_problems = list(parsed.problems)
+        for source in parsed.sources:
+            policy_type, reason = self._policy_type(settings_path, source)
+            infos.append(SourceInfo(source.label, policy_type, reason, source.wrapper))
+            problems = [*file_problems, *source.problems]
+            file_problems = []  # file-level problems are reported with the first source
+            report_path = source.origin or path
+            if not source.ok:
+                policy = Policy(None, policy_type, report_path)
+                policy.problems = problems
+                found = self._run_rules(policy, source, report_path, result, True)
+            elif is_unknown(source.document):
+                found = self._not_checkable(source, report_path)
+            else:
+                policy = Policy(source.document, policy_type, report_path)
+                policy.problems = problems
+                found = self._run_rules(policy, source, report_path, result, False)
+            if source.ignores:
+                found = self._apply_inline_ignores(found, source.ignores, result, report_path)
+            findings += found
+        result.sources = tuple(infos)
+        result.policy_type = infos[0].policy_type
+        result.wrapper = infos[0].wrapper
+        if any(not source.ok for source in parsed.sources) and len(parsed.sources) == 1:
+            result.status = "undecodable"
+        self._finish(result, findings, parsed.ignores)
         return result
 
-    def _finish_undecodable(
-        self, path: str, decoded: Decoded, wrapper: str | None = None
-    ) -> FileResult:
-        policy = Policy(None, self.options.policy_type or PolicyType.IDENTITY, path)
-        policy.problems = list(decoded.problems)
-        source = PolicySource(None, decoded, (), wrapper)
-        result = FileResult(path, "undecodable", text=decoded.text, wrapper=wrapper)
-        result.findings = self._run_rules(policy, source, path, result, undecodable=True)
-        return result
+    def _finish(
+        self, result: FileResult, findings: list[Finding], ignores: tuple[InlineIgnore, ...]
+    ) -> None:
+        if ignores:
+            findings = self._apply_inline_ignores(findings, ignores, result, result.path)
+        result.findings = sorted(set(findings), key=Finding.sort_key)
 
-    def _policy_type(self, path: str, source: PolicySource) -> PolicyType:
+    def _policy_type(self, path: str, source: PolicySource) -> tuple[PolicyType, str]:
+        """The type a source is judged as, and why: ``--policy-type``, a configuration glob, a
+        file-name suffix or the type the source's container implies, else its content. A
+        template's container (``AWS::KMS::Key KeyPolicy``) outranks the file-wide settings."""
+        if source.label and source.policy_type is not None:
+            return source.policy_type, source.type_reason
         if self.options.policy_type is not None:
-            return self.options.policy_type
+            return self.options.policy_type, "--policy-type"
         for pattern, policy_type in self.options.policy_type_globs:
             if matches_any(path, (pattern,)):
-                return policy_type
+                return policy_type, f'configuration policy-types "{pattern}"'
         from_name = type_from_file_name(path)
         if from_name is not None:
-            return from_name
-        if source.implied_type is not None:
-            return source.implied_type
-        return detect_policy_type(Policy(source.document, PolicyType.IDENTITY, path))
+            return from_name, "file name suffix"
+        if source.policy_type is not None:
+            return source.policy_type, source.type_reason
+        policy = Policy(source.document, PolicyType.IDENTITY, path)
+        return detect_policy_type(policy), "content"
 
     def _run_rules(
         self,
@@ -308,8 +221,7 @@ class Linter:
         source: PolicySource,
         path: str,
         result: FileResult,
-        *,
-        undecodable: bool = False,
+        undecodable: bool,
     ) -> list[Finding]:
         ignored_here = self._ignored_for(path)
         findings: list[Finding] = []
@@ -331,20 +243,95 @@ class Linter:
                 result.notifications.append(f"rule {rule.id} failed: {error!r}")
                 continue
             for report in reports:
+                if not undecodable and _reports_on_unknown(policy.document, report):
+                    continue  # a deploy-time value is never malformed
                 findings.append(self._finding(rule, report, policy, source, path, identities))
-        findings = sorted(set(findings), key=Finding.sort_key)
-        if self.options.suppressions:
+        if self.options.suppressions and findings:
             from linter.suppressions import split_suppressed
 
-            findings, result.suppressed = split_suppressed(
-                findings,
-                path,
-                policy.document,
-                source.prefix,
-                self.options.suppressions,
-                self._all_rules,
+            findings, suppressed = split_suppressed(
+                findings, path, policy.document, (), self.options.suppressions, self._all_rules
             )
+            result.suppressed.extend(suppressed)
         return findings
+
+    def _not_checkable(self, source: PolicySource, path: str) -> list[Finding]:
+        rule = self._all_rules.get(NOT_CHECKABLE_ID)
+        if rule is None or NOT_CHECKABLE_ID not in self._selected_ids:
+            return []
+        where = f" ({source.label})" if source.label else ""
+        message = (
+            f"the policy{where} is {source.document.text}, known only at deployment; "
+            "it could not be checked: lint the policy where it is written"
+        )
+        severity = self.options.severity_overrides.get(rule.id) or rule.severity
+        span = source.locator.nearest_span(())
+        fingerprint = text_fingerprint(source.label, source.document.text)
+        return [Finding(path, span, rule.id, message, severity, (), fingerprint, source.label)]
+
+    def _apply_inline_ignores(
+        self,
+        findings: list[Finding],
+        ignores: tuple[InlineIgnore, ...],
+        result: FileResult,
+        path: str,
+    ) -> list[Finding]:
+        """Drop the findings an ignore written in the file covers; SUP001 for the unused ones."""
+        from linter.suppressions import rule_matches
+
+        used: set[InlineIgnore] = set()
+        kept = []
+        for finding in findings:
+            covering = next(
+                (
+                    ignore
+                    for ignore in ignores
+                    if (ignore.scope is None or ignore.scope.contains(finding.span))
+                    and any(
+                        rule_matches(r, finding.rule_id, self._all_rules) for r in ignore.rule_ids
+                    )
+                ),
+                None,
+            )
+            if covering is None or finding.rule_id == UNUSED_SUPPRESSION_ID:
+                kept.append(finding)
+                continue
+            used.add(covering)
+            origin = f"{path}:{covering.span.line}"
+            reason = covering.reason or "ignored in the file"
+            result.suppressed.append(SuppressedFinding(finding, reason, SOURCE_INLINE, origin))
+        reporter = self._all_rules.get(UNUSED_SUPPRESSION_ID)
+        if reporter is None or UNUSED_SUPPRESSION_ID not in self._selected_ids:
+            return kept
+        severity = self.options.severity_overrides.get(reporter.id) or reporter.severity
+        for ignore in ignores:
+            if ignore in used:
+                continue
+            if not any(
+                rule_matches(r, rule.id, self._all_rules)
+                for r in ignore.rule_ids
+                for rule in self.rules
+            ):
+                continue  # none of its rules ran: nothing can be said about it
+            names = ", ".join(ignore.rule_ids)
+            message = f"unused suppression: the ignore of {names} matched no finding; remove it"
+            kept.append(
+                Finding(
+                    path,
+                    ignore.span,
+                    reporter.id,
+                    message,
+                    severity,
+                    (),
+                    text_fingerprint(names, ignore.reason),
+                )
+            )
+        return kept
+
+    def _ignore_covers(self, ignore: InlineIgnore, rule_id: str) -> bool:
+        from linter.suppressions import rule_matches
+
+        return any(rule_matches(r, rule_id, self._all_rules) for r in ignore.rule_ids)
 
     def _ignored_for(self, path: str) -> frozenset[str]:
         ignored: set[str] = set()
@@ -369,9 +356,9 @@ class Linter:
         if report.span is not None:
             span = report.span
         else:
-            span = source.decoded.nearest_span((*source.prefix, *report.path), key=report.key)
+            span = source.locator.nearest_span(report.path, key=report.key)
         severity = self.options.severity_overrides.get(rule.id) or report.severity or rule.severity
-        json_path = (*source.prefix, *report.path) if report.span is None else ()
+        json_path = report.path if report.span is None else ()
         return Finding(
             path=path,
             span=span,
@@ -379,7 +366,10 @@ class Linter:
             message=report.message,
             severity=severity,
             json_path=json_path,
-            statement_fingerprint=statement_fingerprint(policy.document, report.path, identities),
+            statement_fingerprint=statement_fingerprint(
+                policy.document, report.path, identities, source.label
+            ),
+            source=source.label,
         )
 
     def _internal_error(self, rule: RuleInfo, error: Exception, path: str) -> Finding:
@@ -389,6 +379,37 @@ class Linter:
         where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
         message = f"rule {rule.id} ({rule.name}) crashed: {type(error).__name__}: {error}{where}"
         return Finding(path, FILE_START, INTERNAL_ERROR_ID, message, Severity.ERROR)
+
+
+class _NoLocator:
+    """The locator of a file with no document: everything is at the start of the file."""
+
+    def span(self, path: Any, *, key: bool = False) -> None:
+        return None
+
+    def nearest_span(self, path: Any, *, key: bool = False) -> Any:
+        return FILE_START
+
+
+_NO_LOCATOR = _NoLocator()
+
+
+def _reports_on_unknown(document: Any, report: Report) -> bool:
+    """Whether a report points at a value known only at deployment (or inside one): no rule can
+    say such a value is malformed, so the engine drops it whatever the rule."""
+    if report.key or report.span is not None:
+        return False
+    value = document
+    for step in report.path:
+        if is_unknown(value):
+            return True
+        if type(value) is dict and type(step) is str:
+            value = value.get(step)
+        elif type(value) is list and type(step) is int and 0 <= step < len(value):
+            value = value[step]
+        else:
+            return False
+    return is_unknown(value)
 
 
 class PolicyContents:
@@ -438,72 +459,3 @@ class PolicyContents:
             return True
         services = self.services
         return services is None or not rule.needs_services.isdisjoint(services)
-
-
-# Below this many files, starting processes costs more than it saves.
-FILES_PER_PROCESS = 400
-
-
-def automatic_jobs(file_count: int) -> int:
-    """The default worker count: one process per FILES_PER_PROCESS files, at most one per CPU."""
-    import os
-
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cpus or 1, file_count // FILES_PER_PROCESS))
-
-
-_worker_linter: Linter | None = None
-
-
-def _start_worker(options: LintOptions, rule_ids: tuple[str, ...]) -> None:
-    from checks import RULE_INFO_BY_ID
-
-    global _worker_linter
-    _worker_linter = Linter(options, rules=[RULE_INFO_BY_ID[rule_id] for rule_id in rule_ids])
-
-
-def _lint_chunk(chunk: list[InputFile]) -> list[FileResult]:
-    assert _worker_linter is not None
-    return [_worker_linter._lint_one(entry) for entry in chunk]
-
-
-def statement_fingerprint(
-    document: Any, path: JsonPath, identities: dict[Any, str] | None = None
-) -> str:
-    """A line-independent identity for the statement a path points into.
-
-    The Sid when the statement has one, else the statement's canonical JSON; the rest of the
-    path after the statement is appended so two findings in one statement differ.
-    ``identities`` caches the statement part across the findings of one document (a statement of
-    thousands of actions is serialised once, not once per finding).
-    """
-    if not isinstance(document, dict) or not path or path[0] != "Statement":
-        return _digest(json.dumps(list(path), default=str))
-    statements = document.get("Statement")
-    if isinstance(statements, list) and len(path) > 1 and isinstance(path[1], int):
-        statement = statements[path[1]] if path[1] < len(statements) else None
-        where, rest = path[1], path[2:]
-    else:
-        statement, where, rest = statements, None, path[1:]
-    identity = identities.get(where) if identities is not None else None
-    if identity is None:
-        identity = _statement_identity(statement)
-        if identities is not None:
-            identities[where] = identity
-    return _digest(identity + "|" + json.dumps(list(rest), default=str))
-
-
-def _statement_identity(statement: Any) -> str:
-    if isinstance(statement, dict) and isinstance(statement.get("Sid"), str) and statement["Sid"]:
-        return "sid:" + statement["Sid"]
-    return "json:" + json.dumps(statement, sort_keys=True, separators=(",", ":"))
-
-
-def _digest(text: str) -> str:
-    import hashlib  # imported here: a clean run never needs it (start-up matters)
-
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-
-
-def span_or_start(span: Span | None) -> Span:
-    return span or FILE_START

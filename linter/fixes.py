@@ -494,28 +494,25 @@ def fixing_linter(options: Any = None, rules: Any = None) -> Linter:
     """A :class:`~linter.engine.Linter` whose findings carry their resolved fixes.
 
     The engine should do this itself: in ``Linter._finding``, ``fix=resolve_fix(report.fix,
-    locator, file_text, document)``. Until it does, this subclass adds the call; once it does,
-    the subclass passes the engine's findings through unchanged.
+    source.locator, parsed.text, policy.document)`` when the report has a fix and the source has
+    no ``origin`` (its spans are then in another file). Until it does, this subclass adds the
+    call; once it does, the subclass passes the engine's findings through unchanged.
     """
     from linter.engine import Linter
-    from linter.sources import PrefixedLocator
 
     class FixingLinter(Linter):
         _fix_text: str = ""
 
-        def _run_rules(self, policy: Any, source: Any, path: str, result: Any, **kw: Any) -> Any:
+        def _run_rules(self, policy: Any, source: Any, path: str, result: Any, *rest: Any) -> Any:
             self._fix_text = result.text or ""
-            return super()._run_rules(policy, source, path, result, **kw)
+            return super()._run_rules(policy, source, path, result, *rest)
 
         def _finding(self, rule: Any, report: Any, policy: Any, source: Any, *rest: Any) -> Any:
             finding = super()._finding(rule, report, policy, source, *rest)
             fix = getattr(report, "fix", None)
-            if fix is None or getattr(finding, "fix", None) is not None:
+            if fix is None or finding.fix is not None or getattr(source, "origin", None):
                 return finding
-            locator = getattr(source, "locator", None)
-            if locator is None:
-                locator = PrefixedLocator(source.decoded, source.prefix)
-            resolved = resolve_fix(fix, locator, self._fix_text, policy.document)
+            resolved = resolve_fix(fix, source.locator, self._fix_text, policy.document)
             return finding._replace(fix=resolved) if resolved is not None else finding
 
     return FixingLinter(options, rules)

@@ -91,6 +91,7 @@ class Finding(NamedTuple):
     severity: Severity
     json_path: JsonPath = ()
     statement_fingerprint: str = ""
+    source: str = ""
     fix: FileFix | None = None
 
     def sort_key(self) -> tuple:

@@ -17,49 +17,26 @@ the file at all.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
-from linter.inputs import matches_any
-from linter.model import FILE_START, Finding, JsonPath, Span
+from linter.discovery import matches_any
+from linter.model import Finding, JsonPath
+from linter.results import (  # noqa: F401  (Suppression, SuppressedFinding: re-exported)
+    SOURCE_BASELINE,
+    SOURCE_CONFIG,
+    FileResult,
+    LintOptions,
+    SuppressedFinding,
+    Suppression,
+    text_fingerprint,
+)
 
 if TYPE_CHECKING:
     from linter.check import Check
-    from linter.engine import FileResult, LintOptions
     from linter.rule_index import RuleInfo
 
 UNUSED_SUPPRESSION_ID = "SUP001"
-SOURCE_CONFIG = "config"
-SOURCE_BASELINE = "baseline"
 CHECKED_STATUSES = ("linted", "undecodable")
-
-
-class Suppression(NamedTuple):
-    """One ``[[tool.iamlint.suppress]]`` entry, with where it was written."""
-
-    path: str
-    rule: str
-    reason: str
-    sid: str | None = None
-    origin: str = ""
-    span: Span = FILE_START
-
-    def describe(self) -> str:
-        sid = f' sid "{self.sid}"' if self.sid is not None else ""
-        return f'rule "{self.rule}"{sid} in "{self.path}"'
-
-
-class SuppressedFinding(NamedTuple):
-    """A finding left out of the report, and why.
-
-    ``source`` is ``config`` or ``baseline``; ``origin`` names the entry (``pyproject.toml:12``)
-    or the baseline file; ``suppression`` is the config entry that matched, if any.
-    """
-
-    finding: Finding
-    reason: str
-    source: str
-    origin: str
-    suppression: Suppression | None = None
 
 
 def statement_sid(document: Any, path: JsonPath) -> str | None:
@@ -137,8 +114,7 @@ def unused_suppression_results(
     Like the engine's INT001 and IO001, SUP001 is reported whatever ``select`` says, unless an
     ``ignore`` entry names it: a ``--select`` for one rule must not hide stale suppressions.
     """
-    from checks import RULE_INFO_BY_ID
-    from linter.engine import FileResult
+    from linter.registry import RULE_INFO_BY_ID
     from linter.selection import is_selected
 
     rules = tuple(rules)
@@ -181,10 +157,7 @@ def unused_suppression_results(
 
 
 def _entry_fingerprint(entry: Suppression) -> str:
-    identity = "\0".join((entry.path, entry.rule, entry.sid or "", entry.reason))
-    import hashlib  # imported here: most runs have no finding to fingerprint
-
-    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return text_fingerprint(entry.path, entry.rule, entry.sid or "", entry.reason)
 
 
 def all_suppressed(files: Iterable[FileResult]) -> list[SuppressedFinding]:

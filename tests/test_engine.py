@@ -153,7 +153,8 @@ def test_aws_cli_get_policy_version_output_is_unwrapped() -> None:
         ),
         ("GRM007", 6, 11, 6, 19, 'the statement has neither "Resource" nor "NotResource"'),
     ]
-    assert findings[1].json_path == ("PolicyVersion", "Document", "Statement", 0, "Effect")
+    # Paths are relative to the policy document; the wrapper is the source, not the path.
+    assert findings[1].json_path == ("Statement", 0, "Effect")
 
 
 def test_kms_get_key_policy_output_points_inside_the_string() -> None:

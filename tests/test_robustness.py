@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from linter.cli import main
+from linter.discovery import InputFile
 from linter.engine import Linter, LintOptions
-from linter.inputs import InputFile
 from linter.model import Span
 from tests.conftest import as_rows
 

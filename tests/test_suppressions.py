@@ -140,9 +140,9 @@ def test_suppressions_see_the_sid_inside_aws_cli_wrappers(tmp_path: Path) -> Non
     result = Linter(LintOptions(select=("GRM011",), suppressions=(entry,))).lint_paths(
         [str(wrapped)]
     )
-    assert [f.json_path for f in result.findings] == [("PolicyDocument", "Statement", 1, "Other")]
+    assert [f.json_path for f in result.findings] == [("Statement", 1, "Other")]
     (hidden,) = result.files[0].suppressed
-    assert hidden.finding.json_path == ("PolicyDocument", "Statement", 0, "Old")
+    assert hidden.finding.json_path == ("Statement", 0, "Old")
     assert hidden.suppression == entry
 
 

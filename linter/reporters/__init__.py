@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from linter.model import EMPTY_MAPPING
 
 if TYPE_CHECKING:
-    from linter.engine import RunResult
     from linter.model import Severity
+    from linter.results import RunResult
 
 FORMATS: dict[str, str] = {
     "text": "linter.reporters.text",

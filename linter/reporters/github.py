@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from linter.engine import RunResult
 from linter.model import Finding, Severity
 from linter.reporters import RenderOptions, display_path
+from linter.results import RunResult
 
 ANNOTATION_LIMIT = 10
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
@@ -35,7 +35,7 @@ def escape_property(text: str) -> str:
 
 
 def render(result: RunResult, options: RenderOptions) -> str:
-    from checks import RULE_INFO_BY_ID
+    from linter.registry import RULE_INFO_BY_ID
 
     names = {
         **{r.id: r.name for r in RULE_INFO_BY_ID.values()},

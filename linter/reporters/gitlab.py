@@ -15,9 +15,9 @@ import hashlib
 import json
 from collections import Counter
 
-from linter.engine import RunResult
 from linter.model import Severity
 from linter.reporters import RenderOptions, display_path
+from linter.results import RunResult
 
 SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.NOTE: "minor"}
 

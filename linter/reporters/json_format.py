@@ -10,9 +10,9 @@ import json
 from collections import Counter
 from typing import Any
 
-from linter.engine import RunResult
 from linter.model import Finding, Severity
 from linter.reporters import RenderOptions
+from linter.results import RunResult
 from linter.suppressions import SuppressedFinding, all_suppressed
 
 SCHEMA_VERSION = 1
@@ -20,7 +20,7 @@ CHECKED_STATUSES = ("linted", "undecodable")
 
 
 def render(result: RunResult, options: RenderOptions) -> str:
-    from checks import RULE_INFO_BY_ID
+    from linter.registry import RULE_INFO_BY_ID
     from linter.rule_docs import help_uri
 
     rules = {**RULE_INFO_BY_ID, **{rule.id: rule for rule in result.rules}}

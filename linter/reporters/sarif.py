@@ -42,9 +42,9 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 from linter.check import Check
-from linter.engine import RunResult
 from linter.model import Finding, Severity
 from linter.reporters import RenderOptions, relative_path
+from linter.results import RunResult
 from linter.rule_index import RuleInfo
 from linter.suppressions import SOURCE_BASELINE, SuppressedFinding, all_suppressed
 
@@ -60,7 +60,7 @@ UNREADABLE_ID = "IO001"
 
 
 def render(result: RunResult, options: RenderOptions) -> str:
-    from checks import RULE_INFO_BY_ID
+    from linter.registry import RULE_INFO_BY_ID
 
     known_rules = {**RULE_INFO_BY_ID, **{rule.id: rule for rule in result.rules}}
     entries: list[tuple[Finding, SuppressedFinding | None]] = [(f, None) for f in result.findings]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from linter.engine import RunResult
 from linter.model import Finding, Severity, source_lines
 from linter.reporters import RenderOptions
+from linter.results import RunResult
 
 _COLORS = {
     Severity.ERROR: "\033[31m",
