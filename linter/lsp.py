@@ -134,7 +134,8 @@ class IamlintServer(LanguageServer):
             if not _excluded(document.path, options.exclude):
                 data = document.text.encode("utf-8", "surrogatepass")
                 result = linter.lint_bytes(data, document.path, explicit=False)
-                findings = list(result.findings)
+                # A finding in another file (a Terraform file() policy) is not this buffer's.
+                findings = [f for f in result.findings if f.path == document.path]
         except Exception as error:  # never a dead server: the crash becomes a diagnostic
             where = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
             at = f" at {os.path.basename(where.filename)}:{where.lineno}" if where else ""
