@@ -279,3 +279,68 @@ def test_units_and_code_points() -> None:
     assert lines.range(Span(2, 4, 2, 7), UTF16) == ((1, 4), (1, 7))
     assert lines.column(1, 5, UTF16) == 5
     assert lines.end(UTF16) == (2, 1)
+
+
+# -- the suppress edit ---------------------------------------------------------------------------
+
+
+def _finding(rule_id: str, json_path: tuple) -> object:
+    from linter.model import Finding, Severity
+
+    return Finding("p.json", Span(1, 1, 1, 2), rule_id, "m", Severity.NOTE, json_path)
+
+
+def test_suppression_goes_into_the_pyproject_table(tmp_path: Path) -> None:
+    import tomllib
+
+    from linter.lsp_suppress import suppression_edit
+
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_bytes(b'[project]\r\nname = "x"\r\n\r\n[tool.iamlint]\r\nignore = ["LPR"]')
+    policies = tmp_path / "policies"
+    policies.mkdir()
+    path = policies / "app.json"
+    text = '{"Statement": [{"Sid": "Read\\"s", "Effect": "Allow"}, {"Effect": "Deny"}]}'
+    config, exists, position, insert, title = suppression_edit(
+        str(path), text, _finding("GRM005", ("Statement", 0, "Effect")), None, lambda _: None
+    )
+    assert (config, exists, position) == (str(pyproject), True, (5, 17))
+    assert insert == (
+        '\r\n\r\n[[tool.iamlint.suppress]]\r\npath = "policies/app.json"\r\nrule = "GRM005"\r\n'
+        'sid = "Read\\"s"\r\nreason = "TODO: say why this finding is acceptable here"\r\n'
+    )
+    assert title == 'Suppress GRM005 for statement "Read"s" (in pyproject.toml)'
+    table = tomllib.loads(pyproject.read_text() + insert)["tool"]["iamlint"]
+    assert table["suppress"][0]["sid"] == 'Read"s'
+    # A statement without a Sid: the entry covers the rule in the file.
+    _, _, _, insert, title = suppression_edit(
+        str(path), text, _finding("GRM005", ("Statement", 1, "Effect")), None, lambda _: None
+    )
+    assert "sid" not in insert and title == "Suppress GRM005 in this file (in pyproject.toml)"
+
+
+def test_no_suppression_when_the_configuration_would_not_parse(tmp_path: Path) -> None:
+    from linter.lsp_suppress import suppression_edit
+
+    (tmp_path / ".iamlint.toml").write_text('suppress = [{path = "a", rule = "X", reason = "r"}]\n')
+    planned = suppression_edit(
+        str(tmp_path / "p.json"), "{}", _finding("GRM005", ()), None, lambda _: None
+    )
+    assert planned is None  # an inline array cannot take a [[suppress]] table after it
+
+
+def test_check_does_not_import_the_language_server(tmp_path: Path) -> None:
+    import subprocess
+
+    policy = tmp_path / "p.json"
+    policy.write_text('{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*"}]}')
+    completed = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "linter", "check", "--no-config", str(policy)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    imported = {line.rsplit("|", 1)[-1].strip() for line in completed.stderr.splitlines()}
+    assert "linter.cli" in imported
+    assert not {"pygls", "lsprotocol", "linter.lsp", "linter.fixes"} & imported
