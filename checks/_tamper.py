@@ -10,18 +10,14 @@ import functools
 from collections.abc import Iterator
 from typing import ClassVar
 
-from linter.analysis import (
-    SCOPE_NAMED,
-    data_file,
-    grant_anchor,
-    granted_in_scope,
-    principal_limiting_condition,
-    summarize_names,
-)
 from linter.check import Check, Report
 from linter.context import Context
+from linter.data_files import data_file
+from linter.grants import SCOPE_NAMED, grant_anchor, granted_in_scope
 from linter.model import PolicyType, Severity
 from linter.policy import Policy, Statement
+from linter.principals import principal_limiting_condition
+from linter.wording import summarize_names
 
 
 @functools.cache

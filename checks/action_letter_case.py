@@ -7,12 +7,13 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from linter.analysis import ENTRY_OK, action_entry_status, summarize_names
+from linter.action_entries import ENTRY_OK, action_entry_status
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
 from linter.policy import Policy
 from linter.wildcards import glob_matcher
+from linter.wording import summarize_names
 
 if TYPE_CHECKING:
     from linter.catalog import Catalog, Service

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
-from linter.analysis import rcp_services, split_action, summarize_names, trust_actions
+from linter.action_entries import split_action
 from linter.check import Check, Report
 from linter.context import Context
+from linter.data_files import data_file
 from linter.model import PolicyType, Severity
 from linter.policy import Policy, action_pattern_matches
+from linter.wording import summarize_names
 
 
 class ActionNotForPolicyType(Check):
@@ -104,3 +107,17 @@ class ActionNotForPolicyType(Check):
                         f"only to {summarize_names(rcp_services(), 11)} actions; remove it or "
                         "enforce it with a service control policy",
                     )
+
+
+@functools.cache
+def trust_actions() -> tuple[str, ...]:
+    """The actions a role trust policy can allow (``sts:AssumeRole`` …), canonical spelling."""
+    return tuple(
+        entry["action"] for entry in data_file("policy_type_actions.json")["trust_actions"]
+    )
+
+
+@functools.cache
+def rcp_services() -> tuple[str, ...]:
+    """The service prefixes whose actions a resource control policy applies to."""
+    return tuple(entry["prefix"] for entry in data_file("policy_type_actions.json")["rcp_services"])

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import (
-    CATALOG_REFRESH_COMMAND,
+from linter.action_entries import (
     ENTRY_MATCHES_NOTHING,
     action_entries,
     action_entry_status,
-    catalog_as_of,
     split_action,
 )
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
 from linter.policy import Policy
+from linter.wording import CATALOG_REFRESH_COMMAND, catalog_as_of
 
 
 class ActionWildcardMatchesNothing(Check):

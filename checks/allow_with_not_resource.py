@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import constraining_entries, summarize_names
 from linter.check import Check, Report
 from linter.context import Context
+from linter.grants import constraining_entries
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.wording import summarize_names
 
 
 class AllowWithNotResource(Check):

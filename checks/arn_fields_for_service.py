@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import arn_field_problem
+from linter.arns import arn_field_problem
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import ALL_POLICY_TYPES, PolicyType, Severity

@@ -5,20 +5,15 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from linter.analysis import (
-    action_supports_key,
-    condition_entries,
-    granted_actions,
-    lookup_condition_key,
-    matches_when_key_absent,
-    pattern_supports_key,
-    summarize_names,
-)
 from linter.catalog import Catalog
 from linter.check import Check, Report
+from linter.condition_keys import action_supports_key, lookup_condition_key, pattern_supports_key
+from linter.conditions import condition_entries, matches_when_key_absent
 from linter.context import Context
+from linter.grants import granted_actions
 from linter.model import Severity
 from linter.policy import ConditionEntry, Policy, Statement
+from linter.wording import summarize_names
 
 _UNIVERSAL_SCOPES = ("global", "cross-service")
 _TAG_PREFIXES = ("aws:requesttag/", "aws:resourcetag/")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import conditions_on_keys, constrains, principal_account
+from linter.arns import ACCOUNT_ID, parse_arn
 from linter.check import Check, Report
+from linter.conditions import conditions_on_keys, constrains
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
@@ -82,3 +83,13 @@ class CrossAccountTrustWithoutExternalId(Check):
                     "trusted_account_ids)",
                     severity=severity,
                 )
+
+
+def principal_account(value: str) -> str | None:
+    """The 12-digit account of an AWS principal value (account id, IAM or STS ARN), else None."""
+    if ACCOUNT_ID.match(value):
+        return value
+    arn = parse_arn(value)
+    if arn is not None and arn.service in ("iam", "sts") and ACCOUNT_ID.match(arn.account):
+        return arn.account
+    return None

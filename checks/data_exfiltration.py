@@ -6,17 +6,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from linter.analysis import (
-    data_file,
-    every_resource_phrase,
-    grant_anchor,
-    summarize_names,
-    unrestricted_grants,
-)
 from linter.check import Check, Report, services_of
 from linter.context import Context
+from linter.data_files import data_file
+from linter.grants import every_resource_phrase, grant_anchor, unrestricted_grants
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.wording import summarize_names
 
 
 @functools.cache

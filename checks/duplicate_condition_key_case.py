@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import condition_entries
 from linter.check import Check, Report
+from linter.conditions import condition_entries
 from linter.context import Context
 from linter.model import Severity
 from linter.policy import Policy

@@ -10,6 +10,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
 from linter.policy import Policy, Statement
+from linter.sources import json_default
 
 _ACTION_ELEMENTS = ("Action", "NotAction")
 _LIST_ELEMENTS = ("Action", "NotAction", "Resource", "NotResource")
@@ -101,7 +102,8 @@ def _bucket(data: dict) -> Any:
         elif action is not None:
             action = repr(action)
         if isinstance(resource, list):
-            resource = min(resource) if resource else ""
+            strings = all(isinstance(r, str) for r in resource)
+            resource = (min(resource) if resource else "") if strings else repr(resource)
         elif not isinstance(resource, (str, type(None))):
             resource = repr(resource)
         return (repr(data.get("Effect")), frozenset(data) - {"Sid"}, action, resource)
@@ -158,4 +160,4 @@ def _condition(block: dict) -> frozenset:
 
 
 def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=json_default)

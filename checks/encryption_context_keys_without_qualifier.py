@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import KMS_CONTEXT_KEYS_KEY
 from linter.check import Check, Report
+from linter.condition_keys import KMS_CONTEXT_KEYS_KEY
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy

@@ -6,25 +6,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from linter.analysis import (
-    KMS_CONTEXT_KEY_PREFIX,
-    KMS_CONTEXT_KEYS_KEY,
-    condition_blocks_action,
-    constrains,
-    covered_actions,
-    grant_anchor,
-    is_account_root,
-    kms_context_actions,
-    kms_context_key_name,
-    kms_grant_for_transcribe,
-    requires_presence,
-    summarize_names,
-)
+from checks._transcribe import kms_grant_for_transcribe
 from linter.catalog import Catalog, ResourceType
 from linter.check import Check, Report
+from linter.condition_keys import KMS_CONTEXT_KEY_PREFIX, KMS_CONTEXT_KEYS_KEY, kms_context_key_name
+from linter.conditions import constrains, requires_presence
 from linter.context import Context
+from linter.grants import condition_blocks_action, covered_actions, grant_anchor
 from linter.model import PolicyType, Severity
 from linter.policy import ConditionEntry, Policy, Statement
+from linter.principals import is_account_root
+from linter.wording import summarize_names
 
 _CREATE_GRANT = "kms:creategrant"
 
@@ -269,3 +261,19 @@ def _check_context(
             f'with "Null": {{"kms:EncryptionContextKeys": "false"}}'
         )
     return Report(path, message, key=key, severity=severity)
+
+
+@functools.lru_cache(maxsize=4)
+def kms_context_actions(catalog: Catalog) -> tuple[str, ...]:
+    """The KMS actions that use a key cryptographically with an encryption context, from the
+    catalog: every ``kms:`` action that takes ``kms:EncryptionContextKeys`` except RetireGrant
+    (retiring a grant uses no data; KMS-DG does not list it). Encrypt, Decrypt, GenerateDataKey*,
+    ReEncryptFrom/To and CreateGrant in the 2025 data."""
+    service = catalog.service("kms")
+    if service is None:
+        return ()
+    return tuple(
+        action.full_name
+        for action in service.actions()
+        if KMS_CONTEXT_KEYS_KEY in action.condition_keys and action.name.lower() != "retiregrant"
+    )

@@ -5,13 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import (
-    KMS_CONTEXT_KEY_PREFIX,
-    condition_entries,
-    entry_operator,
-    lookup_condition_key,
-)
 from linter.check import Check, Report
+from linter.condition_keys import KMS_CONTEXT_KEY_PREFIX, lookup_condition_key
+from linter.conditions import condition_entries, entry_operator
 from linter.context import Context
 from linter.model import Severity
 from linter.policy import Policy

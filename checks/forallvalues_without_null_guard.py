@@ -6,16 +6,15 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from linter.analysis import (
-    KMS_CONTEXT_KEYS_KEY,
-    action_supports_key,
-    entry_operator,
-    lookup_condition_key,
-    matches_when_key_absent,
-    pattern_supports_key,
-)
 from linter.catalog import Catalog
 from linter.check import Check, Report
+from linter.condition_keys import (
+    KMS_CONTEXT_KEYS_KEY,
+    action_supports_key,
+    lookup_condition_key,
+    pattern_supports_key,
+)
+from linter.conditions import entry_operator, matches_when_key_absent
 from linter.context import Context
 from linter.model import Severity
 from linter.policy import ConditionEntry, Policy, Statement

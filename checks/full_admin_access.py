@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import is_full_admin, matches_every_action
 from linter.check import Check, Report
 from linter.context import Context
+from linter.grants import is_full_admin, matches_every_action
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
 
@@ -20,7 +20,7 @@ class FullAdminAccess(Check):
 
     Silent when a constraining condition narrows the grant (for example `aws:MultiFactorAuthPresent`
     with `Bool` `"true"`, `aws:SourceIp`, `aws:RequestedRegion`); `...IfExists`, negated operators
-    and `Null` do not count (`linter.analysis.constrains`). `Deny` statements (the usual
+    and `Null` do not count (`linter.conditions.constrains`). `Deny` statements (the usual
     `{"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": …}` guard) are never reported,
     and neither are SCPs and RCPs, where `Allow * *` is the default `FullAWSAccess` filter.
 

@@ -6,17 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.oidc_trust_missing_condition import is_trusted_provider
-from linter.analysis import (
-    constrains,
-    has_wildcard,
-    oidc_claim_conditions,
-    oidc_provider,
-    oidc_provider_facts,
-)
 from linter.check import Check, Report
+from linter.conditions import constrains
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.principals import oidc_claim_conditions, oidc_provider, oidc_provider_facts
+from linter.wildcards import has_wildcard
 
 ANY_REPOSITORY = "any"
 OWNER_REPOSITORIES = "owner"

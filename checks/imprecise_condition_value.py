@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import (
-    condition_entries,
-    date_value_form,
-    entry_operator,
-    lookup_condition_key,
-    parse_ip_value,
-)
 from linter.check import Check, Report
+from linter.condition_keys import lookup_condition_key
+from linter.conditions import condition_entries, date_value_form, entry_operator, parse_ip_value
 from linter.context import Context
 from linter.model import Severity
 from linter.policy import Policy

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import arn_syntax_problem, granted_actions, kms_key_reference
+from linter.arns import arn_syntax_problem, kms_key_reference
 from linter.check import Check, Report
 from linter.context import Context
+from linter.grants import granted_actions
 from linter.model import ALL_POLICY_TYPES, PolicyType, Severity
 from linter.policy import Policy, Statement
 

@@ -5,17 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from linter.analysis import (
-    condition_entries,
-    date_value_form,
-    entry_operator,
-    parse_ip_value,
-    wildcard_matches,
-)
 from linter.check import Check, Report
+from linter.conditions import condition_entries, date_value_form, entry_operator, parse_ip_value
 from linter.context import Context
 from linter.model import Severity
 from linter.policy import ConditionEntry, Item, Policy
+from linter.wildcards import wildcard_matches
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
-from linter.analysis import all_principal_forms, web_identity_providers
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.principals import all_principal_forms, principal_data
 
 
 class InvalidFederatedPrincipal(Check):
@@ -75,3 +76,9 @@ class InvalidFederatedPrincipal(Check):
                         f"arn:aws:iam::<account>:oidc-provider/{principal.value}",
                         severity=Severity.WARNING,
                     )
+
+
+@functools.cache
+def web_identity_providers() -> frozenset[str]:
+    """The domain names IAM accepts as a built-in web identity ``Federated`` principal."""
+    return frozenset(entry["name"] for entry in principal_data()["web_identity_providers"])

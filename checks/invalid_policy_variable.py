@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import (
-    POLICY_VARIABLE_SPECIAL,
-    PolicyVariable,
-    elements_with_variables,
-    entry_operator,
-    lookup_condition_key,
-    policy_variables,
-)
 from linter.catalog import Catalog
 from linter.check import Check, Report
+from linter.condition_keys import lookup_condition_key
+from linter.conditions import entry_operator
 from linter.context import Context
 from linter.model import Severity
 from linter.policy import Item, Policy
+from linter.variables import PolicyVariable, elements_with_variables, policy_variables
+
+#: ``${*}``, ``${?}``, ``${$}``: the special variables that stand for a literal character.
+POLICY_VARIABLE_SPECIAL = frozenset({"*", "?", "$"})
 
 # Operator families whose values cannot hold a variable. IAM's condition operators page allows
 # variables with String, ARN and Bool operators (its policy-variables page leaves Bool out; the

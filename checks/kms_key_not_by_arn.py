@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import granted_actions, kms_key_reference, summarize_names
+from linter.arns import kms_key_reference
 from linter.check import Check, Report
 from linter.context import Context
+from linter.grants import granted_actions
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.wording import summarize_names
 
 
 class KmsKeyNotByArn(Check):

@@ -7,20 +7,16 @@ import functools
 from collections.abc import Iterator
 
 from checks._tamper import tamper_actions
-from linter.analysis import (
-    constrains,
-    data_file,
-    grant_anchor,
-    granted_in_scope,
-    is_account_root,
-    principal_limiting_condition,
-    summarize_names,
-    wildcard_matches,
-)
 from linter.check import Check, Report
+from linter.conditions import constrains
 from linter.context import Context
+from linter.data_files import data_file
+from linter.grants import grant_anchor, granted_in_scope
 from linter.model import PolicyType, Severity
 from linter.policy import Policy, Principal, Statement
+from linter.principals import is_account_root, principal_limiting_condition
+from linter.wildcards import wildcard_matches
+from linter.wording import summarize_names
 
 
 @functools.cache

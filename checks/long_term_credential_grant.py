@@ -7,20 +7,16 @@ import functools
 import re
 from collections.abc import Iterator
 
-from linter.analysis import (
-    covered_actions,
-    data_file,
-    grant_anchor,
-    has_wildcard,
-    parse_arn,
-    principal_limiting_condition,
-    summarize_names,
-)
+from linter.arns import parse_arn
 from linter.check import Check, Report
 from linter.context import Context
+from linter.data_files import data_file
+from linter.grants import covered_actions, grant_anchor
 from linter.model import PolicyType, Severity
 from linter.policy import Policy, Statement
-from linter.wildcards import glob_matcher
+from linter.principals import principal_limiting_condition
+from linter.wildcards import glob_matcher, has_wildcard
+from linter.wording import summarize_names
 
 # user/<optional path, wildcards allowed/>${aws:username}: the caller's own user (user names are
 # unique in an account whatever the path; the variable's case is tolerated either way: an

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import condition_entries, entry_operator, null_test
 from linter.check import Check, Report
+from linter.conditions import condition_entries, entry_operator, null_test
 from linter.context import Context
 from linter.model import Severity
 from linter.policy import Policy

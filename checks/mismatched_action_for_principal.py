@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import PrincipalForm, principal_forms
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy, Principal, Statement
+from linter.principals import PrincipalForm, principal_forms
 
 ASSUME_ROLE = "sts:AssumeRole"
 WITH_SAML = "sts:AssumeRoleWithSAML"

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import (
-    constrains,
-    oidc_claim_conditions,
-    oidc_provider,
-    oidc_provider_facts,
-    wildcard_matches,
-)
 from linter.check import Check, Report
+from linter.conditions import constrains
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.principals import oidc_claim_conditions, oidc_provider, oidc_provider_facts
+from linter.wildcards import wildcard_matches
 
 _SEVERITY = {"error": Severity.ERROR, "warning": Severity.WARNING, "note": Severity.NOTE}
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import (
-    action_supports_key,
+from linter.check import Check, Report
+from linter.condition_keys import action_supports_key
+from linter.context import Context
+from linter.grants import (
     constraining_entries,
     covered_names,
     every_resource_anchor,
@@ -13,8 +15,6 @@ from linter.analysis import (
     grant_anchor,
     is_full_admin,
 )
-from linter.check import Check, Report
-from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy, Statement
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import elements_with_variables, policy_variables
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
 from linter.policy import Policy
+from linter.variables import elements_with_variables, policy_variables
 
 
 class PolicyVariableInUnsupportedElement(Check):

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
-from linter.analysis import (
-    condition_entries,
-    entry_operator,
-    is_private_network,
-    parse_ip_value,
-)
 from linter.check import Check, Report
+from linter.conditions import condition_entries, entry_operator, parse_ip_value
 from linter.context import Context
 from linter.model import Severity
 from linter.policy import Policy
@@ -89,3 +85,31 @@ class PrivateIpInSourceIp(Check):
                     "remove it, or compare aws:VpcSourceIp in its own statement",
                     severity=Severity.NOTE,
                 )
+
+
+_PRIVATE_RANGES = (
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "fc00::/7",
+    "fe80::/10",
+    "::1/128",
+)
+
+
+@functools.cache
+def _private_networks() -> tuple:
+    import ipaddress
+
+    return tuple(ipaddress.ip_network(cidr) for cidr in _PRIVATE_RANGES)
+
+
+def is_private_network(network) -> bool:
+    """Whether every address of ``network`` is private (RFC 1918, loopback, link-local, IPv6
+    unique-local): addresses ``aws:SourceIp`` never holds."""
+    return any(
+        network.version == private.version and network.subnet_of(private)
+        for private in _private_networks()
+    )

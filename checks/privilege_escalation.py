@@ -7,23 +7,22 @@ import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
-from linter.analysis import (
+from linter.check import Check, Report, services_of
+from linter.context import Context
+from linter.data_files import data_file
+from linter.grants import (
     candidate_names,
     constraining_entries,
     covered_names,
     covers_every_resource,
-    data_file,
     every_resource_anchor,
     grant_anchor,
     is_full_admin,
-    statement_label,
-    summarize_names,
-    wildcard_matches,
 )
-from linter.check import Check, Report, services_of
-from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import ConditionEntry, Policy, Statement
+from linter.wildcards import wildcard_matches
+from linter.wording import summarize_names
 
 if TYPE_CHECKING:
     from linter.catalog import Catalog
@@ -281,3 +280,12 @@ def _describe(completion: Completion) -> str:
     if not elsewhere:
         return f"{completion.method.name} ({', '.join(here)})"
     return f"{completion.method.name} ({', '.join(elsewhere)} with {summarize_names(here)} here)"
+
+
+def statement_label(statement: Statement) -> str:
+    """How a message names another statement: ``statement "Sid"``, else ``Statement[2]``."""
+    if statement.sid:
+        return f'statement "{statement.sid}"'
+    if len(statement.path) == 1:
+        return "the Statement object"
+    return f"Statement[{statement.index}]"

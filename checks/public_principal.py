@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import limits_public_access, summarize_names
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy, Statement
+from linter.principals import limits_public_access
+from linter.wording import summarize_names
 
 
 def _what(statement: Statement) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import redundant_entries
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
 from linter.policy import Policy
+from linter.wildcards import redundant_entries
 
 
 class RedundantResource(Check):

@@ -7,28 +7,25 @@ import functools
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from linter.analysis import (
-    CATALOG_REFRESH_COMMAND,
+from linter.arns import (
     arn_field_problem,
     arn_literal_prefix,
-    arn_namespace_aliases,
     arn_syntax_problem,
-    catalog_as_of,
-    expand_action_items,
     is_aws_owned_accountless,
     is_iam_pattern,
     kms_key_reference,
-    multi_page_prefixes,
     resource_prefixes_compatible,
     resource_types_for_arn_service,
     split_arn_fields,
-    summarize_names,
 )
-from linter.catalog import arn_patterns_overlap
+from linter.catalog_arns import arn_patterns_overlap
 from linter.check import Check, Report
 from linter.context import Context
+from linter.data_files import data_file
+from linter.grants import expand_action_items
 from linter.model import ALL_POLICY_TYPES, PolicyType, Severity
 from linter.policy import Item, Policy, Statement
+from linter.wording import CATALOG_REFRESH_COMMAND, catalog_as_of, summarize_names
 
 if TYPE_CHECKING:
     from linter.catalog import Action, Catalog, ResourceType
@@ -334,3 +331,22 @@ def _expected(actions) -> str:
     if star:
         parts.append('"*" for the actions without resource types')
     return ", or ".join(parts)
+
+
+@functools.cache
+def multi_page_prefixes() -> frozenset[str]:
+    """Service prefixes documented on several Service Authorization Reference pages, whose
+    actions' resource types the catalog may list only partly (``linter/data/catalog_gaps.json``)."""
+    return frozenset(
+        entry["prefix"] for entry in data_file("catalog_gaps.json")["multi_page_prefixes"]
+    )
+
+
+def arn_namespace_aliases(namespace: str) -> tuple[str, ...]:
+    """Other spellings of a renamed ARN service namespace (``codestar-connections`` ↔
+    ``codeconnections``), from ``linter/data/catalog_gaps.json``."""
+    lowered = namespace.lower()
+    for entry in data_file("catalog_gaps.json").get("namespace_aliases", ()):
+        if lowered in entry["namespaces"]:
+            return tuple(n for n in entry["namespaces"] if n != lowered)
+    return ()

@@ -8,19 +8,15 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from linter.analysis import (
-    ACCOUNT_ID,
-    classify_principal,
-    conditions_on_keys,
-    constrains,
-    data_file,
-    has_wildcard,
-    parse_arn,
-)
+from linter.arns import ACCOUNT_ID, parse_arn
 from linter.check import Check, Report
+from linter.conditions import conditions_on_keys, constrains
 from linter.context import Context
+from linter.data_files import data_file
 from linter.model import PolicyType, Severity
 from linter.policy import ConditionEntry, Policy, Statement
+from linter.principals import classify_principal
+from linter.wildcards import has_wildcard
 
 _REGIONAL = re.compile(
     r"^(?P<service>[a-z0-9.-]+?)\.[a-z]{2}(?:-[a-z]+)+-\d+\.(?P<domain>amazonaws\.com.*)$"

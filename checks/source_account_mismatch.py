@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import has_wildcard, parse_arn, wildcard_matches
+from linter.arns import parse_arn
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
 from linter.policy import ConditionEntry, Item, Policy
+from linter.wildcards import has_wildcard, wildcard_matches
 
 # Operators under which every listed value is one the key may have (IfExists variants too: when
 # both keys are present, which is when a service sends them, both must match).

@@ -5,13 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import (
-    KMS_CONTEXT_KEYS_KEY,
-    kms_context_key_name,
-    kms_grant_for_transcribe,
-    transcribe_facts,
-)
+from checks._transcribe import kms_grant_for_transcribe, transcribe_facts
 from linter.check import Check, Report
+from linter.condition_keys import KMS_CONTEXT_KEYS_KEY, kms_context_key_name
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy

@@ -5,19 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import (
-    constrains,
-    deny_enforces_key,
-    effectively_granted,
-    grant_anchor,
-    requires_presence,
-    summarize_names,
-    transcribe_facts,
-)
+from checks._transcribe import transcribe_facts
 from linter.check import Check, Report
+from linter.conditions import constrains, deny_enforces_key, requires_presence
 from linter.context import Context
+from linter.grants import effectively_granted, grant_anchor
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.wording import summarize_names
 
 _KEY = "transcribe:OutputEncryptionKMSKeyId"
 

@@ -6,20 +6,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from linter.analysis import (
-    conditions_on_keys,
-    constrains,
-    deny_enforces_key,
-    effectively_granted,
-    grant_anchor,
-    requires_presence,
-    summarize_names,
-)
 from linter.catalog import Catalog
 from linter.check import Check, Report
+from linter.conditions import conditions_on_keys, constrains, deny_enforces_key, requires_presence
 from linter.context import Context
+from linter.grants import effectively_granted, grant_anchor
 from linter.model import PolicyType, Severity
 from linter.policy import ConditionEntry, Policy
+from linter.wording import summarize_names
 
 _REQUEST = "aws:RequestTag/"
 _RESOURCE = "aws:ResourceTag/"

@@ -6,23 +6,21 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from linter.analysis import (
-    SCOPE_ALL,
-    SCOPE_PATTERN,
-    conditions_on_keys,
-    constrains,
-    deny_enforces_key,
-    effectively_granted,
-    grant_anchor,
-    parse_arn,
-    resource_scope,
-    summarize_names,
-)
+from linter.arns import parse_arn
 from linter.catalog import Action, Catalog
 from linter.check import Check, Report
+from linter.conditions import conditions_on_keys, constrains, deny_enforces_key
 from linter.context import Context
+from linter.grants import (
+    SCOPE_ALL,
+    SCOPE_PATTERN,
+    effectively_granted,
+    grant_anchor,
+    resource_scope,
+)
 from linter.model import PolicyType, Severity
 from linter.policy import Policy, Statement
+from linter.wording import summarize_names
 
 _PREFIX = "aws:ResourceTag/"
 

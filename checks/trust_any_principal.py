@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.analysis import ACCOUNT_ID, constrains, has_wildcard, parse_arn
+from linter.arns import ACCOUNT_ID, parse_arn
 from linter.check import Check, Report
+from linter.conditions import constrains
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import ConditionEntry, Policy
+from linter.wildcards import has_wildcard
 
 # Keys that, constrained to specific values, limit the callers to known accounts,
 # organizations or principals. What each value must pin: "account" (a 12-digit id),

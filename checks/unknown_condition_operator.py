@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from linter.analysis import CONDITION_OPERATORS, SET_QUALIFIER_NAMES, parse_condition_operator
 from linter.check import Check, Report
+from linter.conditions import CONDITION_OPERATORS, SET_QUALIFIER_NAMES, parse_condition_operator
 from linter.context import Context
 from linter.model import Severity
 from linter.policy import Policy

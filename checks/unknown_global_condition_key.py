@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from linter.analysis import condition_entries, undocumented_condition_key
 from linter.check import Check, Report
+from linter.condition_keys import undocumented_condition_key
+from linter.conditions import condition_entries
 from linter.context import Context
 from linter.model import Severity
 from linter.policy import Policy

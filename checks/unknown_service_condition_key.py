@@ -6,9 +6,10 @@ import functools
 import re
 from collections.abc import Iterator
 
-from linter.analysis import condition_entries, lookup_condition_key, undocumented_condition_key
 from linter.catalog import Catalog
 from linter.check import Check, Report
+from linter.condition_keys import lookup_condition_key, undocumented_condition_key
+from linter.conditions import condition_entries
 from linter.context import Context
 from linter.model import Severity
 from linter.policy import Policy

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import functools
-import json
-import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from linter import analysis
-from linter.analysis import (
-    CATALOG_REFRESH_COMMAND,
+from linter.action_entries import (
     ENTRY_UNKNOWN_SERVICE,
     action_entries,
     action_entry_status,
-    catalog_as_of,
     split_action,
 )
 from linter.check import Check, Report
 from linter.context import Context
+from linter.data_files import data_file
 from linter.model import Severity
 from linter.policy import Policy
+from linter.wording import CATALOG_REFRESH_COMMAND, catalog_as_of
 
 if TYPE_CHECKING:
     from linter.catalog import Catalog
@@ -128,7 +125,5 @@ def _one_edit_apart(left: str, right: str) -> bool:
 def removed_services() -> dict[str, str]:
     """Prefix → service name of services AWS removed from the Service Authorization Reference
     (``linter/data/removed_services.json``)."""
-    path = os.path.join(os.path.dirname(analysis.__file__), "data", "removed_services.json")
-    with open(path, encoding="utf-8") as handle:
-        data = json.load(handle)
+    data = data_file("removed_services.json")
     return {entry["prefix"]: entry["name"] for entry in data["services"]}

@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from linter.analysis import classify_principal, constrains, parse_arn
+from linter.arns import parse_arn
 from linter.check import Check, Report
+from linter.conditions import constrains
 from linter.context import Context
 from linter.model import Severity
 from linter.policy import Policy, Statement
+from linter.principals import classify_principal
 
 # ${aws:username} without a default value (``${aws:username, 'x'}`` always resolves)
 _VARIABLE = re.compile(r"\$\{\s*aws:username\s*\}", re.IGNORECASE)

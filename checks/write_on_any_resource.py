@@ -7,16 +7,12 @@ import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from linter.analysis import (
-    constraining_entries,
-    covers_every_resource,
-    matches_every_action,
-    summarize_names,
-)
 from linter.check import Check, Report
 from linter.context import Context
+from linter.grants import constraining_entries, covers_every_resource, matches_every_action
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.wording import summarize_names
 
 if TYPE_CHECKING:
     from linter.catalog import Catalog

@@ -7,7 +7,8 @@ import os
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
-DEFAULT_INCLUDE = ("*.json",)
+from linter.results import DEFAULT_INCLUDE
+
 ALWAYS_SKIPPED_DIRECTORIES = frozenset({".git", "node_modules", ".hg", ".svn", ".tox", ".venv"})
 
 

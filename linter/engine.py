@@ -228,6 +228,9 @@ class Linter:
         table = self._undecodable_rules if undecodable else self._rules_by_type
         contents = PolicyContents(policy) if self._skip_untriggered else None
         identities: dict[Any, str] = {}  # statement fingerprints, computed once per statement
+        unreadable_conditions = (
+            () if undecodable else tuple(s.path for s in policy.statements if s.condition_unknown)
+        )
         for rule in table[policy.policy_type]:
             if ignored_here and rule.id in ignored_here:
                 continue
@@ -245,6 +248,8 @@ class Linter:
             for report in reports:
                 if not undecodable and _reports_on_unknown(policy.document, report):
                     continue  # a deploy-time value is never malformed
+                if unreadable_conditions and _needs_condition(rule, report, unreadable_conditions):
+                    continue  # what the statement grants depends on a condition no one can read
                 findings.append(self._finding(rule, report, policy, source, path, identities))
         if self.options.suppressions and findings:
             from linter.suppressions import split_suppressed
@@ -412,6 +417,18 @@ def _reports_on_unknown(document: Any, report: Report) -> bool:
     return is_unknown(value)
 
 
+# Families whose findings say what a statement grants without a condition that narrows it.
+_GRANT_FAMILIES = ("KMS", "TRN", "CRD", "TRU", "MON", "LPR")
+
+
+def _needs_condition(rule: RuleInfo, report: Report, statements: tuple) -> bool:
+    """Whether a grant-family report is about a statement whose Condition is known only at
+    deployment (``Condition: !If [...]``): it may require exactly what the rule asks for."""
+    if not rule.id.startswith(_GRANT_FAMILIES):
+        return False
+    return any(report.path[: len(path)] == path for path in statements)
+
+
 class PolicyContents:
     """What a policy contains, as far as deciding which rules it can trigger.
 
@@ -437,7 +454,7 @@ class PolicyContents:
         return self._services
 
     def _named_services(self) -> frozenset[str] | None:
-        from linter.analysis import named_services
+        from linter.grants import named_services
 
         services: frozenset[str] = frozenset()
         for statement in self.policy.statements:

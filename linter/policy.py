@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from linter.model import JsonPath, PolicyType
+from linter.sources import Unknown
 from linter.wildcards import glob_matcher
 
 SET_QUALIFIERS = ("ForAllValues", "ForAnyValue")
@@ -76,6 +77,12 @@ class ConditionEntry(NamedTuple):
     @property
     def string_values(self) -> tuple[str, ...]:
         return tuple(str(v.value) for v in self.values if isinstance(v.value, (str, bool, int)))
+
+    @property
+    def has_unknown(self) -> bool:
+        """Whether a value (or the whole value) is known only at deployment: such a condition
+        still constrains, with values no rule can read."""
+        return any(type(v.value) is Unknown for v in self.values)
 
 
 def split_operator(operator: str) -> tuple[str | None, str, bool]:
@@ -244,6 +251,15 @@ class Statement:
                     )
                 )
         return tuple(entries)
+
+    @cached_property
+    def condition_unknown(self) -> bool:
+        """Whether the Condition element, or an operator's block in it, is known only at
+        deployment (``Condition: !If [...]``): what it requires cannot be read."""
+        block = self.data.get("Condition")
+        if type(block) is Unknown:
+            return True
+        return isinstance(block, dict) and any(type(v) is Unknown for v in block.values())
 
     @cached_property
     def condition_keys(self) -> frozenset[str]:

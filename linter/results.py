@@ -16,7 +16,10 @@ from linter.model import EMPTY_MAPPING, FILE_START, Finding, JsonPath, PolicyTyp
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 64
-DEFAULT_INCLUDE = ("*.json",)
+#: File names a directory walk reads: JSON policies, CLI outputs, CloudFormation/CDK JSON and
+#: Terraform JSON and plans, YAML templates and Terraform HCL (only files that hold a policy
+#: are linted; the others are skipped silently, and YAML and HCL parsers load only for them).
+DEFAULT_INCLUDE = ("*.json", "*.yaml", "*.yml", "*.template", "*.tf")
 
 SOURCE_CONFIG = "config"
 SOURCE_BASELINE = "baseline"

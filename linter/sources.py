@@ -75,6 +75,17 @@ def contains_unknown(value: Any) -> bool:
     return False
 
 
+def without_unknowns(value: Any, replacement: Any = "") -> Any:
+    """``value`` with every Unknown replaced (by ``""``: the shortest value it could take)."""
+    if type(value) is Unknown:
+        return replacement
+    if type(value) is dict:
+        return {k: without_unknowns(v, replacement) for k, v in value.items()}
+    if type(value) is list:
+        return [without_unknowns(v, replacement) for v in value]
+    return value
+
+
 def json_default(value: Any) -> Any:
     """``json.dumps(default=...)`` for documents that hold Unknowns: their written form."""
     if type(value) is Unknown:

@@ -11,13 +11,19 @@ match, the first one does too.
 wildcard, one trailing ``*``, only stars) with string comparisons and compiles a regex only for
 the rest. Also :func:`compiled`, for the fixed patterns of other modules: compiled on first use,
 not at import time.
+
+The wildcard algebra the rules share is here too: :func:`wildcard_matches` (a whole ARN or
+condition value against a pattern), :func:`has_wildcard`, :func:`glob_covers` (whether every string
+one pattern matches is matched by another) and :func:`redundant_entries` (the entries of an element
+that another entry covers).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 
 @functools.lru_cache(maxsize=8192)
@@ -93,3 +99,124 @@ def compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
     patterns compiled during a large run evict entries from it.
     """
     return re.compile(pattern, flags)
+
+
+def wildcard_matches(pattern: str, text: str, *, case_sensitive: bool = True) -> bool:
+    """IAM ``*``/``?`` matching of a whole string (ARNs and condition values)."""
+    if not case_sensitive:
+        pattern, text = pattern.lower(), text.lower()
+    return glob_matcher(pattern)(text)
+
+
+def has_wildcard(text: str) -> bool:
+    """Whether ``text`` contains an IAM wildcard (``*`` or ``?``)."""
+    return "*" in text or "?" in text
+
+
+def _cover_regex(pattern: str) -> re.Pattern[str]:
+    # Applied to the covered pattern's text: its "*" may stand for any run, so only a "*" here
+    # may absorb it; its "?" stands for one character, which a "?" here may absorb.
+    return glob_regex(pattern, one="[^*]")
+
+
+def glob_covers(general: str, specific: str) -> bool:
+    """Whether every string the IAM pattern ``specific`` matches is also matched by ``general``.
+
+    Both may contain ``*`` and ``?``. The test is sound (a True is always right) but not
+    complete. It is case-sensitive: lower-case both sides for action names. Policy variables
+    (``${aws:username}``) stand for the same value on both sides; a ``?`` in ``general`` is
+    never matched against a variable, and ``general`` with ``${*}``, ``${?}`` or ``${$}`` covers
+    only itself.
+    """
+    if general == specific:
+        return True
+    if not has_wildcard(general):
+        return False
+    if "${" in general and any(f"${{{c}}}" in general for c in "*?$"):
+        return False
+    if "${" in specific and "?" in general:
+        return False
+    if "?" in general:
+        return _cover_regex(general).fullmatch(specific) is not None
+    # Only "*": the literal pieces must appear in order, the first and last at the ends. The
+    # pieces hold no wildcard, so they can only match literal text of ``specific`` and every
+    # wildcard of ``specific`` falls into a gap that a "*" absorbs: this is exact.
+    pieces = _star_pieces(general)
+    first, last = pieces[0], pieces[-1]
+    if not (specific.startswith(first) and specific.endswith(last)):
+        return False
+    position, end = len(first), len(specific) - len(last)
+    for piece in pieces[1:-1]:
+        found = specific.find(piece, position, end)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return position <= end
+
+
+@functools.lru_cache(maxsize=4096)
+def _star_pieces(pattern: str) -> tuple[str, ...]:
+    return tuple(pattern.split("*"))
+
+
+class Redundancy(NamedTuple):
+    """Entry ``index`` of an element adds nothing: entry ``by`` already covers it."""
+
+    index: int
+    by: int
+    duplicate: bool  # the two entries are the same text
+
+
+def redundant_entries(texts: Sequence[str]) -> list[Redundancy]:
+    """The entries of one element (``Action``, ``Resource``, …) that another entry covers.
+
+    Of two entries that cover each other (the same text, or ``a*`` and ``a**``) only the later
+    one is redundant. Near-linear: the entries are sorted once, and each wildcard entry is
+    compared only with the entries that start with its literal prefix (the text before its
+    first wildcard), found by bisection.
+    """
+    from bisect import bisect_left
+
+    found: dict[int, Redundancy] = {}
+    first = dict.fromkeys(texts)  # C speed; the common case has no duplicate and no wildcard
+    if len(first) != len(texts):
+        first.clear()
+        for index, text in enumerate(texts):
+            earlier = first.setdefault(text, index)
+            if earlier != index:
+                found[index] = Redundancy(index, earlier, True)
+    joined = "\x00".join(first)
+    if "*" not in joined and "?" not in joined:
+        return [found[index] for index in sorted(found)]
+    if not found:  # no duplicates: ``first`` still maps every text to None
+        first = dict(zip(texts, range(len(texts)), strict=True))
+    patterns = sorted(
+        [
+            (_literal_prefix_length(text), index)
+            for text, index in first.items()
+            if "*" in text or "?" in text
+        ]
+    )
+    if patterns:
+        order = sorted(first.values(), key=texts.__getitem__)
+        keys = [texts[i] for i in order]
+        for cut, by in patterns:  # broadest first, so a cover is rarely itself redundant
+            pattern = texts[by]
+            prefix = pattern[:cut]
+            plain_prefix = cut == len(pattern) - 1 and pattern[-1] == "*"
+            low = bisect_left(keys, prefix)
+            high = bisect_left(keys, prefix + "\U0010ffff", low)
+            for index in order[low:high]:
+                if index == by or index in found:
+                    continue
+                text = texts[index]
+                if not plain_prefix and not glob_covers(pattern, text):
+                    continue
+                if index < by and has_wildcard(text) and glob_covers(text, pattern):
+                    continue  # they cover each other: the later one is the redundant one
+                found[index] = Redundancy(index, by, False)
+    return [found[index] for index in sorted(found)]
+
+
+def _literal_prefix_length(pattern: str) -> int:
+    return min(i for i in (pattern.find("*"), pattern.find("?")) if i >= 0)

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from checks.unknown_service_prefix import removed_services, suggest_prefix
-from linter.analysis import (
+from linter.arns import (
     arn_field_problem,
     arn_syntax_problem,
     is_universal_resource,

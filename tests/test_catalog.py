@@ -18,6 +18,7 @@ from linter.catalog import (
     load_catalog,
     open_catalog,
 )
+from linter.catalog_arns import arn_patterns_overlap
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -443,7 +444,7 @@ def test_resource_type_matches_arn(catalog, service, resource, arn, expected):
 
 
 def test_arn_overlap_with_format_wildcards_and_braces():
-    overlap = catalog_module.arn_patterns_overlap
+    overlap = arn_patterns_overlap
     assert overlap(
         "arn:aws:dms:us-east-1:1:cert:ABC", "arn:${Partition}:dms:${Region}:${Account}:cert:*"
     )

@@ -12,22 +12,21 @@ import time
 import pytest
 
 from checks import ALL_CHECKS
-from linter.analysis import (
-    action_supports_key,
+from checks.private_ip_in_source_ip import is_private_network
+from linter.catalog import load_catalog
+from linter.condition_keys import action_supports_key, lookup_condition_key
+from linter.conditions import (
     date_value_form,
-    is_private_network,
-    lookup_condition_key,
     matches_when_key_absent,
     parse_condition_operator,
     parse_ip_value,
-    policy_variables,
 )
-from linter.catalog import load_catalog
 from linter.context import Context
 from linter.engine import Linter, LintOptions
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
 from linter.policy_type import detect_policy_type
+from linter.variables import policy_variables
 from tests.aws_examples import EXAMPLE_4_1 as KMS_CONTEXT_POLICY
 from tests.aws_examples import EXAMPLE_4_2 as S3_ENCRYPTION_KEY_POLICY
 from tests.aws_examples import EXAMPLE_4_3 as HEALTHSCRIBE_KEY_POLICY

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from checks import RULES_BY_ID
-from linter.analysis import covered_actions, grants_any
 from linter.engine import Linter, LintOptions
+from linter.grants import covered_actions, grants_any
 from linter.model import Finding, PolicyType, Severity
 from linter.policy import Policy, Statement
 from tests.conftest import as_rows, policy

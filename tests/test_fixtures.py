@@ -24,7 +24,8 @@ def _policy_files(prefix: str) -> list[Path]:
     return sorted(
         p
         for p in FIXTURES.glob(f"*/{prefix}*")
-        if p.suffix in (".json", ".txt") and not p.name.endswith(".expected.json")
+        if p.suffix in (".json", ".txt", ".yaml", ".yml", ".template", ".tf")
+        and not p.name.endswith(".expected.json")
     )
 
 

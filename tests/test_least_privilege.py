@@ -14,18 +14,15 @@ import textwrap
 
 import pytest
 
-import linter.analysis
+import linter.grants
 from checks.privilege_escalation import allowed_methods, escalation_grants, escalation_methods
-from linter.analysis import (
-    data_file,
-    limits_public_access,
-    matches_every_action,
-    reaches_every_resource,
-)
 from linter.catalog import load_catalog
+from linter.data_files import data_file
 from linter.engine import Linter, LintOptions
+from linter.grants import matches_every_action, reaches_every_resource
 from linter.model import Finding, PolicyType, Severity
 from linter.policy import Policy
+from linter.principals import limits_public_access
 from tests.conftest import FIXTURES, ROOT, policy
 
 LPR = tuple(f"LPR{n:03d}" for n in range(1, 11))
@@ -213,7 +210,7 @@ def test_escalation_detection_indexes_statements_by_action(monkeypatch) -> None:
     """Statements about other services cost no pattern match and no catalog lookup: the work
     grows with the statements that name a method's service, not with methods x statements."""
     counts = {"match": 0, "lookup": 0}
-    real_match = linter.analysis.action_pattern_matches
+    real_match = linter.grants.action_pattern_matches
     catalog = load_catalog()
     real_action = catalog.action
 
@@ -225,7 +222,7 @@ def test_escalation_detection_indexes_statements_by_action(monkeypatch) -> None:
         counts["lookup"] += 1
         return real_action(name)
 
-    monkeypatch.setattr(linter.analysis, "action_pattern_matches", counting_match)
+    monkeypatch.setattr(linter.grants, "action_pattern_matches", counting_match)
     monkeypatch.setattr(catalog, "action", counting_action)
     measured = []
     for irrelevant in (10, 1000):

@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 
 from checks import RULES_BY_ID
-from linter.analysis import data_file, names_resources
 from linter.catalog import load_catalog
 from linter.context import Context, RuleSettings
+from linter.data_files import data_file
 from linter.engine import Linter, LintOptions
+from linter.grants import names_resources
 from linter.model import Finding, PolicyType, Severity
 from linter.policy import Policy
 from linter.policy_type import detect_policy_type

@@ -18,11 +18,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checks import ALL_CHECKS
-from linter.analysis import classify_principal, glob_covers, redundant_entries, wildcard_matches
 from linter.context import Context, RuleSettings
 from linter.engine import Linter, LintOptions
 from linter.model import PolicyType
 from linter.policy import Policy
+from linter.principals import classify_principal
+from linter.wildcards import glob_covers, redundant_entries, wildcard_matches
 from tests.aws_examples import EXAMPLE_4_3 as HEALTHSCRIBE_KEY_POLICY
 from tests.aws_examples import EXAMPLE_4_5 as TAG_VIEW_JOBS
 from tests.aws_examples import EXAMPLE_4_7 as TRANSCRIBE_TRUST

@@ -151,6 +151,68 @@ def policies(draw) -> dict:
     return document
 
 
+# Any JSON value, for the slots a malformed policy fills with the wrong shape.
+wild_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=4),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=4), children, max_size=3)
+    ),
+    max_leaves=6,
+)
+_ELEMENT_SLOTS = (
+    "Sid",
+    "Effect",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Principal",
+    "NotPrincipal",
+    "Condition",
+)
+
+
+@st.composite
+def malformed_policies(draw) -> dict:
+    """A generated policy with a wrong-shaped value in one slot of one element: the element
+    itself, an entry of its list, a principal kind's value or entry, a condition operator's
+    block, a condition key's value or one of its values, or the Statement/Version themselves."""
+    document = draw(policies())
+    wild = draw(wild_values)
+    statements_value = document["Statement"]
+    items = statements_value if isinstance(statements_value, list) else [statements_value]
+    where = draw(st.integers(0, 9))
+    if where == 0:
+        document[draw(st.sampled_from(["Statement", "Version", "Id"]))] = wild
+        return document
+    if where == 1 and isinstance(statements_value, list):
+        statements_value.insert(draw(st.integers(0, len(statements_value))), wild)
+        return document
+    statement = items[draw(st.integers(0, len(items) - 1))]
+    element = draw(st.sampled_from(_ELEMENT_SLOTS))
+    value = statement.get(element)
+    if where < 5 or value is None:
+        statement[element] = wild
+    elif isinstance(value, list):
+        value.insert(draw(st.integers(0, len(value))), wild)
+    elif isinstance(value, dict) and value:
+        inner_key = draw(st.sampled_from(sorted(value)))
+        inner = value[inner_key]
+        if isinstance(inner, dict) and inner and draw(st.booleans()):
+            key = draw(st.sampled_from(sorted(inner)))
+            if isinstance(inner[key], list) and draw(st.booleans()):
+                inner[key].insert(0, wild)
+            else:
+                inner[key] = wild
+        elif isinstance(inner, list):
+            inner.insert(0, wild)
+        else:
+            value[inner_key] = wild
+    else:
+        statement[element] = [value, wild]
+    return document
+
+
 policy_types = st.sampled_from([None, *PolicyType])
 _LINTERS: dict = {}
 
@@ -269,3 +331,33 @@ def test_jobs_one_and_two_give_byte_identical_output(tmp_path) -> None:
     ]
     assert outputs[0].output == outputs[1].output == outputs[2].output
     assert outputs[0].exit_code == outputs[1].exit_code
+
+
+@PROPERTY_SETTINGS
+@given(malformed_policies(), policy_types)
+def test_wrong_shapes_in_any_slot_never_crash_a_rule(document, policy_type) -> None:
+    findings = _lint(json.dumps(document), policy_type)
+    assert not [f for f in findings if f.rule_id == "INT001"], findings
+
+
+def test_an_intrinsic_object_in_a_resource_list_is_a_grammar_error_not_a_crash() -> None:
+    text = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": [{"Fn::Sub": "${Bucket.Arn}/*"}],
+                },
+                {"Effect": "Allow", "Action": [["a"]], "Resource": [{}]},
+            ],
+        }
+    )
+    findings = _lint(text, None)
+    assert not [f for f in findings if f.rule_id == "INT001"]
+    assert [(f.rule_id, f.json_path) for f in findings if f.rule_id.startswith("GRM")] == [
+        ("GRM007", ("Statement", 0, "Resource", 0)),
+        ("GRM006", ("Statement", 1, "Action", 0)),
+        ("GRM007", ("Statement", 1, "Resource", 0)),
+    ]

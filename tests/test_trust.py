@@ -14,11 +14,12 @@ import pytest
 from checks.github_oidc_subject_too_broad import subject_breadth
 from checks.service_role_confused_deputy import normalise_service
 from checks.trust_any_principal import pins_callers
-from linter.analysis import classify_principal, data_file
 from linter.context import RuleSettings
+from linter.data_files import data_file
 from linter.engine import Linter, LintOptions
 from linter.model import Finding, PolicyType, Severity
 from linter.policy import Statement
+from linter.principals import classify_principal
 from tests.aws_examples import EXAMPLE_4_6 as CONFUSED_DEPUTY_EXAMPLE
 from tests.conftest import as_rows, policy
 
