@@ -244,6 +244,8 @@ def test_did_you_mean_action_and_keys() -> None:
     assert _fixed(text, "ACT002", unsafe=True) == text.replace("GetObjectt", "GetObject")
     text = _condition_policy('{"IpAddress": {"aws:SourceIpAddress": "10.0.0.0/8"}}')
     assert _fixed(text, "CND002", unsafe=True) == text.replace("SourceIpAddress", "SourceIp")
+    text = _condition_policy('{"StringEquals": {"s3:prefx": "home/"}}')
+    assert _fixed(text, "CND003", unsafe=True) == text.replace("s3:prefx", "s3:prefix")
     text = _policy('    {"Effect": "Allow", "action": "s3:GetObject", "Resource": "*"}')
     assert _fixed(text, "GRM011", unsafe=True) == text.replace('"action"', '"Action"')
 
