@@ -38,6 +38,7 @@ def render(result: RunResult, options: RenderOptions) -> str:
             "severity": finding.severity.value,
             "message": finding.message,
             "json_path": list(finding.json_path),
+            "source": finding.source,
             "fingerprint": finding.statement_fingerprint,
             "help_uri": help_uri(rule) if rule else None,
             "fix": finding.fix.as_json() if finding.fix is not None else None,
@@ -68,6 +69,16 @@ def render(result: RunResult, options: RenderOptions) -> str:
                 "path": f.path,
                 "status": f.status,
                 "policy_type": f.policy_type.value if f.policy_type else None,
+                "format": f.input_format,
+                "sources": [
+                    {
+                        "label": source.label,
+                        "policy_type": source.policy_type.value if source.policy_type else None,
+                        "type_reason": source.type_reason,
+                        "wrapper": source.wrapper,
+                    }
+                    for source in f.sources
+                ],
             }
             for f in result.files
         ],

@@ -42,7 +42,8 @@ def _headline(finding: Finding, color: bool) -> str:
     location = f"{finding.path}:{finding.span.line}:{finding.span.column}:"
     rule = _paint(finding.rule_id, _BOLD + _COLORS[finding.severity], color)
     level = _paint(f"[{finding.severity.value}]", _COLORS[finding.severity], color)
-    return f"{_paint(location, _BOLD, color)} {rule} {level} {finding.message}"
+    where = f" [{finding.source}]" if finding.source else ""
+    return f"{_paint(location, _BOLD, color)} {rule} {level} {finding.message}{where}"
 
 
 def _excerpt(finding: Finding, source_lines: list[str], color: bool) -> list[str]:
