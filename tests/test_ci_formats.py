@@ -179,6 +179,7 @@ def test_json_finding_suppressed_and_baseline_fields(tmp_path: Path) -> None:
         "severity": "warning",
         "message": OLD_VERSION_MESSAGE,
         "json_path": ["Version"],
+        "source": "",
         "fingerprint": finding["fingerprint"],
         "help_uri": "https://github.com/iamlint/iamlint/blob/main/docs/rules.md#grm003-old-version",
         "fix": None,
