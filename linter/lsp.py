@@ -56,7 +56,7 @@ _ENCODINGS = {
 class Document:
     """An open buffer and the findings of its last lint."""
 
-    __slots__ = ("diagnostics", "lines", "pairs", "path", "text", "uri", "version")
+    __slots__ = ("diagnostics", "fix_all", "lines", "pairs", "path", "text", "uri", "version")
 
     def __init__(self, uri: str, text: str, version: int | None) -> None:
         self.uri = uri
@@ -66,6 +66,8 @@ class Document:
         self.lines = Lines(text)
         self.pairs: list[tuple[Finding, types.Diagnostic]] = []
         self.diagnostics: list[types.Diagnostic] = []
+        # The fix-all action of the text it was computed for (editors ask on every cursor move).
+        self.fix_all: tuple[str, types.CodeAction | None] | None = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -272,10 +274,18 @@ class IamlintServer(LanguageServer):
         )
 
     def fix_all(self, document: Document) -> types.CodeAction | None:
-        from linter.fixes import fix_text
-
         if not any(f.fix is not None and f.fix.is_safe for f in document.findings):
             return None
+        cached = document.fix_all
+        if cached is not None and cached[0] is document.text:
+            return cached[1]
+        action = self._fix_all(document)
+        document.fix_all = (document.text, action)
+        return action
+
+    def _fix_all(self, document: Document) -> types.CodeAction | None:
+        from linter.fixes import fix_text
+
         linter, _, _ = self.linter_for(document.path)
         bom = "\ufeff" if document.lines.bom else ""
         text = document.text[len(bom) :]
