@@ -263,6 +263,10 @@ class _Resolver:
         return start, end
 
     def edit(self, start: int, end: int, replacement: str) -> Edit:
+        if "${" in replacement or "%{" in replacement:
+            # Template syntax (Terraform interpolation, a heredoc directive) would make the
+            # written text mean something else in a template; no fix writes it.
+            raise _Refused("the replacement holds template syntax")
         return Edit(start, end, replacement, self.index.span(start, end))
 
     def gap(self, start: int, end: int, pattern: re.Pattern[str]) -> None:

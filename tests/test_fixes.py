@@ -34,7 +34,9 @@ from linter.sources import Unknown
 def _fixed(text: str, *select: str, unsafe: bool = False, path: str = "p.json") -> str:
     linter = fixing_linter(LintOptions(select=select))
     outcome = fix_text(text, lambda t: linter.lint_text(t, path), unsafe=unsafe)
-    assert decode_text(outcome.text).ok
+    if path.endswith(".json"):
+        assert decode_text(outcome.text).ok
+    assert outcome.result.status == "linted"  # the fixed file parses
     return outcome.text
 
 
@@ -280,6 +282,68 @@ def test_a_wrapped_policy_object_is_fixed_in_place() -> None:
         '[{"Effect": "Allow", "Action": "s3:getobject", "Resource": "*"}]}, "VersionId": "v1"}}'
     )
     assert _fixed(text, "ACT004", path="v.json") == text.replace("getobject", "GetObject")
+
+
+CLOUDFORMATION_YAML = """Resources:
+  Policy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: ["s3:getobject", "s3:GetObject", !Ref Extra]
+            Resource: !Sub "arn:aws:s3:::${Bucket}/*"
+          - Effect: Allow
+            Action:
+              - s3:putobject
+              - "s3:listbucket"
+            Resource: "*"
+"""
+
+TERRAFORM = """resource "aws_iam_policy" "p" {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["s3:getobject", "s3:GetObject"]
+      Resource = "${aws_s3_bucket.b.arn}/*"
+    }]
+  })
+}
+resource "aws_iam_policy" "q" {
+  policy = <<EOT
+{
+  "Statement": [{"Effect": "Allow", "Action": ["s3:getobject"], "Resource": "*"}]
+}
+EOT
+}
+"""
+
+
+def test_templates_are_fixed_only_where_the_text_is_the_json_of_the_value() -> None:
+    # YAML: a double-quoted scalar is JSON; a plain scalar, a block sequence and a neighbour
+    # known only at deployment (!Ref) are not, so those fixes are refused.
+    fixed = _fixed(CLOUDFORMATION_YAML, "ACT004", "POL002", "GRM001", path="t.yaml")
+    assert fixed == CLOUDFORMATION_YAML.replace('["s3:getobject"', '["s3:GetObject"').replace(
+        '"s3:listbucket"', '"s3:ListBucket"'
+    )
+    # Terraform: an HCL list of quoted strings is JSON text; a heredoc holds JSON verbatim.
+    fixed = _fixed(TERRAFORM, "ACT004", "POL002", "GRM001", path="t.tf")
+    assert fixed == TERRAFORM.replace(
+        '["s3:getobject", "s3:GetObject"]', '["s3:GetObject"]'
+    ).replace(
+        '{\n  "Statement": [{"Effect": "Allow", "Action": ["s3:getobject"]',
+        '{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow", '
+        '"Action": ["s3:GetObject"]',
+    )
+
+
+def test_no_edit_writes_template_syntax() -> None:
+    text = '{"Statement": [{"Effect": "Allow", "Action": "s3:getobject", "Resource": "*"}]}'
+    decoded = decode_text(text)
+    fix = Fix.safe("x", ReplaceValue(("Statement", 0, "Action"), "s3:${aws:username}"))
+    assert resolve_fix(fix, decoded, text, decoded.value) is None
 
 
 def test_resolution_refuses_what_it_cannot_make_exactly() -> None:
