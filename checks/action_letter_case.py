@@ -72,19 +72,28 @@ class ActionLetterCase(Check):
                         respelled.append((item, canonical))
                 if len(respelled) > _AGGREGATE_ABOVE:
                     examples = summarize_names([f"{c} for {i.value}" for i, c in respelled], 2)
+                    from linter.fixes import Fix, ReplaceValue
+
                     yield Report(
                         (*statement.path, element),
                         f"{len(respelled)} entries of {element} differ in letter case from the "
                         f"canonical action names (write {examples}): IAM ignores the case of "
                         "actions, but the canonical spelling is easier to read and search",
                         key=True,
+                        fix=Fix.safe(
+                            "Write the canonical action names",
+                            *(ReplaceValue(i.path, c) for i, c in respelled),
+                        ),
                     )
                     continue
                 for item, canonical in respelled:
+                    from linter.fixes import Fix, ReplaceValue
+
                     yield Report(
                         item.path,
                         f"write {canonical} instead of {item.value}: IAM ignores the letter case "
                         "of actions, but the canonical spelling is easier to read and search",
+                        fix=Fix.safe(f"Write {canonical}", ReplaceValue(item.path, canonical)),
                     )
 
 

@@ -80,11 +80,14 @@ class DuplicateStatement(Check):
                     name = f'the statement "{earlier.sid}"'
                 else:
                     name = f"Statement[{earlier.index}]"
+                from linter.fixes import Delete, Fix
+
                 yield Report(
                     path,
                     f"this statement repeats {name} (same effect, actions, resources, principals "
                     "and conditions); remove one of them",
                     key=key,
+                    fix=Fix.safe("Remove the repeated statement", Delete(statement.path)),
                 )
 
 

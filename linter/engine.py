@@ -260,7 +260,16 @@ class Linter:
                     continue  # a deploy-time value is never malformed
                 if unreadable_conditions and _needs_condition(rule, report, unreadable_conditions):
                     continue  # what the statement grants depends on a condition no one can read
-                findings.append(self._finding(rule, report, policy, source, path, identities))
+                finding = self._finding(rule, report, policy, source, path, identities)
+                if report.fix is not None and source.origin is None:
+                    from linter.fixes import resolve_fix  # only for a finding that has a fix
+
+                    fix = resolve_fix(
+                        report.fix, source.locator, result.text or "", policy.document
+                    )
+                    if fix is not None:
+                        finding = finding._replace(fix=fix)
+                findings.append(finding)
         if self.options.suppressions and findings:
             from linter.suppressions import split_suppressed
 
