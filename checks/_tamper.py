@@ -13,10 +13,11 @@ from typing import ClassVar
 from linter.check import Check, Report
 from linter.context import Context
 from linter.data_files import data_file
-from linter.grants import SCOPE_NAMED, grant_anchor, granted_in_scope
+from linter.grants import SCOPE_NAMED, grant_anchor
 from linter.model import PolicyType, Severity
 from linter.policy import Policy, Statement
-from linter.principals import principal_limiting_condition
+from linter.policy_grants import common_conditions, policy_grants
+from linter.principals import names_calling_principal, principal_limiting_condition
 from linter.wording import summarize_names
 
 
@@ -70,12 +71,14 @@ class MonitoringTamperCheck(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         names = tamper_actions(self.group)
-        for statement in policy.statements:
-            if not statement.is_allow:
-                continue
-            granted, scope = granted_in_scope(statement, names, context.catalog)
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
+            granted, scope = grants.in_scope(statement, names)
             if not granted or principal_limiting_condition(statement) is not None:
                 continue
+            required = common_conditions(grants.effective(statement, granted))
+            if any(names_calling_principal(e) for e in required):
+                continue  # a Deny of the policy leaves these actions to named callers
             keys = naming_keys(self.group)
             if scope != SCOPE_NAMED and all(
                 name in keys and _named_by_condition(statement, keys[name]) for name in granted

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.check import Check, Report
+from linter.conditions import constrains
 from linter.context import Context
 from linter.grants import constraining_entries, resource_is_unrestricted
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.policy_grants import policy_grants
 from linter.wording import summarize_names
 
 
@@ -20,6 +22,10 @@ class AllowWithNotAction(Check):
     condition; a note when its `Resource` or a constraining condition narrows it. `Deny` with
     `NotAction` ("deny everything except …") is the usual guard pattern and never reported; SCPs
     and RCPs are left to the policy-type rules.
+
+    The policy is read as a whole (`docs/deny-awareness.md`): silent when an unconditional `Deny`
+    of the same policy covers everything the statement allows; a conditional `Deny` that refuses
+    the request when a key is missing or differs counts as that condition of the statement.
 
     ## Why is this bad?
     `Allow` + `NotAction` allows every action of every service except the listed ones, including
@@ -54,13 +60,19 @@ class AllowWithNotAction(Check):
     needs_elements = frozenset({"notaction"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
-        for statement in policy.statements:
-            if not statement.is_allow or statement.action_element != "NotAction":
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
+            if statement.action_element != "NotAction" or grants.removed(statement):
                 continue
             excluded = summarize_names([item.value for item in statement.not_actions], 3)
-            narrowed = bool(constraining_entries(statement)) or (
-                policy.policy_type is PolicyType.IDENTITY
-                and not resource_is_unrestricted(statement)
+            required = any(constrains(e) for e in grants.required(statement))
+            narrowed = (
+                bool(constraining_entries(statement))
+                or required
+                or (
+                    policy.policy_type is PolicyType.IDENTITY
+                    and not resource_is_unrestricted(statement)
+                )
             )
             but = f"except {excluded}" if excluded else "listed nowhere"
             yield Report(

@@ -9,6 +9,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.policy_grants import policy_grants
 from linter.principals import limits_public_access
 from linter.wording import summarize_names
 
@@ -21,6 +22,10 @@ class AllowWithNotPrincipal(Check):
     `aws:SourceAccount`, `kms:CallerAccount`, …; the keys LPR007 accepts). `Deny` with
     `NotPrincipal` ("deny everyone except …") is never reported. In a role trust policy IAM rejects
     `NotPrincipal` (GRM008).
+
+    The policy is read as a whole (`docs/deny-awareness.md`): silent when an unconditional `Deny`
+    of the same policy covers everything the statement allows; a conditional `Deny` that refuses
+    the request when a key is missing or differs counts as that condition of the statement.
 
     ## Why is this bad?
     `Allow` + `NotPrincipal` allows every principal except the listed ones: every IAM user and role
@@ -53,11 +58,13 @@ class AllowWithNotPrincipal(Check):
     needs_elements = frozenset({"notprincipal"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
-        for statement in policy.statements:
-            if not statement.is_allow or statement.principal_element != "NotPrincipal":
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
+            if statement.principal_element != "NotPrincipal" or grants.removed(statement):
                 continue
             excluded = summarize_names([p.value for p in statement.not_principals], 2)
-            limit = next((e for e in statement.conditions if limits_public_access(e)), None)
+            entries = statement.conditions + grants.required(statement)
+            limit = next((e for e in entries if limits_public_access(e)), None)
             but = f"except {excluded}" if excluded else "without exception"
             if limit is not None:
                 yield Report(

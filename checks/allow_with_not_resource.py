@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.check import Check, Report
+from linter.conditions import constrains
 from linter.context import Context
 from linter.grants import constraining_entries
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.policy_grants import policy_grants
 from linter.wording import summarize_names
 
 
@@ -18,6 +20,10 @@ class AllowWithNotResource(Check):
     policy, at the `NotResource` key: a warning, or a note when a constraining condition narrows
     the statement. `Deny` with `NotResource` ("deny everywhere except these resources") is the
     usual guard pattern and never reported. `iam:PassRole` through `NotResource` is also LPR002's.
+
+    The policy is read as a whole (`docs/deny-awareness.md`): silent when an unconditional `Deny`
+    of the same policy covers everything the statement allows; a conditional `Deny` that refuses
+    the request when a key is missing or differs counts as that condition of the statement.
 
     ## Why is this bad?
     `Allow` + `NotResource` applies the statement's actions to every resource except the listed
@@ -51,9 +57,13 @@ class AllowWithNotResource(Check):
     needs_elements = frozenset({"notresource"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
-        for statement in policy.statements:
-            if not statement.is_allow or statement.resource_element != "NotResource":
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
+            if statement.resource_element != "NotResource" or grants.removed(statement):
                 continue
+            narrowed = bool(constraining_entries(statement)) or any(
+                constrains(e) for e in grants.required(statement)
+            )
             excluded = summarize_names([item.value for item in statement.not_resources], 2)
             if statement.action_element == "NotAction":
                 others = summarize_names([item.value for item in statement.not_actions], 2)
@@ -67,5 +77,5 @@ class AllowWithNotResource(Check):
                 + ', including resources created later; list the resources under "Resource" '
                 "instead",
                 key=True,
-                severity=Severity.NOTE if constraining_entries(statement) else None,
+                severity=Severity.NOTE if narrowed else None,
             )

@@ -28,6 +28,10 @@ class CloudtrailTamper(MonitoringTamperCheck):
     - Service control and resource control policies are not checked: an `Allow` there grants
       nothing.
 
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
+
     ## Why is this bad?
     Amazon Transcribe's security best practices ask you to monitor Transcribe with CloudTrail.
     Whoever may stop or reconfigure a trail can act unobserved afterwards (MITRE ATT&CK

@@ -10,7 +10,7 @@ from linter.check import Check, Report
 from linter.condition_keys import action_supports_key, lookup_condition_key, pattern_supports_key
 from linter.conditions import condition_entries, matches_when_key_absent
 from linter.context import Context
-from linter.grants import granted_actions
+from linter.grants import statement_grants
 from linter.model import Severity
 from linter.policy import ConditionEntry, Policy, Statement
 from linter.wording import summarize_names
@@ -172,7 +172,7 @@ def _check_not_action(
             continue
         unsupported = [
             action
-            for action in granted_actions(statement, catalog)
+            for action in statement_grants(statement).actions(catalog)
             if not action_supports_key(catalog, action, key)
         ]
         if not unsupported:

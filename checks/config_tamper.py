@@ -22,6 +22,10 @@ class ConfigTamper(MonitoringTamperCheck):
     silences it; named resources without wildcards make it a note; SCPs and RCPs are not
     checked.
 
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
+
     ## Why is this bad?
     Amazon Transcribe's security best practices ask you to enable AWS Config. AWS's example SCPs
     deny these actions because they "could disable AWS Config or alter its rules or triggers":

@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from linter.check import Check, Report, services_of
 from linter.context import Context
 from linter.data_files import data_file
-from linter.grants import every_resource_phrase, grant_anchor, unrestricted_grants
+from linter.grants import every_resource_phrase, grant_anchor
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.policy_grants import policy_grants
 from linter.wording import summarize_names
 
 
@@ -42,6 +43,10 @@ class CredentialsExposure(Check):
     `sts:GetSessionToken` and the like have no resource type, so `"*"` is the only way to grant
     them. IAM user credentials (`iam:CreateAccessKey`, …) are CRD001's. `Deny` statements are
     never reported.
+
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
 
     ## Why is this bad?
     A credential, token or password returned to the caller works outside the policy that allowed
@@ -79,8 +84,9 @@ class CredentialsExposure(Check):
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog
         names = credential_returning_actions()
-        for statement in policy.statements:
-            found = unrestricted_grants(statement, names, catalog)
+        grants = policy_grants(policy, catalog)
+        for statement in policy.allow_statements():
+            found = grants.unrestricted(statement, names)
             if not found:
                 continue
             path, key = grant_anchor(statement, found)

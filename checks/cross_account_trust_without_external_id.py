@@ -7,10 +7,11 @@ from collections.abc import Iterator
 
 from linter.arns import ACCOUNT_ID, parse_arn
 from linter.check import Check, Report
-from linter.conditions import conditions_on_keys, constrains
+from linter.conditions import constrains
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.policy_grants import entries_on_keys, policy_grants
 
 _GUARD_KEYS = ("sts:ExternalId", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths")
 
@@ -26,6 +27,10 @@ class CrossAccountTrustWithoutExternalId(Check):
     A policy does not say which account it lives in, so without `trusted_account_ids` every
     account is reported as a **note**; once `trusted_account_ids` is configured, an account
     outside it is certainly another one and is reported as a **warning**.
+
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
 
     ## Why is this bad?
     When a third party's account may assume your role, the third party can be tricked into using
@@ -64,10 +69,13 @@ class CrossAccountTrustWithoutExternalId(Check):
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         trusted = set(context.settings.trusted_account_ids)
         severity = Severity.WARNING if trusted else Severity.NOTE
-        for statement in policy.statements:
-            if not statement.is_allow or not statement.covers_action("sts:AssumeRole"):
-                continue
-            if any(constrains(e) for e in conditions_on_keys(statement, *_GUARD_KEYS)):
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
+            effective = grants.effective(statement, ("sts:AssumeRole",))
+            if not effective:
+                continue  # not granted, or an unconditional Deny removes it
+            entries = statement.conditions + effective[0].conditions  # with a Deny's requirement
+            if any(constrains(e) for e in entries_on_keys(entries, *_GUARD_KEYS)):
                 continue
             for principal in statement.principals:
                 if principal.kind != "AWS":

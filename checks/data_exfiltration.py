@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from linter.check import Check, Report, services_of
 from linter.context import Context
 from linter.data_files import data_file
-from linter.grants import every_resource_phrase, grant_anchor, unrestricted_grants
+from linter.grants import every_resource_phrase, grant_anchor
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.policy_grants import policy_grants
 from linter.wording import summarize_names
 
 
@@ -32,6 +33,10 @@ class DataExfiltration(Check):
     Wildcards (`s3:Get*`, `s3:*`, `*`) and `NotAction` are expanded. One finding per statement,
     on the first `Action` value that grants them. A note by default: read-only job-function
     policies such as AWS's ReadOnlyAccess grant `s3:GetObject` on `"*"` on purpose.
+
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
 
     ## Why is this bad?
     These actions return the data itself: every object of every bucket, every parameter and
@@ -70,8 +75,9 @@ class DataExfiltration(Check):
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog
         names = data_reading_actions()
-        for statement in policy.statements:
-            found = unrestricted_grants(statement, names, catalog)
+        grants = policy_grants(policy, catalog)
+        for statement in policy.allow_statements():
+            found = grants.unrestricted(statement, names)
             if not found:
                 continue
             path, key = grant_anchor(statement, found)

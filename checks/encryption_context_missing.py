@@ -12,9 +12,10 @@ from linter.check import Check, Report
 from linter.condition_keys import KMS_CONTEXT_KEY_PREFIX, KMS_CONTEXT_KEYS_KEY, kms_context_key_name
 from linter.conditions import constrains, requires_presence
 from linter.context import Context
-from linter.grants import condition_blocks_action, covered_actions, grant_anchor
+from linter.grants import condition_blocks_action, grant_anchor
 from linter.model import PolicyType, Severity
 from linter.policy import ConditionEntry, Policy, Statement
+from linter.policy_grants import policy_grants
 from linter.principals import is_account_root
 from linter.wording import summarize_names
 
@@ -59,6 +60,10 @@ class EncryptionContextMissing(Check):
     message names them all) or at `NotAction`. A resource policy that grants `kms:` actions can
     only be a key policy whose type detection was thrown off (say, by a stray non-KMS action), so
     it is judged like a key policy.
+
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
 
     ## Why is this bad?
     Without a required encryption context, anyone the statement names can use the key for any
@@ -114,8 +119,15 @@ class EncryptionContextMissing(Check):
         # A resource policy that grants kms: actions can only be a key policy whose type detection
         # was thrown off (e.g. by a stray non-KMS action): judge it like one.
         is_key_policy = policy.policy_type is not PolicyType.IDENTITY
+        grants = policy_grants(policy, catalog)
         for statement in policy.allow_statements():
-            granted = list(covered_actions(statement, crypto_actions))
+            # After the policy's Denies: a Deny that refuses the action without a context (e.g.
+            # "Null": {"kms:EncryptionContext:project": "true"}) makes the grant require one.
+            granted = [
+                grant.action
+                for grant in grants.effective(statement, crypto_actions)
+                if not _deny_requires_context(grant.conditions, required)
+            ]
             if not granted:
                 continue
             if is_key_policy and _only_account_roots(statement):
@@ -128,6 +140,23 @@ class EncryptionContextMissing(Check):
             report = _check_context(policy, statement, granted, required)
             if report is not None:
                 yield report
+
+
+def _deny_requires_context(entries: tuple[ConditionEntry, ...], required: tuple[str, ...]) -> bool:
+    """Whether the entries a Deny makes a grant require (``Grant.conditions``) require an
+    encryption context: every configured key with a constraining value, or (no configured keys)
+    any context pair or key as ``_requires_context`` accepts it in an Allow."""
+    entries = tuple(
+        e
+        for e in entries
+        if e.key_lower == KMS_CONTEXT_KEYS_KEY or e.key_lower.startswith(KMS_CONTEXT_KEY_PREFIX)
+    )
+    if not entries:
+        return False
+    if required:
+        constrained = _constrained_pair_keys(list(entries))
+        return all(k.lower() in constrained for k in required)
+    return any(_requires_context(e) for e in entries)
 
 
 def _only_account_roots(statement: Statement) -> bool:

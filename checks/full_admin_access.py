@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 from linter.check import Check, Report
 from linter.context import Context
-from linter.grants import is_full_admin, matches_every_action
+from linter.grants import matches_every_action
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.policy_grants import policy_grants
 
 
 class FullAdminAccess(Check):
@@ -23,6 +24,10 @@ class FullAdminAccess(Check):
     and `Null` do not count (`linter.conditions.constrains`). `Deny` statements (the usual
     `{"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": …}` guard) are never reported,
     and neither are SCPs and RCPs, where `Allow * *` is the default `FullAWSAccess` filter.
+
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
 
     ## Why is this bad?
     Whoever holds the policy can do anything in the account, including removing every other
@@ -59,8 +64,9 @@ class FullAdminAccess(Check):
     tags = ("security", "least-privilege")
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
-        for statement in policy.statements:
-            if not is_full_admin(statement):
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
+            if not grants.full_admin(statement):
                 continue
             if statement.resource_element == "NotResource":
                 where = "on every resource outside NotResource"

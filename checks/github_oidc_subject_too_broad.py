@@ -11,6 +11,7 @@ from linter.conditions import constrains
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.policy_grants import policy_grants
 from linter.principals import oidc_claim_conditions, oidc_provider, oidc_provider_facts
 from linter.wildcards import has_wildcard
 
@@ -80,6 +81,10 @@ class GithubOidcSubjectTooBroad(Check):
 
     A missing subject condition is TRU005. Providers in `trusted_oidc_providers` are exempt.
 
+    The policy is read as a whole (`docs/deny-awareness.md`): silent when an unconditional `Deny`
+    of the same policy covers everything the statement allows; a conditional `Deny` that refuses
+    the request when a key is missing or differs counts as that condition of the statement.
+
     ## Why is this bad?
     The subject is the only part of a GitHub Actions token that says which repository and which
     branch the workflow runs for. A wildcard in the owner admits repositories an attacker can
@@ -114,9 +119,10 @@ class GithubOidcSubjectTooBroad(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         trusted = context.settings.trusted_oidc_providers
-        for statement in policy.statements:
-            if not statement.is_allow:
-                continue
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
+            if grants.removed(statement):
+                continue  # an unconditional Deny of the policy removes the trust
             for principal in statement.principals:
                 provider = oidc_provider(principal.kind, principal.value)
                 if provider is None or is_trusted_provider(provider, principal.value, trusted):

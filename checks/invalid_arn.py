@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from linter.arns import arn_syntax_problem, kms_key_reference
 from linter.check import Check, Report
 from linter.context import Context
-from linter.grants import granted_actions
+from linter.grants import statement_grants
 from linter.model import ALL_POLICY_TYPES, PolicyType, Severity
 from linter.policy import Policy, Statement
 
@@ -75,4 +75,4 @@ def _left_to_kms_rule(statement: Statement, value: str, context: Context) -> boo
     """RES004 reports KMS key ids and alias names in identity-policy statements about KMS."""
     if kms_key_reference(value) not in ("key id", "alias name"):
         return False
-    return any(a.service == "kms" for a in granted_actions(statement, context.catalog))
+    return any(a.service == "kms" for a in statement_grants(statement).actions(context.catalog))

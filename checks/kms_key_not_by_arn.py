@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from linter.arns import kms_key_reference
 from linter.check import Check, Report
 from linter.context import Context
-from linter.grants import granted_actions
+from linter.grants import statement_grants
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
 from linter.wording import summarize_names
@@ -73,7 +73,9 @@ class KmsKeyNotByArn(Check):
             ]
             if not found:
                 continue
-            kms_actions = [a for a in granted_actions(statement, catalog) if a.service == "kms"]
+            kms_actions = [
+                a for a in statement_grants(statement).actions(catalog) if a.service == "kms"
+            ]
             if not kms_actions:
                 continue
             for item, kind, element in found:

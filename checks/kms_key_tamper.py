@@ -11,10 +11,11 @@ from linter.check import Check, Report
 from linter.conditions import constrains
 from linter.context import Context
 from linter.data_files import data_file
-from linter.grants import grant_anchor, granted_in_scope
+from linter.grants import grant_anchor
 from linter.model import PolicyType, Severity
-from linter.policy import Policy, Principal, Statement
-from linter.principals import is_account_root, principal_limiting_condition
+from linter.policy import ConditionEntry, Policy, Principal, Statement
+from linter.policy_grants import common_conditions, policy_grants
+from linter.principals import is_account_root, names_calling_principal, principal_limiting_condition
 from linter.wildcards import wildcard_matches
 from linter.wording import summarize_names
 
@@ -32,12 +33,18 @@ def _is_administrator(principal: Principal, administrators: tuple[str, ...]) -> 
     )
 
 
-def _limited(statement: Statement) -> bool:
+def _limited(statement: Statement, required: tuple[ConditionEntry, ...] = ()) -> bool:
     """A condition names the callers, or ``kms:ViaService`` limits the grant to requests that an
-    AWS service makes on the caller's behalf (services do not delete or disable keys)."""
+    AWS service makes on the caller's behalf (services do not delete or disable keys).
+    ``required``: the entries a Deny of the policy makes the grants require."""
     if principal_limiting_condition(statement) is not None:
         return True
-    return any(constrains(e) for e in statement.conditions_on("kms:ViaService"))
+    if any(names_calling_principal(e) for e in required):
+        return True
+    entries = statement.conditions_on("kms:ViaService") + tuple(
+        e for e in required if e.key_lower == "kms:viaservice"
+    )
+    return any(constrains(e) for e in entries)
 
 
 class KmsKeyTamper(Check):
@@ -63,6 +70,10 @@ class KmsKeyTamper(Check):
     IAM), `Deny` statements, statements limited to named callers (`aws:PrincipalArn`,
     `aws:userid`, `aws:username`, `aws:PrincipalTag/<key>`) or to service requests
     (`kms:ViaService`).
+
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
 
     ## Why is this bad?
     Transcribe output and custom-language artifacts encrypted under a customer managed key
@@ -102,11 +113,12 @@ class KmsKeyTamper(Check):
         names = tamper_actions("kms_key_tamper")
         administrators = context.settings.key_administrators
         key_policy = policy.policy_type is PolicyType.KMS_KEY
-        for statement in policy.statements:
-            if not statement.is_allow:
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
+            granted, _ = grants.in_scope(statement, names)
+            if not granted:
                 continue
-            granted, _ = granted_in_scope(statement, names, context.catalog)
-            if not granted or _limited(statement):
+            if _limited(statement, common_conditions(grants.effective(statement, granted))):
                 continue
             listed = summarize_names(granted)
             path, key = grant_anchor(statement, granted)
@@ -126,7 +138,7 @@ class KmsKeyTamper(Check):
                         key=key,
                     )
                     continue
-                uses, _ = granted_in_scope(statement, key_use_actions(), context.catalog)
+                uses, _ = grants.in_scope(statement, key_use_actions())
                 if uses:
                     yield Report(
                         path,
@@ -135,7 +147,7 @@ class KmsKeyTamper(Check):
                         key=key,
                     )
                 continue
-            uses, _ = granted_in_scope(statement, key_use_actions(), context.catalog)
+            uses, _ = grants.in_scope(statement, key_use_actions())
             if uses:
                 yield Report(
                     path,

@@ -11,10 +11,11 @@ from linter.arns import parse_arn
 from linter.check import Check, Report
 from linter.context import Context
 from linter.data_files import data_file
-from linter.grants import covered_actions, grant_anchor
+from linter.grants import grant_anchor
 from linter.model import PolicyType, Severity
 from linter.policy import Policy, Statement
-from linter.principals import principal_limiting_condition
+from linter.policy_grants import Grant, common_conditions, policy_grants
+from linter.principals import names_calling_principal, principal_limiting_condition
 from linter.wildcards import glob_matcher, has_wildcard
 from linter.wording import summarize_names
 
@@ -36,9 +37,13 @@ def _user_targets(statement: Statement) -> tuple[bool, list[str]]:
     ``user/${aws:username}`` (optionally under a path) is the caller's own user."""
     if statement.resource_element == "NotResource":
         return True, ["every resource outside NotResource"]
+    return _pattern_targets(tuple(item.value for item in statement.resources))
+
+
+def _pattern_targets(values: tuple[str, ...]) -> tuple[bool, list[str]]:
+    """``_user_targets`` of Resource patterns (those a grant keeps after the policy's Denies)."""
     others = []
-    for item in statement.resources:
-        value = item.value
+    for value in values:
         if value.strip("*") == "":
             others.append(value)
             continue
@@ -76,6 +81,10 @@ class LongTermCredentialGrant(Check):
     (`aws:PrincipalArn`, `aws:userid`, `aws:username`, `aws:PrincipalTag/<key>`) the finding is
     a note: the grant is deliberate and narrow, but it still creates long-term credentials.
     `Deny` statements are the protection and never reported.
+
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
 
     ## Why is this bad?
     Amazon Transcribe's security best practices say "use temporary credentials whenever
@@ -119,18 +128,27 @@ class LongTermCredentialGrant(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         names = credential_actions()
-        for statement in policy.statements:
-            if not statement.is_allow:
-                continue
-            granted = covered_actions(statement, names)
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
+            granted: list[str] = []
+            targets: list[str] = []
+            reaching: list[Grant] = []
+            for grant in grants.effective(statement, names):
+                if grant.narrowed:  # a Deny left only some of the Resource patterns
+                    reaches, found = _pattern_targets(grant.resources)
+                else:
+                    reaches, found = _user_targets(statement)
+                if reaches:
+                    reaching.append(grant)
+                    granted.append(grant.action)
+                    targets.extend(t for t in found if t not in targets)
             if not granted:
-                continue
-            reaches_others, targets = _user_targets(statement)
-            if not reaches_others:
                 continue
             path, key = grant_anchor(statement, granted)
             whom = _whom(targets)
-            limit = principal_limiting_condition(statement)
+            limit = principal_limiting_condition(statement) or next(
+                (e for e in common_conditions(reaching) if names_calling_principal(e)), None
+            )  # a condition of its own, or one a Deny of the policy makes it require
             if limit is not None:
                 yield Report(
                     path,

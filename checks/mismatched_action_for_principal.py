@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from linter.check import Check, Report
 from linter.context import Context
+from linter.grants import statement_grants
 from linter.model import PolicyType, Severity
 from linter.policy import Policy, Principal, Statement
 from linter.principals import PrincipalForm, principal_forms
@@ -114,7 +115,7 @@ def _dead_actions(
 def _stranded_principals(
     statement: Statement, forms: list[tuple[Principal, PrincipalForm]]
 ) -> Iterator[Report]:
-    allowed = [a for a in _ASSUME_ACTIONS.values() if statement.covers_action(a)]
+    allowed = [a for a in _ASSUME_ACTIONS.values() if statement_grants(statement).covers(a)]
     if not allowed:
         return  # e.g. a statement for sts:TagSession only
     for principal, form in forms:

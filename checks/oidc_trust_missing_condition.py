@@ -10,6 +10,7 @@ from linter.conditions import constrains
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.policy_grants import policy_grants
 from linter.principals import oidc_claim_conditions, oidc_provider, oidc_provider_facts
 from linter.wildcards import wildcard_matches
 
@@ -52,6 +53,10 @@ class OidcTrustMissingCondition(Check):
     `:job_workflow_ref` also pin the repository. (2) `oidc.eks.<region>.amazonaws.com/id/<id>`.
 
     Providers listed in the `trusted_oidc_providers` setting are exempt.
+
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
 
     ## Why is this bad?
     A role that trusts an identity provider accepts every token that provider signs. Without an
@@ -98,17 +103,22 @@ class OidcTrustMissingCondition(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         trusted = context.settings.trusted_oidc_providers
-        for statement in policy.statements:
-            if not statement.is_allow:
-                continue
-            if not statement.covers_action("sts:AssumeRoleWithWebIdentity"):
-                continue
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
+            effective = grants.effective(statement, ("sts:AssumeRoleWithWebIdentity",))
+            if not effective:
+                continue  # not granted, or an unconditional Deny removes it
+            required = effective[0].conditions  # what Denies of the policy make it require
             for principal in statement.principals:
                 provider = oidc_provider(principal.kind, principal.value)
                 if provider is None or is_trusted_provider(provider, principal.value, trusted):
                     continue
                 facts = oidc_provider_facts(provider)
                 claims = oidc_claim_conditions(statement, provider)
+                prefix = provider.lower() + ":"
+                for entry in required:
+                    if entry.key_lower.startswith(prefix):
+                        claims.setdefault(entry.key_lower[len(prefix) :], []).append(entry)
                 missing = []
                 if not _pinned(claims, facts["audience"]):
                     missing.append((facts["audience"][0], _SEVERITY[facts["audience_severity"]]))

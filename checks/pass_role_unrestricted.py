@@ -9,14 +9,13 @@ from linter.condition_keys import action_supports_key
 from linter.context import Context
 from linter.grants import (
     constraining_entries,
-    covered_names,
-    every_resource_anchor,
+    constrains,
     every_resource_phrase,
     grant_anchor,
-    is_full_admin,
 )
 from linter.model import PolicyType, Severity
-from linter.policy import Policy, Statement
+from linter.policy import ConditionEntry, Policy, Statement
+from linter.policy_grants import policy_grants
 
 PASS_ROLE = "iam:PassRole"
 _PASS_ROLE_ONLY = (PASS_ROLE,)
@@ -27,12 +26,13 @@ _NARROWING_KEYS = ("iam:passedtoservice", "iam:associatedresourcearn")
 _NARROWING_PREFIXES = ("aws:resourcetag/", "iam:resourcetag/")
 
 
-def narrows_pass_role(statement: Statement) -> bool:
-    """Whether a constraining condition of ``statement`` limits the roles that can be passed or
+def narrows_pass_role(statement: Statement, required: tuple[ConditionEntry, ...] = ()) -> bool:
+    """Whether a constraining condition of ``statement``, or one a Deny of the policy makes the
+    grant require (``required``, ``Grant.conditions``), limits the roles that can be passed or
     the services they can be passed to."""
     return any(
         entry.key_lower in _NARROWING_KEYS or entry.key_lower.startswith(_NARROWING_PREFIXES)
-        for entry in constraining_entries(statement)
+        for entry in constraining_entries(statement) + tuple(e for e in required if constrains(e))
     )
 
 
@@ -49,6 +49,10 @@ class PassRoleUnrestricted(Check):
     roles and are not reported. A constraining condition on a key `iam:PassRole` does not support
     means the statement never grants it (CND004 reports that). `Deny` statements are never
     reported.
+
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
 
     ## Why is this bad?
     Passing a role to a service (an EC2 instance profile, a Lambda function, a CloudFormation
@@ -89,13 +93,16 @@ class PassRoleUnrestricted(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         action = None
-        for statement in policy.statements:
-            if not statement.is_allow or not covered_names(statement, _PASS_ROLE_ONLY):
-                continue
-            if is_full_admin(statement):
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
+            effective = grants.effective(statement, _PASS_ROLE_ONLY)
+            if not effective:
+                continue  # not granted, or an unconditional Deny removes it
+            grant = effective[0]
+            if grants.full_admin(statement):
                 continue  # LPR001 reports "*" on "*"
-            if narrows_pass_role(statement):
-                continue
+            if narrows_pass_role(statement, grant.conditions):
+                continue  # a condition of its own, or one a Deny makes it require
             if action is None:
                 action = context.catalog.action(PASS_ROLE)
                 if action is None:  # a catalog without IAM: nothing to decide
@@ -105,7 +112,7 @@ class PassRoleUnrestricted(Check):
                 for entry in constraining_entries(statement)
             ):
                 continue  # a key iam:PassRole never receives: never granted (CND004)
-            anchor = every_resource_anchor(statement, action)
+            anchor = grants.every_resource_anchor(statement, grant, action)
             if anchor is None:
                 continue
             path, key = anchor

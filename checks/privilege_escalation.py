@@ -8,19 +8,16 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.check import Check, Report, services_of
+from linter.conditions import constrains
 from linter.context import Context
 from linter.data_files import data_file
 from linter.grants import (
-    candidate_names,
     constraining_entries,
-    covered_names,
-    covers_every_resource,
-    every_resource_anchor,
     grant_anchor,
-    is_full_admin,
 )
 from linter.model import PolicyType, Severity
 from linter.policy import ConditionEntry, Policy, Statement
+from linter.policy_grants import policy_grants
 from linter.wildcards import wildcard_matches
 from linter.wording import summarize_names
 
@@ -77,53 +74,32 @@ class Grant(NamedTuple):
 
 def escalation_grants(policy: Policy, catalog: Catalog) -> dict[str, tuple[Grant, ...]]:
     """The index the rule works from: lower-case method action → the Allow statements that grant
-    it unrestricted (every resource of its type, no constraining condition except
-    ``iam:PassedToService`` on iam:PassRole), in document order. Actions that an unconditional
-    ``Deny`` on every resource covers are left out. Built once per policy, in one pass over the
-    statements; cached on the policy."""
-    cached = policy.__dict__.get("_lpr_escalation_grants")
-    if cached is not None and cached[0] is catalog:
-        return cached[1]
+    it unrestricted after the policy's Denies (``PolicyGrants.effective``: every resource of its
+    type, no constraining condition of its own or required by a Deny, except
+    ``iam:PassedToService`` on iam:PassRole), in document order. One pass over the statements,
+    through the policy's grants index."""
+    grants = policy_grants(policy, catalog)
     index: dict[str, list[Grant]] = {}
-    denied: set[str] = set()
-    for statement in policy.statements:
-        if not (statement.is_allow or statement.is_deny):
-            continue
-        names = candidate_names(statement, _method_action_names())
-        if not names:
-            continue
-        covered = covered_names(statement, names)
-        if statement.is_deny:
-            if _denies_everywhere(statement):
-                denied.update(name.lower() for name in covered)
-            continue
-        if is_full_admin(statement):
+    names = _method_action_names()
+    for statement in policy.allow_statements():
+        if grants.full_admin(statement):
             continue  # LPR001's finding; every method through it says nothing more
         entries = constraining_entries(statement)
-        for name in covered:
+        for grant in grants.effective(statement, names):
+            name = grant.action
+            required = entries + tuple(e for e in grant.conditions if constrains(e))
             passed_to: tuple[ConditionEntry, ...] = ()
-            if entries:
+            if required:
                 if name.lower() != _PASS_ROLE_LOWER:
                     continue
-                passed_to = tuple(e for e in entries if e.key_lower == "iam:passedtoservice")
-                if len(passed_to) != len(entries):
+                passed_to = tuple(e for e in required if e.key_lower == "iam:passedtoservice")
+                if len(passed_to) != len(required):
                     continue
             action = catalog.action(name)
-            if action is None or every_resource_anchor(statement, action) is None:
+            if action is None or grants.every_resource_anchor(statement, grant, action) is None:
                 continue
             index.setdefault(name.lower(), []).append(Grant(statement, passed_to))
-    result = {name: tuple(grants) for name, grants in index.items() if name not in denied}
-    policy.__dict__["_lpr_escalation_grants"] = (catalog, result)
-    return result
-
-
-def _denies_everywhere(statement: Statement) -> bool:
-    """An unconditional Deny whose Resource includes ``*``: its actions are never allowed."""
-    return (
-        not statement.conditions
-        and statement.resource_element == "Resource"
-        and any(covers_every_resource(item.value) for item in statement.resources)
-    )
+    return {name: tuple(found) for name, found in index.items()}
 
 
 def _passes_to(grant: Grant, services: tuple[str, ...]) -> bool:
@@ -193,10 +169,11 @@ class PrivilegeEscalation(Check):
     `NotResource`; actions without resource types on `"*"`), without a constraining condition.
     Exception: `iam:PassRole` with a constraining `iam:PassedToService` still counts for the
     methods that pass a role to a service it names (`lambda.amazonaws.com` for the Lambda methods).
-    An unconditional `Deny` with `"Resource": "*"` removes the actions it covers. A method that
-    contains another allowed method is not listed. The methods that only create or reset IAM user
-    credentials (CreateAccessKey, CreateLoginProfile, UpdateLoginProfile) are CRD001's, and a
-    full-admin statement (LPR001) is not counted again.
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` removes the
+    actions and resources it covers, and a conditional one that makes the grant require a key
+    counts as that condition. A method that contains another allowed method is not listed. The
+    methods that only create or reset IAM user credentials (CreateAccessKey, CreateLoginProfile,
+    UpdateLoginProfile) are CRD001's, and a full-admin statement (LPR001) is not counted again.
 
     An error when a completed method lets the caller write itself any permission (a policy
     version, an attached or inline policy: impact `administrator` in the data); a warning when it

@@ -9,6 +9,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import Policy, Statement
+from linter.policy_grants import policy_grants
 from linter.principals import limits_public_access
 from linter.wording import summarize_names
 
@@ -35,6 +36,10 @@ class PublicPrincipal(Check):
     The KMS Developer Guide's EBS statement (`{"AWS": "*"}` with `kms:CallerAccount` and
     `kms:ViaService`) is therefore clean; checkov `CKV_AWS_33` fails it. Trust policies are the TRU
     rules' (TRU003, PRI007); RCPs require `"*"`.
+
+    The policy is read as a whole (`docs/deny-awareness.md`): silent when an unconditional `Deny`
+    of the same policy covers everything the statement allows; a conditional `Deny` that refuses
+    the request when a key is missing or differs counts as that condition of the statement.
 
     ## Why is this bad?
     `"*"` is everyone: every IAM user and role of every AWS account and, for most services,
@@ -72,12 +77,15 @@ class PublicPrincipal(Check):
     needs_elements = frozenset({"principal", "notprincipal"})
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
-        for statement in policy.statements:
-            if not statement.is_allow:
-                continue
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
             public = [p for p in statement.principals if p.value == "*" and p.kind in ("*", "AWS")]
             if not public or any(limits_public_access(e) for e in statement.conditions):
                 continue
+            if grants.removed(statement) or any(
+                limits_public_access(e) for e in grants.required(statement)
+            ):
+                continue  # a Deny of the policy removes the grant or limits its callers
             keys = "aws:SourceAccount, aws:PrincipalOrgID or aws:PrincipalAccount"
             who = "anyone, in any AWS account or anonymous, is allowed"
             if policy.policy_type is PolicyType.KMS_KEY:

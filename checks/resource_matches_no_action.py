@@ -22,7 +22,7 @@ from linter.catalog_arns import arn_patterns_overlap
 from linter.check import Check, Report
 from linter.context import Context
 from linter.data_files import data_file
-from linter.grants import expand_action_items
+from linter.grants import expand_action_items, statement_grants
 from linter.model import ALL_POLICY_TYPES, PolicyType, Severity
 from linter.policy import Item, Policy, Statement
 from linter.wording import CATALOG_REFRESH_COMMAND, catalog_as_of, summarize_names
@@ -182,7 +182,7 @@ def _covered_elsewhere(policy: Policy, statement: Statement, actions: tuple[Acti
         for other in policy.statements
         if other is not statement and other.effect == statement.effect
     ]
-    return all(any(o.covers_action(a.full_name) for o in others) for a in actions)
+    return all(any(statement_grants(o).covers(a.full_name) for o in others) for a in actions)
 
 
 @functools.lru_cache(maxsize=8192)

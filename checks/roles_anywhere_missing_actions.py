@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from linter.check import Check, Report
 from linter.context import Context
+from linter.grants import statement_grants
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
 from linter.principals import principal_data
@@ -75,7 +76,7 @@ class RolesAnywhereMissingActions(Check):
         missing = [
             action
             for action in data["actions"]
-            if not any(s.covers_action(action) for s in statements)
+            if not any(statement_grants(s).covers(action) for s in statements)
         ]
         if missing:
             names = (

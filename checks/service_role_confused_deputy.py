@@ -10,11 +10,12 @@ from typing import NamedTuple
 
 from linter.arns import ACCOUNT_ID, parse_arn
 from linter.check import Check, Report
-from linter.conditions import conditions_on_keys, constrains
+from linter.conditions import constrains
 from linter.context import Context
 from linter.data_files import data_file
 from linter.model import PolicyType, Severity
 from linter.policy import ConditionEntry, Policy, Statement
+from linter.policy_grants import entries_on_keys, policy_grants
 from linter.principals import classify_principal
 from linter.wildcards import has_wildcard
 
@@ -63,11 +64,14 @@ def source_arn_admits_any_account(entry: ConditionEntry) -> bool:
     return False
 
 
-def source_restriction(statement: Statement) -> tuple[bool, ConditionEntry | None]:
+def source_restriction(
+    statement: Statement, required: tuple[ConditionEntry, ...] = ()
+) -> tuple[bool, ConditionEntry | None]:
     """(restricted, open SourceArn entry): whether a condition ties the service's request to your
-    resources, and the ``aws:SourceArn`` entry that would but admits any account."""
+    resources, and the ``aws:SourceArn`` entry that would but admits any account. ``required``:
+    the entries a Deny of the policy makes the grant require (``Grant.conditions``)."""
     open_arn = None
-    for entry in conditions_on_keys(statement, *service_facts().keys):
+    for entry in entries_on_keys(statement.conditions + required, *service_facts().keys):
         if not constrains(entry):
             continue
         if entry.key_lower == "aws:sourcearn" and source_arn_admits_any_account(entry):
@@ -96,6 +100,10 @@ class ServiceRoleConfusedDeputy(Check):
     - **note** for every other service: AWS publishes no list of the services that send these
       keys (AWS Support, quoted in prowler-cloud/prowler#2810), so the finding asks you to check
       the service's "confused deputy prevention" page before adding the condition.
+
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
 
     ## Why is this bad?
     A service principal is shared by every AWS customer. Without a source condition, anyone who
@@ -134,9 +142,11 @@ class ServiceRoleConfusedDeputy(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         facts = service_facts()
-        for statement in policy.statements:
-            if not statement.is_allow or not statement.covers_action("sts:AssumeRole"):
-                continue
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
+            effective = grants.effective(statement, ("sts:AssumeRole",))
+            if not effective:
+                continue  # not granted, or an unconditional Deny removes it
             services = [
                 p
                 for p in statement.principals
@@ -146,7 +156,7 @@ class ServiceRoleConfusedDeputy(Check):
             ]
             if not services:
                 continue
-            restricted, open_arn = source_restriction(statement)
+            restricted, open_arn = source_restriction(statement, effective[0].conditions)
             if restricted:
                 continue
             documented = [p for p in services if normalise_service(p.value) in facts.documented]

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 
 from checks._transcribe import transcribe_facts
 from linter.check import Check, Report
-from linter.conditions import constrains, deny_enforces_key, requires_presence
+from linter.conditions import constrains, requires_presence
 from linter.context import Context
-from linter.grants import effectively_granted, grant_anchor
+from linter.grants import grant_anchor
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.policy_grants import policy_grants
 from linter.wording import summarize_names
 
 _KEY = "transcribe:OutputEncryptionKMSKeyId"
@@ -27,6 +28,10 @@ class TranscribeOutputKeyNotRequired(Check):
     refuses those actions when the key is missing or different (`Null` `true`, `StringNotEquals`,
     `ArnNotEquals`, …) also satisfies the rule. One note per statement, at the first Action value
     that grants the actions.
+
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
 
     ## Why is this bad?
     "If you do not specify an encryption key, your output is encrypted with the default Amazon S3
@@ -66,12 +71,9 @@ class TranscribeOutputKeyNotRequired(Check):
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog
         actions = transcribe_facts().output_encryption_actions
+        grants = policy_grants(policy, catalog)
         for statement in policy.allow_statements():
-            granted = [
-                name
-                for name in effectively_granted(statement, actions, catalog)
-                if not deny_enforces_key(policy, name, _KEY)
-            ]
+            granted = [g.action for g in grants.usable(statement, actions) if not g.requires(_KEY)]
             if not granted:
                 continue
             entries = statement.conditions_on(_KEY)

@@ -8,11 +8,12 @@ from collections.abc import Iterator
 
 from linter.catalog import Catalog
 from linter.check import Check, Report
-from linter.conditions import conditions_on_keys, constrains, deny_enforces_key, requires_presence
+from linter.conditions import conditions_on_keys, constrains, requires_presence
 from linter.context import Context
-from linter.grants import effectively_granted, grant_anchor
+from linter.grants import grant_anchor
 from linter.model import PolicyType, Severity
 from linter.policy import ConditionEntry, Policy
+from linter.policy_grants import policy_grants
 from linter.wording import summarize_names
 
 _REQUEST = "aws:RequestTag/"
@@ -39,6 +40,10 @@ class TranscribeRequestTagMissing(Check):
     configured key must be required (`aws:RequestTag/<key>` with values or `Null` `false`).
     Streaming actions create no resource and take no tags; they are not reported. One finding per
     statement, at the first Action value that grants the actions.
+
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
 
     ## Why is this bad?
     Tag-based access control only protects resources that carry the tags: a job or vocabulary
@@ -82,8 +87,10 @@ class TranscribeRequestTagMissing(Check):
         catalog = context.catalog
         actions = _creating_actions(catalog)
         required = context.settings.required_tag_keys
+        grants = policy_grants(policy, catalog)
         for statement in policy.allow_statements():
-            granted = effectively_granted(statement, actions, catalog)
+            usable = grants.usable(statement, actions)
+            granted = [g.action for g in usable]
             if not granted:
                 continue
             entries = conditions_on_keys(statement, _REQUEST, _RESOURCE, _TAG_KEYS)
@@ -98,7 +105,7 @@ class TranscribeRequestTagMissing(Check):
                     k
                     for k in required
                     if k.lower() not in requested
-                    and not all(deny_enforces_key(policy, n, _REQUEST + k) for n in granted)
+                    and not all(g.requires(_REQUEST + k) for g in usable)
                 ]
                 if missing:
                     names = summarize_names(granted)
@@ -112,7 +119,7 @@ class TranscribeRequestTagMissing(Check):
                 continue
             if any(_requires_tag(e) for e in entries):
                 continue
-            granted = [n for n in granted if not deny_enforces_key(policy, n, _REQUEST, _TAG_KEYS)]
+            granted = [g.action for g in usable if not g.requires(_REQUEST, _TAG_KEYS)]
             if not granted:
                 continue
             names = summarize_names(granted)

@@ -9,17 +9,16 @@ from collections.abc import Iterator
 from linter.arns import parse_arn
 from linter.catalog import Action, Catalog
 from linter.check import Check, Report
-from linter.conditions import conditions_on_keys, constrains, deny_enforces_key
+from linter.conditions import conditions_on_keys, constrains
 from linter.context import Context
 from linter.grants import (
     SCOPE_ALL,
     SCOPE_PATTERN,
-    effectively_granted,
     grant_anchor,
-    resource_scope,
 )
 from linter.model import PolicyType, Severity
-from linter.policy import Policy, Statement
+from linter.policy import Policy
+from linter.policy_grants import Grant, grant_scope, policy_grants
 from linter.wording import summarize_names
 
 _PREFIX = "aws:ResourceTag/"
@@ -48,6 +47,10 @@ class TranscribeResourceTagMissing(Check):
     Tag conditions on actions that cannot use them (List actions, streaming actions,
     `aws:ResourceTag` on UntagResource) are reported by the condition family's "key not
     supported by the statement's actions" rule (CND004).
+
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
 
     ## Why is this bad?
     Amazon Transcribe's security best practices recommend tag-based access control for
@@ -92,12 +95,14 @@ class TranscribeResourceTagMissing(Check):
         catalog = context.catalog
         actions = _resource_scoped_actions(catalog)
         required = context.settings.required_tag_keys
+        grants = policy_grants(policy, catalog)
         for statement in policy.allow_statements():
-            granted = [
-                name
-                for name in effectively_granted(statement, actions, catalog)
-                if _unscoped(statement, catalog.action(name))
+            usable = [
+                g
+                for g in grants.usable(statement, actions)
+                if _unscoped(g, catalog.action(g.action))
             ]
+            granted = [g.action for g in usable]
             if not granted:
                 continue
             tag_entries = conditions_on_keys(statement, _PREFIX)
@@ -110,7 +115,7 @@ class TranscribeResourceTagMissing(Check):
                     k
                     for k in required
                     if k.lower() not in constrained
-                    and not all(deny_enforces_key(policy, n, _PREFIX + k) for n in granted)
+                    and not all(g.requires(_PREFIX + k) for g in usable)
                 ]
                 if missing:
                     message = (
@@ -123,7 +128,7 @@ class TranscribeResourceTagMissing(Check):
                 continue
             if constrained:
                 continue
-            granted = [n for n in granted if not deny_enforces_key(policy, n, _PREFIX)]
+            granted = [g.action for g in usable if not g.requires(_PREFIX)]
             if not granted:
                 continue
             names = summarize_names(granted)
@@ -154,21 +159,22 @@ def _resource_scoped_actions(catalog: Catalog) -> tuple[str, ...]:
     return tuple(a.full_name for a in service.actions() if a.has_resource_types)
 
 
-def _unscoped(statement: Statement, action: Action | None) -> bool:
-    """Whether the statement reaches every resource of the action's types: ``*``, NotResource, or a
-    matching ARN whose resource name is only wildcards."""
+def _unscoped(grant: Grant, action: Action | None) -> bool:
+    """Whether the grant reaches every resource of the action's types: ``*``, NotResource, or a
+    matching ARN whose resource name is only wildcards (among the Resource patterns the policy's
+    Denies leave)."""
     if action is None:
         return False
-    scope = resource_scope(statement, action)
+    scope = grant_scope(grant, action)
     if scope == SCOPE_ALL:
         return True
     if scope != SCOPE_PATTERN:
         return False
-    for item in statement.resources:
-        if not any(r.resource_type.matches_arn(item.value) for r in action.resource_types):
+    for value in grant.resources:
+        if not any(r.resource_type.matches_arn(value) for r in action.resource_types):
             continue
-        arn = parse_arn(item.value)
-        resource = arn.resource if arn else item.value
+        arn = parse_arn(value)
+        resource = arn.resource if arn else value
         name = resource.partition("/")[2] if "/" in resource else resource
         if name.strip("*?") == "":
             return True

@@ -10,9 +10,10 @@ from linter.catalog import Catalog
 from linter.check import Check, Report
 from linter.conditions import conditions_on_keys, constrains
 from linter.context import Context
-from linter.grants import effectively_granted, grant_anchor
+from linter.grants import grant_anchor
 from linter.model import PolicyType, Severity
 from linter.policy import ConditionEntry, Policy
+from linter.policy_grants import PolicyGrants, policy_grants
 from linter.wording import summarize_names
 
 _REQUEST = "aws:RequestTag/"
@@ -37,6 +38,10 @@ class TranscribeTaggingUnconstrained(Check):
     actions come only from a broad wildcard (`transcribe:*`, `*`, `NotAction`) in a policy without
     tag conditions, such as AWS's AmazonTranscribeFullAccess, where retagging adds no access the
     policy does not already grant. With `required_tag_keys` configured it is always a warning.
+
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
 
     ## Why is this bad?
     Tag-based access control is only as strong as control over the tags. A principal that may
@@ -76,13 +81,14 @@ class TranscribeTaggingUnconstrained(Check):
         catalog = context.catalog
         actions = _tagging_actions(catalog)
         configured = bool(context.settings.required_tag_keys)
+        grants = policy_grants(policy, catalog)
         for statement in policy.allow_statements():
-            granted = effectively_granted(statement, actions, catalog)
+            granted = [g.action for g in grants.usable(statement, actions)]
             if not granted:
                 continue
             if any(_limits_tags(e) for e in conditions_on_keys(statement, _REQUEST, _TAG_KEYS)):
                 continue
-            granted = [n for n in granted if not _denied_tag_changes(policy, n)]
+            granted = [n for n in granted if not _denied_tag_changes(grants, n)]
             if not granted:
                 continue
             explicit = any(
@@ -126,23 +132,19 @@ def _limits_tags(entry: ConditionEntry) -> bool:
     return constrains(entry)
 
 
-def _denied_tag_changes(policy: Policy, action_name: str) -> bool:
+def _denied_tag_changes(grants: PolicyGrants, action_name: str) -> bool:
     """Whether a Deny of the policy covers ``action_name`` with a condition on the tags changed."""
     return any(
-        statement.is_deny
-        and conditions_on_keys(statement, _REQUEST, _TAG_KEYS)
-        and statement.covers_action(action_name)
-        for statement in policy.statements
+        deny.effect == "Deny"
+        and conditions_on_keys(deny.statement, _REQUEST, _TAG_KEYS)
+        and deny.covers(action_name)
+        for deny in grants.statements
     )
 
 
 def _policy_uses_transcribe_abac(policy: Policy) -> bool:
-    cached = policy.__dict__.get("_transcribe_abac")
-    if cached is None:
-        cached = any(
-            any(item.value.lower().startswith("transcribe:") for item in statement.actions)
-            and conditions_on_keys(statement, "aws:ResourceTag/", _REQUEST)
-            for statement in policy.statements
-        )
-        policy.__dict__["_transcribe_abac"] = cached
-    return cached
+    return any(
+        any(item.value.lower().startswith("transcribe:") for item in statement.actions)
+        and conditions_on_keys(statement, "aws:ResourceTag/", _REQUEST)
+        for statement in policy.statements
+    )

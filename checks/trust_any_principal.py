@@ -11,6 +11,7 @@ from linter.conditions import constrains
 from linter.context import Context
 from linter.model import PolicyType, Severity
 from linter.policy import ConditionEntry, Policy
+from linter.policy_grants import policy_grants
 from linter.wildcards import has_wildcard
 
 # Keys that, constrained to specific values, limit the callers to known accounts,
@@ -58,6 +59,10 @@ class TrustAnyPrincipal(Check):
     does not count: AWS says an external ID is not a secret. The bare `"Principal": "*"` is
     reported by PRI007 (IAM does not accept it in a trust policy).
 
+    The policy is read as a whole (`docs/deny-awareness.md`): silent when an unconditional `Deny`
+    of the same policy covers everything the statement allows; a conditional `Deny` that refuses
+    the request when a key is missing or differs counts as that condition of the statement.
+
     ## Why is this bad?
     `{"AWS": "*"}` trusts every IAM principal of every AWS account: anyone who learns the role's
     ARN can assume it and receive its permissions. Amazon Transcribe's best practices call for
@@ -89,12 +94,15 @@ class TrustAnyPrincipal(Check):
     tags = ("security", "trust", "principal", "transcribe")
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
-        for statement in policy.statements:
-            if not statement.is_allow:
-                continue
+        grants = policy_grants(policy, context.catalog)
+        for statement in policy.allow_statements():
             wildcards = [p for p in statement.principals if p.kind == "AWS" and p.value == "*"]
             if not wildcards or any(pins_callers(e) for e in statement.conditions):
                 continue
+            if grants.removed(statement) or any(
+                pins_callers(e) for e in grants.required(statement)
+            ):
+                continue  # a Deny of the policy removes the trust or pins its callers
             for principal in wildcards:
                 yield Report(
                     principal.path,

@@ -8,10 +8,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from linter.check import Check, Report
+from linter.conditions import constrains
 from linter.context import Context
 from linter.grants import constraining_entries, covers_every_resource, matches_every_action
 from linter.model import PolicyType, Severity
 from linter.policy import Policy
+from linter.policy_grants import policy_grants
 from linter.wording import summarize_names
 
 if TYPE_CHECKING:
@@ -48,6 +50,10 @@ class WriteOnAnyResource(Check):
     Tagging actions are out of scope (LPR009 covers the data-reading ones). A note by default:
     AWS managed policies cannot name your resources and use `"*"` throughout.
 
+    The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
+    policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
+    request when a key is missing or differs counts as that condition of the grant.
+
     ## Why is this bad?
     `"*"` lets the actions change every resource of their type in every account the principal can
     reach, including resources created later. Naming the resources (or matching them by tag)
@@ -83,8 +89,9 @@ class WriteOnAnyResource(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog
-        for statement in policy.statements:
-            if not statement.is_allow or statement.action_element != "Action":
+        grants = policy_grants(policy, catalog)
+        for statement in policy.allow_statements():
+            if statement.action_element != "Action":
                 continue
             star = next((i for i in statement.resources if covers_every_resource(i.value)), None)
             if star is None or constraining_entries(statement):
@@ -93,6 +100,14 @@ class WriteOnAnyResource(Check):
             for item in statement.actions:
                 if not matches_every_action(item.value):
                     found.update(dict.fromkeys(restrictable_writes(catalog, item.value)))
+            if found and grants.has_denies:
+                kept = {
+                    grant.action
+                    for grant in grants.effective(statement, tuple(found))
+                    if any(covers_every_resource(p) for p in grant.resources)
+                    and not any(constrains(e) for e in grant.conditions)
+                }
+                found = {name: None for name in found if name in kept}
             if found:
                 yield Report(
                     star.path,

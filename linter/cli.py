@@ -194,6 +194,23 @@ def _parse_output_files(values: tuple[str, ...], formats: tuple[str, ...]) -> li
 )
 @click.option("--quiet", "-q", is_flag=True, help="Only the finding lines, no source or summary.")
 @click.option("--no-source", is_flag=True, help="Do not show the source line under findings.")
+@click.option(
+    "--access-not-granted",
+    "access_not_granted",
+    multiple=True,
+    metavar="ACTION_OR_ARN",
+    help="Access no policy may grant (LPR011): an action (kms:ScheduleKeyDeletion) or a resource "
+    "ARN pattern (arn:aws:s3:::audit-logs/*); repeatable, added to access-not-granted in config.",
+)
+@click.option(
+    "--no-cache", is_flag=True, help="Neither read nor write the result cache (IAMLINT_NO_CACHE=1)."
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    help="Result cache directory [default: cache-dir in config, else .iamlint_cache in the "
+    "project root].",
+)
 def check(
     paths: tuple[str, ...],
     format_name: str,
@@ -218,6 +235,9 @@ def check(
     respect_gitignore: bool,
     quiet: bool,
     no_source: bool,
+    access_not_granted: tuple[str, ...],
+    no_cache: bool,
+    cache_dir: str | None,
 ) -> None:
     """Lint policy files and directories (recursively); '-' reads standard input."""
     from linter import config
@@ -244,6 +264,7 @@ def check(
         ignore=_split(ignore),
         policy_type=parse_policy_type(policy_type) if policy_type else None,
         fail_on=fail_on,
+        access_not_granted=_access_values(access_not_granted),
     )
     unknown = unknown_selectors(
         RULES, (*command_line.select, *command_line.extend_select, *command_line.ignore)
@@ -262,6 +283,9 @@ def check(
         raise ConfigurationProblem(str(error)) from None
     baseline_entries = _read_baseline(baseline_file) if baseline_file else None
     options, fail_on = config.resolve(configuration, command_line)
+    result_cache = _open_result_cache(
+        options, configuration, config_file, no_config, no_cache, cache_dir, cwd
+    )
 
     inputs = _inputs(paths, options, respect_gitignore)
     baseline = None
@@ -272,7 +296,11 @@ def check(
         baseline = BaselineSpec(baseline_entries, baseline_file, base_dir)
     if write_baseline_file:
         unfiltered = Linter(options).lint_paths(
-            inputs, stdin=sys.stdin.buffer, jobs=jobs, stdin_filename=stdin_filename
+            inputs,
+            stdin=sys.stdin.buffer,
+            jobs=jobs,
+            cache=result_cache,
+            stdin_filename=stdin_filename,
         )
         _write_baseline(unfiltered, write_baseline_file, quiet)
         result = unfiltered
@@ -286,6 +314,7 @@ def check(
             stdin=sys.stdin.buffer,
             jobs=jobs,
             baseline=baseline,
+            cache=result_cache,
             stdin_filename=stdin_filename,
         )
 
@@ -320,6 +349,52 @@ def check(
     if write_baseline_file:
         sys.exit(EXIT_ERROR if not result.execution_successful else EXIT_CLEAN)
     sys.exit(exit_status(result, fail_on))
+
+
+def _access_values(values: tuple[str, ...]) -> tuple[str, ...]:
+    """``--access-not-granted`` values: ``service:Action`` patterns, ARN patterns or ``*``."""
+    for value in values:
+        is_action = value.count(":") == 1 and not value.startswith(":") and not value.endswith(":")
+        if not (is_action or value.startswith("arn:") or value == "*"):
+            raise click.BadParameter(
+                f"{value!r} is neither an action (service:Action) nor an ARN (arn:...)",
+                param_hint="'--access-not-granted'",
+            )
+    return values
+
+
+def _cache_location(
+    configuration: object, config_file: str | None, no_config: bool, cache_dir: str | None, cwd: str
+) -> tuple[str, str | None]:
+    """The project root and the cache directory asked for (None: the default one)."""
+    from linter.cache import project_root
+
+    configured = getattr(configuration, "cache_dir", None)
+    config_path = getattr(configuration, "path", None) or config_file
+    root = (
+        os.path.dirname(os.path.abspath(config_path))
+        if config_path
+        else project_root(cwd, search_config=not no_config)
+    )
+    return root, os.path.abspath(cache_dir) if cache_dir else configured
+
+
+def _open_result_cache(
+    options: object,
+    configuration: object,
+    config_file: str | None,
+    no_config: bool,
+    no_cache: bool,
+    cache_dir: str | None,
+    cwd: str,
+) -> object:
+    """The run's ResultCache, or None: --no-cache, IAMLINT_NO_CACHE, or an unusable directory."""
+    from linter import cache
+
+    if no_cache or cache.cache_disabled_by_environment():
+        return None
+    root, directory = _cache_location(configuration, config_file, no_config, cache_dir, cwd)
+    return cache.open_for_run(options, root=root, cwd=cwd, directory=directory)
 
 
 def _inputs(paths: tuple[str, ...], options: object, respect_gitignore: bool) -> tuple:
@@ -481,6 +556,50 @@ def show_rule(rule_id: str) -> None:
             click.echo("\n" + r.documentation())
             return
     raise click.UsageError(f"no rule {rule_id!r} (see 'iamlint rules')")
+
+
+@main.command("clean")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    help="The cache directory to remove [default: cache-dir in config, else .iamlint_cache in "
+    "the project root].",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    help="Configuration file whose cache-dir and directory to use instead of searching.",
+)
+@click.option("--no-config", is_flag=True, help="Ignore configuration files.")
+def clean_command(cache_dir: str | None, config_file: str | None, no_config: bool) -> None:
+    """Remove the result cache (only a directory tagged as iamlint's cache)."""
+    from linter import cache, config
+
+    if config_file and no_config:
+        raise click.UsageError("--config and --no-config exclude each other")
+    cwd = os.getcwd()
+    try:
+        if no_config:
+            configuration = None
+        elif config_file:
+            configuration = config.load_config(config_file, cwd)
+        else:
+            configuration = config.load_nearest_config(cwd)
+    except config.ConfigError as error:
+        raise ConfigurationProblem(str(error)) from None
+    root, directory = _cache_location(configuration, config_file, no_config, cache_dir, cwd)
+    path = cache.cache_directory(root, directory)
+    try:
+        removed = cache.clean(root, directory)
+    except cache.NotACacheDirectory as error:
+        raise ConfigurationProblem(f"{error}; not removed") from None
+    except OSError as error:
+        raise ConfigurationProblem(f"cannot remove {path}: {error}") from None
+    if removed:
+        click.echo(f"iamlint: removed the cache {path} ({removed} files)")
+    else:
+        click.echo(f"iamlint: no cache at {path}")
 
 
 @main.group("catalog")

@@ -67,35 +67,6 @@ def requires_presence(entry: ConditionEntry) -> bool:
     )
 
 
-_DENY_NEGATED_PREFIXES = ("stringnot", "arnnot")
-
-
-def fires_when_absent_or_other(entry: ConditionEntry) -> bool:
-    """Whether an entry, in a Deny, makes the Deny apply when the key is missing or has a value
-    other than the listed ones: ``Null`` ``true`` or a negated String/ARN operator (plain or
-    ``IfExists``). Such a Deny enforces the key for the actions it covers."""
-    base = entry.base_operator.lower()
-    if base == "null":
-        return bool(entry.values) and all(str(v.value).lower() == "true" for v in entry.values)
-    negated = base.startswith(_DENY_NEGATED_PREFIXES)
-    return entry.qualifier is None and negated and bool(entry.values)
-
-
-def deny_enforces_key(policy: Policy, action_name: str, *key_prefixes: str) -> bool:
-    """Whether a Deny statement of ``policy`` covers ``action_name`` and denies it when one of the
-    condition keys ``key_prefixes`` (as in ``conditions_on_keys``) is missing or has another value,
-    so the policy as a whole enforces that key for the action."""
-    guards = policy.__dict__.get("_deny_statements_with_conditions")
-    if guards is None:
-        guards = tuple(s for s in policy.statements if s.is_deny and s.conditions)
-        policy.__dict__["_deny_statements_with_conditions"] = guards
-    return any(
-        statement.covers_action(action_name)
-        and any(fires_when_absent_or_other(e) for e in conditions_on_keys(statement, *key_prefixes))
-        for statement in guards
-    )
-
-
 # Operator name → (type family, negated). Names and qualifiers are case-sensitive in IAM
 # ("MalformedPolicyDocument: Invalid Condition type : stringEquals").
 CONDITION_OPERATORS: dict[str, tuple[str, bool]] = {

@@ -1,7 +1,9 @@
-"""What a statement grants: the catalog actions its Action/NotAction covers (wildcards and
-``NotAction`` expanded the same way for every rule), which of a list of names it covers, how much
-of an action's resources its Resource reaches, which grants no condition narrows, and full
-administrator access. Results are cached on the statement.
+"""What one statement grants, computed once: ``StatementGrants`` (``statement_grants``) indexes its
+Action/NotAction patterns by service (exact names are set lookups, ``*`` stays symbolic, the
+catalog expansion happens on request), its Resource/NotResource patterns, principals and
+conditions, and the condition a Deny enforces. Around it: how much of an action's resources a
+Resource reaches (``SCOPE_*``), where a grant is reported, and full administrator access.
+``linter.policy_grants`` applies a policy's Deny statements to these.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from linter.arns import parse_arn
 from linter.condition_keys import action_supports_key
 from linter.conditions import constrains
-from linter.policy import ConditionEntry, Item, Statement, action_pattern_matches
-from linter.wildcards import compiled, has_wildcard, wildcard_matches
+from linter.policy import ConditionEntry, Item, Statement, action_pattern_matches, cached_property
+from linter.wildcards import compiled, glob_covers, has_wildcard, wildcard_matches
 
 if TYPE_CHECKING:
     from linter.catalog import Action, Catalog
@@ -32,40 +34,6 @@ class ActionMatch(NamedTuple):
 def expand_action_items(statement: Statement, catalog: Catalog) -> tuple[ActionMatch, ...]:
     """Each ``Action`` entry with the catalog actions it matches (NotAction statements: empty)."""
     return tuple(ActionMatch(item, catalog.match_actions(item.value)) for item in statement.actions)
-
-
-def granted_actions(statement: Statement, catalog: Catalog) -> tuple[Action, ...]:
-    """Every catalog action the statement's Action/NotAction applies to, in catalog order.
-
-    For ``NotAction`` this is every catalog action not matched by any entry. The result is
-    cached on the statement, so several rules can ask without repeating the expansion.
-    """
-    cached = statement.__dict__.get("_granted_actions")
-    if cached is not None and cached[0] is catalog:
-        return cached[1]
-    if statement.action_element == "Action":
-        seen: dict[str, Action] = {}
-        for item in statement.actions:
-            for action in catalog.match_actions(item.value):
-                seen.setdefault(action.full_name.lower(), action)
-        result = tuple(seen.values())
-    elif statement.action_element == "NotAction":
-        patterns = [i.value for i in statement.not_actions]
-        result = tuple(
-            action
-            for action in catalog.match_actions("*")
-            if not any(action_pattern_matches(p, action.full_name) for p in patterns)
-        )
-    else:
-        result = ()
-    statement.__dict__["_granted_actions"] = (catalog, result)
-    return result
-
-
-def grants_any(statement: Statement, action_names: Iterable[str]) -> tuple[str, ...]:
-    """Which of ``action_names`` (exact names like ``cloudtrail:StopLogging``) the statement's
-    Action/NotAction covers, through wildcards and NotAction. No catalog needed."""
-    return tuple(name for name in action_names if statement.covers_action(name))
 
 
 def resource_is_unrestricted(statement: Statement) -> bool:
@@ -89,84 +57,254 @@ def grant_anchor(statement: Statement, action_names: Iterable[str]) -> tuple[Jso
     return statement.anchor()
 
 
-class _ActionIndex(NamedTuple):
-    by_service: dict[str, tuple[str, ...]]  # lower-case service prefix -> patterns
-    any_service: tuple[str, ...]  # patterns whose prefix has a wildcard (``*``, ``cloud*:Stop*``)
-    negated: bool  # NotAction
+#: The symbolic name of every action, for ``effective`` on ``Action: "*"`` statements.
+EVERY_ACTION = "*"
+
+# A Deny entry that fires when its key is missing or differs, and the Allow operator it enforces.
+_ENFORCED_OPERATOR = {
+    "stringnotequals": "StringEquals",
+    "stringnotequalsignorecase": "StringEqualsIgnoreCase",
+    "stringnotlike": "StringLike",
+    "arnnotequals": "ArnEquals",
+    "arnnotlike": "ArnLike",
+    "notipaddress": "IpAddress",
+}
 
 
-def _action_index(statement: Statement) -> _ActionIndex | None:
-    cached = statement.__dict__.get("_action_index", False)
-    if cached is not False:
-        return cached
-    index = None
-    if statement.action_element:
-        items = statement.actions if statement.action_element == "Action" else statement.not_actions
+class StatementGrants:
+    """What one statement covers, computed once: its action patterns indexed by service, its
+    resource patterns, principals and conditions. Attributes are plain values or cached
+    properties of this object."""
+
+    def __init__(self, statement: Statement) -> None:
+        self.statement = statement
+        self.effect = statement.effect
+        element = statement.action_element
+        #: ``NotAction``: the statement covers every action its patterns do not match.
+        self.negated = element == "NotAction"
+        items = statement.not_actions if self.negated else statement.actions
+        #: The Action/NotAction values, as written.
+        self.action_patterns: tuple[str, ...] = tuple(item.value for item in items)
+        exact: set[str] = set()
         by_service: dict[str, list[str]] = {}
         any_service: list[str] = []
-        for item in items:
-            value = item.value
-            prefix, colon, _ = value.partition(":")
-            if colon and "*" not in prefix and "?" not in prefix:
-                by_service.setdefault(prefix.lower(), []).append(value)
+        order: dict[str, None] = {}  # service prefixes in the order the statement names them
+        for value in self.action_patterns:
+            lowered = value.lower()
+            prefix, colon, _ = lowered.partition(":")
+            if "*" not in value and "?" not in value:
+                exact.add(lowered)
+                order[prefix] = None
+            elif colon and "*" not in prefix and "?" not in prefix:
+                by_service.setdefault(prefix, []).append(value)
+                order[prefix] = None
             else:
                 any_service.append(value)
-        index = _ActionIndex(
-            {k: tuple(v) for k, v in by_service.items()},
-            tuple(any_service),
-            statement.action_element == "NotAction",
+        self._exact = frozenset(exact)
+        self._by_service = {prefix: tuple(found) for prefix, found in by_service.items()}
+        self._any_service = tuple(any_service)
+        self._has_actions = element is not None
+        self._service_order = None if self.negated or any_service else tuple(order)
+        #: ``NotResource``: the statement applies to every resource its patterns do not match.
+        self.resource_negated = statement.resource_element == "NotResource"
+        resource_items = statement.not_resources if self.resource_negated else statement.resources
+        #: The Resource/NotResource values, as written.
+        self.resource_patterns: tuple[str, ...] = tuple(item.value for item in resource_items)
+        self._expanded: tuple[Catalog, tuple[Action, ...]] | None = None
+
+    def __repr__(self) -> str:
+        return f"StatementGrants({self.statement.path!r})"
+
+    # -- actions ----------------------------------------------------------------------------------
+
+    @cached_property
+    def every_action(self) -> bool:
+        """``Action`` holds ``*`` (or ``*:*``): every action, kept symbolic."""
+        return not self.negated and any(matches_every_action(v) for v in self.action_patterns)
+
+    @cached_property
+    def services(self) -> frozenset[str] | None:
+        """The lower-case service prefixes the Action values name; None when they may name any
+        service (NotAction, or a value with a wildcard service prefix)."""
+        order = self._service_order
+        return None if order is None else frozenset(order)
+
+    def covers(self, name: str) -> bool:
+        """Whether Action/NotAction covers the exact action ``name`` (any case);
+        ``EVERY_ACTION`` is covered only by an ``Action: "*"``."""
+        if not self._has_actions:
+            return False
+        if name == EVERY_ACTION:
+            return self.every_action
+        lowered = name.lower()
+        matched = (
+            lowered in self._exact
+            or any(
+                action_pattern_matches(p, name)
+                for p in self._by_service.get(lowered.partition(":")[0], ())
+            )
+            or any(action_pattern_matches(p, name) for p in self._any_service)
         )
-    statement.__dict__["_action_index"] = index
+        return matched != self.negated
+
+    def covered(self, names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+        """The members of ``names`` (exact action names) that Action/NotAction covers: grouped by
+        the services in the order the statement names them, each group in the order given
+        (NotAction and wildcard services: the order given). A statement about other services
+        costs one dictionary lookup per service it names, however long ``names`` is."""
+        if not self._has_actions:
+            return ()
+        services = self._service_order
+        if services is None:
+            return tuple(name for name in names if self.covers(name))
+        by_service = _names_by_service(names if isinstance(names, tuple) else tuple(names))
+        exact = self._exact
+        found: list[str] = []
+        for service in services:
+            candidates = by_service.get(service)
+            if not candidates:
+                continue
+            patterns = self._by_service.get(service, ())
+            for name in candidates:
+                if name.lower() in exact or any(action_pattern_matches(p, name) for p in patterns):
+                    found.append(name)
+        return tuple(found)
+
+    def actions(self, catalog: Catalog) -> tuple[Action, ...]:
+        """Every catalog action the statement covers, in catalog order (NotAction: every catalog
+        action no pattern matches); computed once per catalog."""
+        if self._expanded is not None and self._expanded[0] is catalog:
+            return self._expanded[1]
+        if self.negated:
+            result = tuple(a for a in catalog.match_actions("*") if self.covers(a.full_name))
+        else:
+            seen: dict[str, Action] = {}
+            for pattern in self.action_patterns:
+                for action in catalog.match_actions(pattern):
+                    seen.setdefault(action.full_name.lower(), action)
+            result = tuple(seen.values())
+        self._expanded = (catalog, result)
+        return result
+
+    # -- resources --------------------------------------------------------------------------------
+
+    @cached_property
+    def every_resource(self) -> bool:
+        """``Resource`` holds ``*`` (or an ARN of wildcards only): every resource."""
+        return not self.resource_negated and any(
+            covers_every_resource(v) for v in self.resource_patterns
+        )
+
+    def covers_resource(self, pattern: str) -> bool:
+        """Whether every resource the ARN pattern ``pattern`` names is within this statement's
+        Resource/NotResource (sound: False when pattern comparison cannot tell)."""
+        if self.statement.resource_element is None:
+            return False
+        if self.every_resource:
+            return True
+        if self.resource_negated:
+            return not any(may_overlap(pattern, n) for n in self.resource_patterns)
+        return any(glob_covers(q, pattern) for q in self.resource_patterns)
+
+    # -- principals and conditions ----------------------------------------------------------------
+
+    @cached_property
+    def principal_set(self) -> frozenset[tuple[str, str]]:
+        """The statement's principals as ``(kind, value)``, service names lower-cased."""
+        return frozenset(
+            (p.kind, p.value.lower() if p.kind == "Service" else p.value)
+            for p in self.statement.principals
+        )
+
+    def covers_principals_of(self, other: StatementGrants) -> bool:
+        """Whether this (Deny) statement applies to every principal ``other`` names: it has no
+        Principal element (an identity policy), ``"Principal": "*"``, or names each of them
+        (``{"AWS": "*"}`` covers the AWS principals, not services or identity providers)."""
+        element = self.statement.principal_element
+        if element is None:
+            return True
+        if element == "NotPrincipal":
+            return False
+        if ("*", "*") in self.principal_set:
+            return True
+        if other.statement.principal_element != "Principal" or not other.principal_set:
+            return False
+        every_aws = ("AWS", "*") in self.principal_set
+        return all(
+            principal in self.principal_set or (every_aws and principal[0] == "AWS")
+            for principal in other.principal_set
+        )
+
+    @cached_property
+    def constraining(self) -> tuple[ConditionEntry, ...]:
+        """The condition entries that narrow an Allow (``constrains``)."""
+        return tuple(e for e in self.statement.conditions if constrains(e))
+
+    @cached_property
+    def full_admin(self) -> bool:
+        """An Allow of ``*`` on every resource (``*`` or NotResource) with no constraining
+        condition (the statement alone: ``PolicyGrants.full_admin`` applies the Denies)."""
+        return (
+            self.effect == "Allow"
+            and self.every_action
+            and (self.resource_negated or self.every_resource)
+            and not self.constraining
+        )
+
+    @cached_property
+    def unconditional(self) -> bool:
+        """No Condition element (or an empty one): the statement always applies."""
+        if "Condition" not in self.statement.data:
+            return True
+        return self.statement.data["Condition"] == {}
+
+    @cached_property
+    def enforced(self) -> ConditionEntry | None:
+        """For a Deny with a single condition entry that fires when its key is absent or differs:
+        the Allow-side entry it enforces (same key, values and paths; positive operator), else
+        None."""
+        entries = self.statement.conditions
+        if self.unconditional or len(entries) != 1:
+            return None
+        entry = entries[0]
+        if entry.qualifier is not None or not entry.values:
+            return None
+        base = entry.base_operator.lower()
+        if base == "null":
+            if entry.if_exists or not all(str(v.value).lower() == "true" for v in entry.values):
+                return None
+            values = tuple(Item("false", v.path) for v in entry.values)
+            return entry._replace(operator="Null", base_operator="Null", values=values)
+        positive = _ENFORCED_OPERATOR.get(base)
+        if positive is None:
+            return None
+        return entry._replace(operator=positive, base_operator=positive, if_exists=False)
+
+
+def statement_grants(statement: Statement) -> StatementGrants:
+    """The per-statement index of ``statement``, built on first use and kept on
+    ``statement.grants_index``."""
+    index = statement.grants_index
+    if index is None:
+        index = statement.grants_index = StatementGrants(statement)
     return index
 
 
 def named_services(statement: Statement) -> frozenset[str] | None:
-    """The lower-case service prefixes the statement's Action patterns name, from the same index
-    ``covered_actions`` uses; None when they can name any service (NotAction, or a pattern
-    whose prefix has a wildcard or no colon)."""
-    index = _action_index(statement)
-    if index is None:
+    """The lower-case service prefixes the statement's Action patterns name
+    (``StatementGrants.services``); None when they can name any service."""
+    if statement.action_element is None:
         return frozenset()
-    if index.negated or index.any_service:
-        return None
-    return frozenset(index.by_service)
-
-
-def covered_actions(statement: Statement, action_names: Iterable[str]) -> tuple[str, ...]:
-    """Which of ``action_names`` (exact names) the statement's Action/NotAction covers: the
-    result of ``grants_any``, but each name is compared only with the patterns of its own service
-    (and those with a wildcard in the service part), so long name lists stay cheap. Pass a tuple
-    to benefit from the cached grouping of the names by service."""
-    index = _action_index(statement)
-    if index is None:
-        return ()
-    names = action_names if isinstance(action_names, tuple) else tuple(action_names)
-    found = []
-    for service, group in _names_by_service(names):
-        patterns = index.by_service.get(service, ()) + index.any_service
-        if not patterns:
-            if index.negated:
-                found.extend(group)
-            continue
-        for name in group:
-            if any(action_pattern_matches(p, name) for p in patterns) != index.negated:
-                found.append(name)
-    if len(found) > 1:
-        found.sort(key=_name_positions(names).__getitem__)
-    return tuple(found)
+    return statement_grants(statement).services
 
 
 @functools.lru_cache(maxsize=64)
-def _name_positions(names: tuple[str, ...]) -> dict[str, int]:
-    return {name: position for position, name in enumerate(names)}
-
-
-@functools.lru_cache(maxsize=64)
-def _names_by_service(names: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _names_by_service(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Exact action names grouped by lower-case service prefix (data lists, cached)."""
     groups: dict[str, list[str]] = {}
     for name in names:
         groups.setdefault(name.partition(":")[0].lower(), []).append(name)
-    return tuple((service, tuple(group)) for service, group in groups.items())
+    return {service: tuple(group) for service, group in groups.items()}
 
 
 # How much of an action's resource space a statement's Resource element reaches.
@@ -215,40 +353,11 @@ def resource_scope(statement: Statement, action: Action) -> str:
     return scope
 
 
-_SCOPE_RANK = {SCOPE_NONE: 0, SCOPE_NAMED: 1, SCOPE_PATTERN: 2, SCOPE_ALL: 3}
-
-
-def granted_in_scope(
-    statement: Statement, action_names: Iterable[str], catalog: Catalog
-) -> tuple[tuple[str, ...], str]:
-    """The ``action_names`` the statement grants, through Action/NotAction (``covered_actions``)
-    *and* through a Resource that can name one of the action's resources (``resource_scope``),
-    with the widest ``SCOPE_*`` among them (``SCOPE_NONE`` when nothing is granted). Names the
-    catalog does not know count as granted only on an unrestricted Resource."""
-    granted = []
-    widest = SCOPE_NONE
-    for name in covered_actions(statement, action_names):
-        action = catalog.action(name)
-        if action is None:
-            scope = SCOPE_ALL if resource_is_unrestricted(statement) else SCOPE_NONE
-        else:
-            scope = resource_scope(statement, action)
-        if scope == SCOPE_NONE:
-            continue
-        granted.append(name)
-        if _SCOPE_RANK[scope] > _SCOPE_RANK[widest]:
-            widest = scope
-    return tuple(granted), widest
-
-
 def condition_blocks_action(statement: Statement, action_name: str, catalog: Catalog) -> bool:
     """Whether an Allow can never grant ``action_name`` because one of its constraining conditions
     (``constrains``) uses a key the action does not support: absent keys make the condition false.
     The condition family reports the key; grant-based rules use this to skip such actions."""
-    entries = statement.__dict__.get("_constraining_entries")
-    if entries is None:
-        entries = tuple(e for e in statement.conditions if constrains(e))
-        statement.__dict__["_constraining_entries"] = entries
+    entries = statement_grants(statement).constraining
     if not entries:
         return False
     action = catalog.action(action_name)
@@ -257,27 +366,10 @@ def condition_blocks_action(statement: Statement, action_name: str, catalog: Cat
     )
 
 
-def effectively_granted(
-    statement: Statement, action_names: Iterable[str], catalog: Catalog
-) -> list[str]:
-    """The names of ``action_names`` that an Allow statement really grants: covered by its
-    Action/NotAction (``covered_actions``) and not blocked by a condition key they never receive
-    (``condition_blocks_action``)."""
-    return [
-        name
-        for name in covered_actions(statement, action_names)
-        if not condition_blocks_action(statement, name, catalog)
-    ]
-
-
 def constraining_entries(statement: Statement) -> tuple[ConditionEntry, ...]:
-    """The statement's condition entries that narrow an Allow (``constrains``), cached on the
-    statement (shared with ``condition_blocks_action``)."""
-    entries = statement.__dict__.get("_constraining_entries")
-    if entries is None:
-        entries = tuple(e for e in statement.conditions if constrains(e))
-        statement.__dict__["_constraining_entries"] = entries
-    return entries
+    """The statement's condition entries that narrow an Allow (``constrains``):
+    ``StatementGrants.constraining``."""
+    return statement_grants(statement).constraining
 
 
 # A stand-in for an ARN-format variable that only a bare "*" run can match: it holds "/" and ":"
@@ -340,56 +432,6 @@ def every_resource_anchor(statement: Statement, action: Action) -> tuple[JsonPat
     return None
 
 
-@functools.lru_cache(maxsize=64)
-def _names_by_prefix(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
-    by_prefix: dict[str, list[str]] = {}
-    for name in names:
-        by_prefix.setdefault(name.partition(":")[0].lower(), []).append(name)
-    return {prefix: tuple(found) for prefix, found in by_prefix.items()}
-
-
-def candidate_names(statement: Statement, names: tuple[str, ...]) -> tuple[str, ...]:
-    """The members of ``names`` (exact action names, a data list) that the statement's
-    Action/NotAction could cover: those of the service prefixes its Action values name, or all of
-    them for NotAction and for a value with a wildcard service prefix (``*``, ``*:Get*``). Pass
-    the result to ``covered_names``: through the statement's cached action index, a statement
-    about other services costs one dictionary lookup per service it names, however long
-    ``names`` is."""
-    index = _action_index(statement)
-    if index is None:
-        return ()
-    if index.negated or index.any_service:
-        return names
-    by_prefix = _names_by_prefix(names)
-    if len(index.by_service) == 1:
-        return by_prefix.get(next(iter(index.by_service)), ())
-    found: list[str] = []
-    for prefix in index.by_service:
-        found.extend(by_prefix.get(prefix, ()))
-    return tuple(found)
-
-
-def unrestricted_grants(
-    statement: Statement, names: tuple[str, ...], catalog: Catalog
-) -> tuple[str, ...]:
-    """The members of ``names`` (a data list of exact action names) that an Allow statement
-    grants on every resource of their type with no constraining condition, among the actions that
-    *have* resource types (an action without them can only be granted on ``"*"``, which is then
-    not a finding). Through wildcards and NotAction; each name costs a catalog lookup only when
-    the statement covers it. Full-admin statements (``is_full_admin``) give nothing: LPR001
-    reports them."""
-    if not statement.is_allow or constraining_entries(statement) or is_full_admin(statement):
-        return ()
-    found = []
-    for name in covered_names(statement, candidate_names(statement, names)):
-        action = catalog.action(name)
-        if action is None or not action.has_resource_types:
-            continue
-        if every_resource_anchor(statement, action) is not None:
-            found.append(name)
-    return tuple(found)
-
-
 def every_resource_phrase(statement: Statement, action: Action) -> str:
     """How a message names the reach found by ``every_resource_anchor``: ``("*")``,
     ``("arn:aws:iam::*:role/*")`` or ``outside NotResource`` (empty when there is none)."""
@@ -422,76 +464,29 @@ def matches_every_action(value: str) -> bool:
 def is_full_admin(statement: Statement) -> bool:
     """An Allow of every action (``*``) on every resource (``*`` or NotResource) with no
     constraining condition: LPR001's finding, which the narrower least-privilege rules leave
-    alone."""
-    cached = statement.__dict__.get("_is_full_admin")
-    if cached is None:
-        cached = (
-            statement.is_allow
-            and any(matches_every_action(item.value) for item in statement.actions)
-            and (
-                statement.resource_element == "NotResource"
-                or any(covers_every_resource(item.value) for item in statement.resources)
-            )
-            and not constraining_entries(statement)
-        )
-        statement.__dict__["_is_full_admin"] = cached
-    return cached
+    alone (``StatementGrants.full_admin``; ``PolicyGrants.full_admin`` applies the Denies)."""
+    return statement_grants(statement).full_admin
 
 
-class _PatternIndex(NamedTuple):
-    exact: frozenset[str]  # lower-case Action/NotAction values without wildcards
-    by_service: dict[str, tuple[str, ...]]  # lower-case prefix -> wildcard patterns
-    any_service: tuple[str, ...]  # wildcard patterns with a wildcard prefix
-    negated: bool  # NotAction
+def may_overlap(first: str, second: str) -> bool:
+    """Whether two ARN patterns may name a common resource (sound: True unless their literal
+    starts or ends differ). ``*``, ``?`` and policy variables count as wildcards."""
+    if first == second:
+        return True
+    a_head, a_tail, a_wild = _literal_ends(first)
+    b_head, b_tail, b_wild = _literal_ends(second)
+    if not a_wild and not b_wild:
+        return False
+    if not (a_head.startswith(b_head) or b_head.startswith(a_head)):
+        return False
+    return a_tail.endswith(b_tail) or b_tail.endswith(a_tail)
 
 
-def _pattern_index(statement: Statement) -> _PatternIndex | None:
-    cached = statement.__dict__.get("_lpr_pattern_index", False)
-    if cached is not False:
-        return cached
-    index = None
-    if statement.action_element:
-        exact: set[str] = set()
-        by_service: dict[str, list[str]] = {}
-        any_service: list[str] = []
-        for item in statement.actions + statement.not_actions:
-            value = item.value
-            if not has_wildcard(value):
-                exact.add(value.lower())
-                continue
-            prefix, colon, _ = value.partition(":")
-            if colon and not has_wildcard(prefix):
-                by_service.setdefault(prefix.lower(), []).append(value)
-            else:
-                any_service.append(value)
-        index = _PatternIndex(
-            frozenset(exact),
-            {prefix: tuple(patterns) for prefix, patterns in by_service.items()},
-            tuple(any_service),
-            statement.action_element == "NotAction",
-        )
-    statement.__dict__["_lpr_pattern_index"] = index
-    return index
-
-
-def covered_names(statement: Statement, names: Iterable[str]) -> tuple[str, ...]:
-    """``covered_actions`` for long name lists: a name equal to an Action value (any case) is a
-    set lookup; only the wildcard values of its own service (and those with a wildcard prefix)
-    are matched as patterns."""
-    index = _pattern_index(statement)
-    if index is None:
-        return ()
-    found = []
-    for name in names:
-        lowered = name.lower()
-        matched = (
-            lowered in index.exact
-            or any(
-                action_pattern_matches(p, name)
-                for p in index.by_service.get(lowered.partition(":")[0], ())
-            )
-            or any(action_pattern_matches(p, name) for p in index.any_service)
-        )
-        if matched != index.negated:
-            found.append(name)
-    return tuple(found)
+def _literal_ends(pattern: str) -> tuple[str, str, bool]:
+    """The literal text before the first and after the last wildcard, and whether there is one."""
+    cuts = [i for i in (pattern.find("*"), pattern.find("?"), pattern.find("${")) if i >= 0]
+    if not cuts:
+        return pattern, pattern, False
+    head = pattern[: min(cuts)]
+    last = max(pattern.rfind("*"), pattern.rfind("?"), pattern.rfind("}"))
+    return head, pattern[last + 1 :], True

@@ -112,6 +112,8 @@ class Statement:
         self.path = path
         self.index = index
         self.data: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        #: The statement's grants index, built on first use by ``linter.grants.statement_grants``.
+        self.grants_index: Any = None
 
     def __repr__(self) -> str:
         return f"Statement({self.path!r})"
@@ -275,22 +277,6 @@ class Statement:
         prefix = prefix.lower()
         return tuple(c for c in self.conditions if c.key_lower.startswith(prefix))
 
-    def covers_action(self, action_name: str) -> bool:
-        """Whether Action/NotAction applies to ``action_name`` (e.g. ``s3:GetObject``)."""
-        if self.action_element == "Action":
-            return any(action_pattern_matches(i.value, action_name) for i in self.actions)
-        if self.action_element == "NotAction":
-            return not any(action_pattern_matches(i.value, action_name) for i in self.not_actions)
-        return False
-
-    def action_items_covering(self, action_name: str) -> tuple[Item, ...]:
-        """The Action values that match ``action_name`` (for NotAction: the element itself)."""
-        if self.action_element == "Action":
-            return tuple(i for i in self.actions if action_pattern_matches(i.value, action_name))
-        if self.covers_action(action_name):
-            return (Item(self.data["NotAction"], (*self.path, "NotAction")),)
-        return ()
-
 
 def action_pattern_matches(pattern: str, action_name: str) -> bool:
     """IAM action matching: case-insensitive, ``*`` any run, ``?`` one character."""
@@ -307,6 +293,8 @@ class Policy:
         self.data: dict[str, Any] = document if isinstance(document, dict) else {}
         self.policy_type = policy_type
         self.file = file
+        #: The grants index, built on first use by ``linter.policy_grants.policy_grants``.
+        self.grants_index: Any = None
 
     def element(self, name: str) -> Item | None:
         if name in self.data:

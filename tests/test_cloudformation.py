@@ -783,3 +783,22 @@ def test_cli_reports_a_template_finding_at_the_yaml_scalar() -> None:
         "sam_bad.yaml:25:23: LPR001 [error] the statement allows every action" in completed.stdout
     )
     assert "sam_bad.yaml:35:21: LPR001" in completed.stdout
+
+
+def test_crlf_line_breaks_and_non_ascii_columns() -> None:
+    text = (
+        'AWSTemplateFormatVersion: "2010-09-09"\r\n'
+        "Resources:\r\n"
+        "  Räume:\r\n"
+        "    Type: AWS::IAM::ManagedPolicy\r\n"
+        "    Properties:\r\n"
+        "      PolicyDocument:\r\n"
+        "        Statement: [{Sid: 'Ä😀', Effect: Allow, Action: '*', Resource: '*'}]\r\n"
+    )
+    parsed = from_yaml(text.encode(), "t.yaml", False)
+    assert parsed is not None
+    (source,) = parsed.sources
+    assert source.label == "Resources.Räume.Properties.PolicyDocument"
+    assert source.locator.span(("Statement", 0, "Sid")) == Span(7, 27, 7, 31)
+    assert source.locator.span(("Statement", 0, "Action")) == Span(7, 56, 7, 59)
+    assert at(parsed.text, source.locator.span(("Statement", 0, "Action"))) == "'*'"

@@ -2,7 +2,7 @@
 
 The fixture files pin spans and messages; these tests pin per-finding severity, the silence on
 AWS-recommended policies (domain.md section 6.2), the triaged corpus findings, and the shared
-helpers the rules rely on (``covered_actions`` must agree with ``grants_any``).
+helpers the rules rely on (the per-statement index must agree with plain pattern matching).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import pytest
 
 from checks import RULES_BY_ID
 from linter.engine import Linter, LintOptions
-from linter.grants import covered_actions, grants_any
+from linter.grants import statement_grants
 from linter.model import Finding, PolicyType, Severity
-from linter.policy import Policy, Statement
+from linter.policy import Policy, Statement, action_pattern_matches
 from tests.conftest import as_rows, policy
 
 CRD_RULES = ("CRD001", "CRD002", "CRD003")
@@ -246,9 +246,16 @@ NAMES = (
         {},
     ],
 )
-def test_covered_actions_agrees_with_grants_any(element: dict) -> None:
+def test_statement_index_agrees_with_plain_matching(element: dict) -> None:
     statement = Statement({"Effect": "Allow", "Resource": "*", **element}, ("Statement", 0), 0)
-    assert covered_actions(statement, NAMES) == grants_any(statement, NAMES)
+    patterns = [element.get("Action") or element.get("NotAction") or []]
+    patterns = patterns[0] if isinstance(patterns[0], list) else patterns
+    matched = [n for n in NAMES if any(action_pattern_matches(p, n) for p in patterns)]
+    expected = [n for n in NAMES if n not in matched] if "NotAction" in element else matched
+    covered = statement_grants(statement).covered(NAMES)
+    assert sorted(covered) == sorted(expected)
+    assert len(set(covered)) == len(covered)
+    assert all(statement_grants(statement).covers(n) == (n in expected) for n in NAMES)
 
 
 # Corpus triage ------------------------------------------------------------------------------------

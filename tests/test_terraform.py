@@ -719,6 +719,21 @@ _LPR007_KMS = (
     "the accounts or roles, or add a condition on kms:CallerAccount, aws:PrincipalOrgID or "
     "aws:PrincipalAccount"
 )
+_LPR012_S3 = (
+    '"s3:GetObject" makes the S3 bucket or access point public: anyone, in any AWS account or '
+    "anonymous, may call s3:GetObject (read access); name the principals, or add a condition on "
+    "aws:PrincipalOrgID, aws:PrincipalAccount or aws:SourceVpce"
+)
+_LPR012_SQS = (
+    '"sqs:SendMessage" makes the SQS queue public: anyone, in any AWS account or anonymous, may '
+    "call sqs:SendMessage (write access); name the principals, or add a condition on "
+    "aws:PrincipalOrgID, aws:PrincipalAccount or aws:SourceVpce"
+)
+_LPR012_KMS = (
+    '"kms:Decrypt" makes the KMS key public: any principal of any AWS account may call '
+    "kms:Decrypt (write access); name the principals, or add a condition on kms:CallerAccount, "
+    "aws:PrincipalOrgID or aws:PrincipalAccount"
+)
 _KMS001 = (
     "kms:Decrypt is allowed without an encryption-context condition; require a pair with "
     '"StringEquals": {"kms:EncryptionContext:<key>": "<value>"} or at least a context with '
@@ -729,7 +744,10 @@ _KMS001 = (
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("heredoc_bad.tf", [("LPR007", 10, 24, 10, 27, _LPR007_S3)]),
+        (
+            "heredoc_bad.tf",
+            [("LPR007", 10, 24, 10, 27, _LPR007_S3), ("LPR012", 11, 21, 11, 35, _LPR012_S3)],
+        ),
         ("policy_document_bad.tf", [("TRU003", 8, 22, 8, 25, _TRU003)]),
         (
             "source_override_bad.tf",
@@ -740,6 +758,7 @@ _KMS001 = (
             [
                 ("TRU003", 15, 152, 15, 157, _TRU003),
                 ("LPR007", 30, 107, 30, 112, _LPR007_SQS),
+                ("LPR012", 30, 124, 30, 143, _LPR012_SQS),
                 (
                     "TPL002",
                     62,
@@ -753,7 +772,11 @@ _KMS001 = (
         ),
         (
             "main_bad.tf.json",
-            [("LPR007", 6, 128, 6, 133, _LPR007_KMS), ("KMS001", 6, 147, 6, 162, _KMS001)],
+            [
+                ("LPR007", 6, 128, 6, 133, _LPR007_KMS),
+                ("KMS001", 6, 147, 6, 162, _KMS001),
+                ("LPR012", 6, 147, 6, 162, _LPR012_KMS),
+            ],
         ),
     ],
 )
@@ -920,3 +943,13 @@ def test_truncated_files_never_crash(name: str) -> None:
             source.locator.nearest_span(("Statement", 0, "Action"), key=True)
         for problem in parsed.problems:
             assert problem.code in ("template-syntax", "encoding")
+
+
+def test_heredoc_with_crlf_and_non_ascii_characters() -> None:
+    text = (
+        'resource "aws_iam_policy" "p" {\r\n  policy = <<-EOF\r\n    {"Statement": [\r\n'
+        '      {"Effect": "Allow", "Action": "é:*"}]}\r\n  EOF\r\n}\r\n'
+    )
+    (source,) = from_hcl(text.encode(), "main.tf", True).sources
+    assert source.document == {"Statement": [{"Effect": "Allow", "Action": "é:*"}]}
+    assert _span(source, "Statement", 0, "Action") == (4, 37, 4, 42)

@@ -114,9 +114,6 @@ class HclFile:
     def node_text(self, node: Any) -> str:
         return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
-    def line_of(self, node: Any) -> int:
-        return self.position(self.char(node.start_byte))[0]
-
 
 def parse(data: bytes, text: str) -> HclFile:
     """Parse HCL ``data`` (UTF-8, BOM already removed; ``text`` is its decoded form)."""

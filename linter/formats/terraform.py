@@ -47,7 +47,6 @@ from linter.sources import (
 __all__ = ["from_hcl"]
 
 WRAPPER = "terraform"
-_IGNORE_COMMENT = re.compile(r"(?:#|//)\s*iamlint:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$")
 
 
 def from_hcl(data: bytes, path: str, explicit: bool) -> ParsedFile | None:
