@@ -12,11 +12,10 @@ from linter.check import Check, Report, services_of
 from linter.context import Context
 from linter.data_files import data_file
 from linter.grants import (
-    candidate_names,
     constraining_entries,
-    covered_names,
     every_resource_anchor,
     is_full_admin,
+    statement_grants,
 )
 from linter.model import JsonPath, PolicyType, Severity
 from linter.policy import Policy, Statement
@@ -92,7 +91,7 @@ class ResourceExposure(Check):
             if is_full_admin(statement):
                 continue
             found = []
-            for name in covered_names(statement, candidate_names(statement, names)):
+            for name in statement_grants(statement).covered(names):
                 if _everywhere(statement, name, catalog) and not _removed(policy, statement, name):
                     found.append(name)
             if found:
