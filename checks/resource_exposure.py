@@ -14,6 +14,7 @@ from linter.data_files import data_file
 from linter.grants import (
     constraining_entries,
     every_resource_anchor,
+    grant_anchor,
     is_full_admin,
     statement_grants,
 )
@@ -116,10 +117,7 @@ def _removed(policy: Policy, statement: Statement, name: str) -> bool:
 
 
 def _anchor(statement: Statement, found: list[str]) -> tuple[JsonPath, bool]:
-    items = statement.action_items_covering(found[0])
-    if items:
-        return items[0].path, False
-    return statement.anchor()
+    return grant_anchor(statement, found[:1])
 
 
 def _message(found: list[str]) -> str:

@@ -263,11 +263,12 @@ def _finding_payload(finding: Finding, result_path: str) -> list:
         finding.statement_fingerprint,
         finding.source,
         None if finding.path == result_path else finding.path,
+        _fix_payload(finding.fix),
     ]
 
 
 def _finding_from(path: str, data: list) -> Finding:
-    span, rule_id, message, severity, json_path, fingerprint, source, where = data
+    span, rule_id, message, severity, json_path, fingerprint, source, where, fix = data
     # A finding in another file than its input (a Terraform file() policy) keeps that path.
     return Finding(
         path if where is None else where,
@@ -278,6 +279,27 @@ def _finding_from(path: str, data: list) -> Finding:
         tuple(json_path),
         fingerprint,
         source,
+        _fix_from(fix),
+    )
+
+
+def _fix_payload(fix: Any) -> list | None:
+    if fix is None:
+        return None
+    edits = [[e.start, e.end, e.replacement, list(e.span)] for e in fix.edits]
+    return [fix.description, fix.applicability, edits]
+
+
+def _fix_from(data: list | None) -> Any:
+    if data is None:
+        return None
+    from linter.fixes import Edit, FileFix
+
+    description, applicability, edits = data
+    return FileFix(
+        description,
+        applicability,
+        tuple(Edit(start, end, text, Span(*span)) for start, end, text, span in edits),
     )
 
 

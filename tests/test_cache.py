@@ -76,8 +76,8 @@ def test_layout_tag_gitignore_and_shards(tmp_path: Path) -> None:
     assert "iamlint" in tag
     assert "*" in (directory / ".gitignore").read_text().splitlines()
     key = store.key("a.json", DATA)
-    assert _entries(directory) == [directory / "v1" / key[:2] / key[2:]]
-    header = (directory / "v1" / key[:2] / key[2:]).read_bytes().split(b"\n")[0].split()
+    assert _entries(directory) == [directory / "v2" / key[:2] / key[2:]]
+    header = (directory / "v2" / key[:2] / key[2:]).read_bytes().split(b"\n")[0].split()
     assert header[:3] == [b"iamlint-cache", b"1", key.encode()]
 
 
@@ -120,7 +120,7 @@ def _entry(tmp_path: Path) -> tuple[ResultCache, Path]:
     store = _open(tmp_path)
     store.put("a.json", DATA, PAYLOAD)
     key = store.key("a.json", DATA)
-    return store, tmp_path / ".iamlint_cache" / "v1" / key[:2] / key[2:]
+    return store, tmp_path / ".iamlint_cache" / "v2" / key[:2] / key[2:]
 
 
 def _flip_last_payload_byte(raw: bytes) -> bytes:
@@ -165,7 +165,7 @@ def test_an_entry_whose_checksum_matches_a_non_object_payload_is_a_miss(tmp_path
 def test_an_entry_copied_to_another_key_is_a_miss(tmp_path: Path) -> None:
     store, path = _entry(tmp_path)
     other = store.key("b.json", DATA)
-    target = tmp_path / ".iamlint_cache" / "v1" / other[:2] / other[2:]
+    target = tmp_path / ".iamlint_cache" / "v2" / other[:2] / other[2:]
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(path.read_bytes())
     assert store.get("b.json", DATA) is None
