@@ -141,7 +141,7 @@ def render(result: RunResult, options: RenderOptions) -> str:
         if security[finding.rule_id]:
             item["properties"] = {"security-severity": SECURITY_SEVERITY[finding.severity]}
         if finding.fix is not None:
-            item["fixes"] = [_fix(finding, options.root)]
+            item["fixes"] = [_fix(finding, options)]
         if result.baseline is not None:
             baselined = suppression is not None and suppression.source == SOURCE_BASELINE
             item["baselineState"] = "unchanged" if baselined else "new"
@@ -249,7 +249,7 @@ def _location(finding: Finding, options: RenderOptions) -> dict[str, Any]:
     }
 
 
-def _fix(finding: Finding, root: str) -> dict[str, Any]:
+def _fix(finding: Finding, options: RenderOptions) -> dict[str, Any]:
     """A result's ``fixes`` entry: its edits as replacements in the finding's file (regions in
     code points, like the locations; an insertion has an empty deleted region)."""
     fix = finding.fix
@@ -258,7 +258,7 @@ def _fix(finding: Finding, root: str) -> dict[str, Any]:
         "description": {"text": f"{fix.description} ({fix.applicability} fix)"},
         "artifactChanges": [
             {
-                "artifactLocation": _artifact_location(finding.path, root),
+                "artifactLocation": _artifact_location(finding.path, options),
                 "replacements": [
                     {
                         "deletedRegion": {
