@@ -193,6 +193,12 @@ def _parse_output_files(values: tuple[str, ...], formats: tuple[str, ...]) -> li
     "explicitly are always linted).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Only the finding lines, no source or summary.")
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Also print, on standard error, each policy found: where, its type and why.",
+)
 @click.option("--no-source", is_flag=True, help="Do not show the source line under findings.")
 @click.option(
     "--access-not-granted",
@@ -241,6 +247,7 @@ def check(
     statistics: bool,
     respect_gitignore: bool,
     quiet: bool,
+    verbose: bool,
     no_source: bool,
     access_not_granted: tuple[str, ...],
     no_cache: bool,
@@ -356,6 +363,8 @@ def check(
             click.echo(report, nl=False, color=chosen.color)
         else:
             _write_file(path, report)
+    if verbose:
+        _print_sources(result)
     if result.baseline is not None and not quiet:
         _print_baseline_summary(result.baseline)
     if write_baseline_file:
@@ -467,6 +476,22 @@ def _fix(
         sys.exit(EXIT_FINDINGS if changes else EXIT_CLEAN)
     if not quiet:
         click.echo(f"iamlint: fixed {count} finding(s) in {len(changes)} file(s)", err=True)
+
+
+def _print_sources(result: object) -> None:
+    """``--verbose``: each file's format and policies, with the type each was judged as and why."""
+    for file_result in result.files:  # type: ignore[attr-defined]
+        if not file_result.sources:
+            click.echo(f"iamlint: {file_result.path}: {file_result.status}", err=True)
+            continue
+        for source in file_result.sources:
+            where = f" {source.label}" if source.label else ""
+            kind = source.policy_type.value if source.policy_type else "?"
+            reason = f" ({source.type_reason})" if source.type_reason else ""
+            wrapper = f" [{source.wrapper}]" if source.wrapper else ""
+            click.echo(
+                f"iamlint: {file_result.path}:{where}{wrapper} {kind} policy{reason}", err=True
+            )
 
 
 def _write_file(path: str, text: str) -> None:

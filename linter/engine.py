@@ -200,10 +200,11 @@ class Linter:
     def _finish(
         self, result: FileResult, findings: list[Finding], ignores: tuple[InlineIgnore, ...]
     ) -> None:
-        # One finding per problem: a cause (full admin access) absorbs what it explains.
-        findings = merge_subsumed(findings, self._all_rules)
         if ignores:
             findings = self._apply_inline_ignores(findings, ignores, result, result.path)
+        # One finding per problem: a cause (full admin access) absorbs what it explains. After
+        # the suppressions, so an ignore written for an absorbed rule is still used.
+        findings = merge_subsumed(findings, self._all_rules)
         result.findings = sorted(set(findings), key=Finding.sort_key)
 
     def _policy_type(self, path: str, source: PolicySource) -> tuple[PolicyType, str]:

@@ -78,7 +78,7 @@ def test_layout_tag_gitignore_and_shards(tmp_path: Path) -> None:
     key = store.key("a.json", DATA)
     assert _entries(directory) == [directory / "v2" / key[:2] / key[2:]]
     header = (directory / "v2" / key[:2] / key[2:]).read_bytes().split(b"\n")[0].split()
-    assert header[:3] == [b"iamlint-cache", b"1", key.encode()]
+    assert header[:3] == [b"iamlint-cache", b"2", key.encode()]
 
 
 def test_the_gitignore_hides_the_cache_from_git(tmp_path: Path) -> None:
@@ -136,8 +136,8 @@ def _flip_last_payload_byte(raw: bytes) -> bytes:
         pytest.param(lambda raw: raw.split(b"\n")[0] + b"\n", id="header-only"),
         pytest.param(lambda raw: b"", id="empty"),
         pytest.param(_flip_last_payload_byte, id="corrupt-payload"),
-        pytest.param(lambda raw: raw.replace(b"iamlint-cache 1 ", b"iamlint-cache 2 "), id="v2"),
-        pytest.param(lambda raw: raw.replace(b"iamlint-cache 1 ", b"iamlint-cache 0 "), id="v0"),
+        pytest.param(lambda raw: raw.replace(b"iamlint-cache 2 ", b"iamlint-cache 3 "), id="v3"),
+        pytest.param(lambda raw: raw.replace(b"iamlint-cache 2 ", b"iamlint-cache 1 "), id="v1"),
         pytest.param(lambda raw: raw.replace(b"iamlint-cache", b"other-cache"), id="magic"),
         pytest.param(lambda raw: b"\x00" * len(raw), id="zeros"),
         pytest.param(lambda raw: raw + b"{}", id="appended"),
