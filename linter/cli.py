@@ -464,9 +464,16 @@ def _fix(
         raise click.UsageError("--fix and --diff exclude each other")
     if "-" in paths:
         raise click.UsageError("--fix and --diff need files: standard input cannot be fixed")
+    from linter.discovery import InputFile, discover
     from linter.engine import Linter
 
-    changes = fix_files(paths, Linter(options), unsafe=unsafe, write=not diff)
+    include, exclude = options.include, options.exclude  # type: ignore[attr-defined]
+    files = [
+        entry.path
+        for entry in discover(paths, include=include, exclude=exclude)
+        if isinstance(entry, InputFile) and entry.path != "-"
+    ]
+    changes = fix_files(files, Linter(options), unsafe=unsafe, write=not diff)
     count = sum(sum(change.applied.values()) for change in changes)
     if diff:
         for change in changes:

@@ -158,6 +158,8 @@ class Linter:
     def lint_parsed(self, parsed: ParsedFile, path: str, name: str | None = None) -> FileResult:
         """Run the rules on every policy source of a parsed file."""
         settings_path = name or path
+        if parsed.ok and not parsed.sources and not parsed.problems and not parsed.ignores:
+            return FileResult(path, "not-a-policy", input_format=parsed.format)  # no policy in it
         result = FileResult(path, "linted", text=parsed.text, input_format=parsed.format)
         findings: list[Finding] = []
         if not parsed.ok or not parsed.sources:

@@ -504,25 +504,21 @@ class FileChange(NamedTuple):
 
 
 def fix_files(
-    paths: Iterable[str],
+    files: Iterable[str],
     linter: Any,
     *,
     unsafe: bool = False,
     write: bool = True,
 ) -> list[FileChange]:
-    """Fix the policy files under ``paths`` (as ``iamlint check`` finds them) in place, or only
+    """Fix the policy ``files`` (as ``iamlint check`` found them) in place, or only
     compute the changes with ``write=False``, re-linting with ``linter`` (a
     ``linter.engine.Linter``) after each pass. A file that is not UTF-8 is left alone; a UTF-8
     byte-order mark is kept."""
-    from linter.discovery import InputFile, discover
-
     options = linter.options
     changes = []
-    for entry in discover(paths, include=options.include, exclude=options.exclude):
-        if not isinstance(entry, InputFile) or entry.path == "-":
-            continue
+    for path in files:
         try:
-            with open(entry.path, "rb") as handle:
+            with open(path, "rb") as handle:
                 data = handle.read(options.max_file_size + 1)
         except OSError:
             continue  # the run that follows reports it (IO001)
@@ -531,7 +527,6 @@ def fix_files(
             text = data.decode("utf-8-sig" if bom else "utf-8")
         except UnicodeDecodeError:
             continue
-        path = entry.path
 
         def lint(candidate: str, path: str = path) -> FileResult:
             return linter.lint_bytes(candidate.encode("utf-8", "surrogatepass"), path)

@@ -162,11 +162,12 @@ class FileResult:
         return FileResult(**{**fields, **changes})
 
     def to_payload(self) -> dict:
-        """A JSON-serialisable form for the result cache (``from_payload`` reads it back)."""
+        """A JSON-serialisable form for the result cache (``from_payload`` reads it back). The
+        file's text is not stored: the cache's reader has the bytes and decodes them again only
+        for a file with findings (``file_text``)."""
         return {
             "status": self.status,
             "format": self.input_format,
-            "text": self.text,
             "findings": [_finding_payload(f, self.path) for f in self.findings],
             "suppressed": [
                 [
@@ -202,7 +203,6 @@ class FileResult:
                 path,
                 payload["status"],
                 [_finding_from(path, f) for f in payload["findings"]],
-                text=payload["text"],
                 policy_type=sources[0].policy_type if sources else None,
                 wrapper=sources[0].wrapper if sources else None,
                 suppressed=suppressed,
@@ -314,6 +314,24 @@ def _entry_from(data: list | None) -> Suppression | None:
         return None
     *fields, span = data
     return Suppression(*fields, Span(*span))
+
+
+def file_text(data: bytes) -> str:
+    """The text of a file as the decoders read it, for source excerpts: UTF-8 without its byte
+    order mark, or UTF-16/32 when a byte order mark says so; undecodable bytes replaced."""
+    import codecs
+
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(codec, "replace")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]
+    return data.decode("utf-8", "replace")
 
 
 # -- fingerprints ---------------------------------------------------------------------------

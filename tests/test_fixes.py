@@ -404,7 +404,10 @@ def test_check_fix_rewrites_the_file_and_reports_what_is_left(tmp_path: Path) ->
 def test_check_diff_prints_and_writes_nothing(tmp_path: Path) -> None:
     policy = tmp_path / "p.json"
     policy.write_text(BAD.replace("\r\n", "\n"))
-    result = _run(tmp_path, "check", "--diff", "--no-config", "p.json")
+    default = _run(tmp_path, "check", "--diff", "--no-config", "p.json")
+    # ACT004 and POL002 are opt-in rules: their fixes apply when they are selected.
+    assert "would fix 2 finding(s) in 1 file(s)" in default.output
+    result = _run(tmp_path, "check", "--diff", "--no-config", "--select", "ALL", "p.json")
     assert policy.read_text() == BAD.replace("\r\n", "\n")
     assert result.exit_code == 1
     assert result.output.startswith("--- a/p.json\n+++ b/p.json\n@@ -1,5 +1,6 @@\n {\n")

@@ -99,12 +99,13 @@ def _project(installation: Installation, project: Path, extra_hook_keys: str = "
     _git(project, "add", "-A")
 
 
-def _pre_commit(project: Path, installation: Installation) -> tuple[int, str]:
+def _pre_commit(project: Path, installation: Installation, *arguments: str) -> tuple[int, str]:
     environment = {**os.environ, "PRE_COMMIT_HOME": str(installation.home)}
     for name in ("PRE_COMMIT", "PRE_COMMIT_NO_CONCURRENCY", "TRAVIS"):
         environment.pop(name, None)
+    chosen = arguments or ("--all-files",)
     done = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
+        [sys.executable, "-m", "pre_commit", "run", *chosen, "--color", "never"],
         cwd=project,
         capture_output=True,
         text=True,
@@ -139,11 +140,7 @@ def test_the_hook_fails_on_the_bad_policy_only(tmp_path: Path, installation: Ins
 POLICY_COUNT = 80  # pre-commit splits 80 names into cpu_count() batches without require_serial
 
 
-def test_a_long_file_list_gives_one_summary_and_no_false_sup001(
-    tmp_path: Path, installation: Installation
-) -> None:
-    """``require_serial: true``: one process sees every file, whatever pre-commit's batching."""
-    project = tmp_path / "project"
+def _long_project(project: Path) -> None:
     policies = project / "policies"
     policies.mkdir(parents=True)
     for index in range(POLICY_COUNT - 10):
@@ -158,6 +155,33 @@ def test_a_long_file_list_gives_one_summary_and_no_false_sup001(
         '[[suppress]]\npath = "policies/legacy-*.json"\nrule = "GRM003"\n'
         'reason = "legacy policies keep the 2008 version until the migration"\n'
     )
+
+
+def test_the_project_hook_lints_every_policy_when_one_changes(
+    tmp_path: Path, installation: Installation
+) -> None:
+    """``iamlint-project``: the whole repository, whatever files pre-commit passes."""
+    project = tmp_path / "project"
+    _long_project(project)
+    _project(installation, project)
+    config = project / ".pre-commit-config.yaml"
+    config.write_text(config.read_text().replace("- id: iamlint\n", "- id: iamlint-project\n"))
+    _git(project, "add", "-A")
+
+    status, output = _pre_commit(project, installation, "--files", "policies/legacy-0.json")
+    assert status == 1, output
+    assert re.search(r"^iamlint \(whole project\)\.+Failed$", output, re.MULTILINE), output
+    assert "SUP001" not in output  # legacy-3.json, whose finding it hides, was linted too
+    summaries = re.findall(r"^Found \d+ problems? .*$", output, re.MULTILINE)
+    assert summaries == [f"Found 5 problems (5 warnings) in {POLICY_COUNT + 1} files checked."]
+
+
+def test_a_long_file_list_gives_one_summary_and_no_false_sup001(
+    tmp_path: Path, installation: Installation
+) -> None:
+    """``require_serial: true``: one process sees every file, whatever pre-commit's batching."""
+    project = tmp_path / "project"
+    _long_project(project)
     _project(installation, project)
 
     status, output = _pre_commit(project, installation)
@@ -171,7 +195,10 @@ def test_a_long_file_list_gives_one_summary_and_no_false_sup001(
     ], output
     assert "SUP001" not in output
     summaries = re.findall(r"^Found \d+ problems? .*$", output, re.MULTILINE)
-    assert summaries == [f"Found 5 problems (5 warnings) in {POLICY_COUNT} files checked."], output
+    # The policies and stack.template (a template without policies is checked: the hook passed
+    # it); main.tf holds no policy.
+    checked = POLICY_COUNT + 1
+    assert summaries == [f"Found 5 problems (5 warnings) in {checked} files checked."], output
     for name in ("package.json", "stack.template", "main.tf", ".pre-commit-config.yaml"):
         assert name not in output
 
