@@ -17,6 +17,9 @@ Benchmarks:
   scaling   generated corpora of 2,000 and 20,000 policies (10x files must cost <= 11x time),
             peak memory for 20,000, and one 5 MB policy with 40,000 statements
   jobs      --jobs 1 vs --jobs 2 on the 20,000-file corpus (identical output required)
+  cache     the result cache on the corpus: per file, a cache hit (read, check, JSON decode) vs
+            decoding and linting (in one process, best of 3 passes); and a warm re-run of
+            `iamlint check` vs the json.loads loop (target <= 3x), once the run uses the cache
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "aws-managed"
+# ``IAMLINT_BENCH_CORPUS`` names it when the checkout is not beside ``shared/`` (a worktree).
+CORPUS = Path(os.environ.get("IAMLINT_BENCH_CORPUS") or ROOT.parent / "shared/corpus/aws-managed")
 PYTHON = sys.executable
 # Users run iamlint with bytecode caches (pip compiles on install); a shell that sets
 # PYTHONDONTWRITEBYTECODE would make every run recompile iamlint from source but not click.
@@ -316,13 +320,103 @@ def bench_jobs(tmp: Path) -> dict:
     }
 
 
+CACHE_PROBE = """
+import json, os, sys, tempfile, time
+from linter import cache
+from linter.engine import Linter
+root = sys.argv[1]
+names = sorted(n for n in os.listdir(root) if n.endswith('.json'))
+files = []
+for name in names:
+    with open(os.path.join(root, name), 'rb') as handle:
+        files.append((name, handle.read()))
+linter = Linter()
+def payload(result):
+    rows = [[f.rule_id, *f.span, f.message, f.severity.value, list(f.json_path),
+             f.statement_fingerprint] for f in result.findings]
+    return {'status': result.status, 'findings': rows}
+def best(work):
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return min(times)
+lint = best(lambda: [linter.lint_bytes(data, name) for name, data in files])
+with tempfile.TemporaryDirectory() as directory:
+    store = cache.ResultCache.open(directory, cache.settings_digest('bench'))
+    payloads = [payload(linter.lint_bytes(data, name)) for name, data in files]
+    put = best(lambda: [store.put(n, d, p) for (n, d), p in zip(files, payloads)])
+    hits = [store.get(name, data) for name, data in files]
+    assert hits == [json.loads(json.dumps(p)) for p in payloads]
+    get = best(lambda: [store.get(name, data) for name, data in files])
+    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(directory) for f in fs)
+    opened = best(lambda: cache.ResultCache.open(directory, cache.settings_digest('bench')))
+print(json.dumps({'files': len(files), 'lint': lint, 'get': get, 'put': put, 'bytes': size,
+                  'open': opened}))
+"""
+
+
+def bench_cache(tmp: Path, repeat: int, directory: Path) -> dict:
+    probe = subprocess.run(
+        [PYTHON, "-c", CACHE_PROBE, str(directory)],
+        capture_output=True,
+        cwd=ROOT,
+        env=CHILD_ENVIRONMENT,
+        text=True,
+    )
+    assert probe.returncode == 0, probe.stderr[-2000:]
+    numbers = json.loads(probe.stdout)
+    files = numbers["files"]
+    row: dict[str, object] = {
+        "cache: files": files,
+        "cache: decode + lint per file (us)": numbers["lint"] / files * 1e6,
+        "cache: hit per file (us)": numbers["get"] / files * 1e6,
+        "cache: store per file (us)": numbers["put"] / files * 1e6,
+        "cache: hit vs decode + lint": numbers["get"] / numbers["lint"],
+        "cache: size on disk (KiB)": numbers["bytes"] / 1024,
+        "cache: open + settings digest (ms)": numbers["open"] * 1e3,
+    }
+    # A warm re-run end to end: a copy of the corpus in a repository of its own, linted once to
+    # fill the cache, then timed against the json.loads loop.
+    project = tmp / "cached-project"
+    (project / ".git").mkdir(parents=True)
+    shutil.copytree(directory, project / "policies")
+    check = [*IAMLINT, "check", "-q", "policies"]
+    subprocess.run(check, capture_output=True, cwd=project, env=CHILD_ENVIRONMENT)
+    if not (project / ".iamlint_cache").is_dir():
+        row["cache: warm re-run"] = "not measured: this iamlint run does not use the cache yet"
+        return row
+    runs = measure_interleaved(
+        {
+            "loop": ([PYTHON, "-c", JSON_LOOP, str(project / "policies")], project),
+            "warm": (check, project),
+            "cold": ([*check[:-1], "--no-cache", "policies"], project),
+        },
+        repeat,
+    )
+    loop, warm, cold = (runs[name][0] for name in ("loop", "warm", "cold"))
+    assert runs["warm"][2].stdout == runs["cold"][2].stdout, "a warm run changed the output"
+    row.update(
+        {
+            "cache: json.loads loop (s)": loop,
+            "cache: cold, --no-cache, default jobs (s)": cold,
+            "cache: warm re-run, default jobs (s)": warm,
+            "cache: warm ratio vs json.loads loop (target <= 3)": warm / loop,
+        }
+    )
+    return row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--only", nargs="*", choices=["startup", "corpus", "scaling", "jobs"])
+    parser.add_argument(
+        "--only", nargs="*", choices=["startup", "corpus", "scaling", "jobs", "cache"]
+    )
     parser.add_argument("--no-parliament", action="store_true")
     args = parser.parse_args()
-    wanted = set(args.only or ["startup", "corpus", "scaling", "jobs"])
+    wanted = set(args.only or ["startup", "corpus", "scaling", "jobs", "cache"])
     if args.quick:
         wanted.discard("scaling")
         wanted.discard("jobs")
@@ -343,6 +437,8 @@ def main() -> None:
             results.update(bench_scaling(tmp, 3))
         if "jobs" in wanted:
             results.update(bench_jobs(tmp))
+        if "cache" in wanted and CORPUS.is_dir():
+            results.update(bench_cache(tmp, max(3, repeat // 2), CORPUS))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     width = max(len(k) for k in results)

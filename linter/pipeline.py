@@ -82,12 +82,14 @@ def lint_input(
     """One input file through the engine (or the cache); the text is kept only for files with
     findings (the reporters' source excerpts)."""
     if entry.path == STDIN_NAME:
+        # Standard input given a name is reported under it, and per-file settings match it.
+        path = stdin_filename or entry.path
         stream = stdin if stdin is not None else sys.stdin.buffer
         try:
             data = stream.read(linter.options.max_file_size + 1)
         except OSError as error:
-            return linter.unreadable(entry.path, error.strerror or str(error))
-        result = linter.lint_bytes(data, entry.path, explicit=True, name=stdin_filename)
+            return linter.unreadable(path, error.strerror or str(error))
+        result = linter.lint_bytes(data, path, explicit=True, name=stdin_filename)
     else:
         try:
             with open(entry.path, "rb") as handle:

@@ -228,9 +228,21 @@ def _sample(schema: dict) -> object:
     """A valid, non-default value for a setting's schema."""
     if "enum" in schema:
         return schema["enum"][-1]
+    if "examples" in schema:
+        return schema["examples"][0]
     if schema["type"] == "array":
         return [_sample(schema["items"])]
+    if schema["type"] == "object":
+        return {key: _sample(value) for key, value in schema["properties"].items()}
     return {"string": "value", "integer": 7, "number": 1.5, "boolean": True}[schema["type"]]
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return json.dumps(value)
 
 
 def test_every_rule_setting_is_a_config_key_without_touching_config_py() -> None:
@@ -242,7 +254,7 @@ def test_every_rule_setting_is_a_config_key_without_touching_config_py() -> None
         key = name.replace("_", "-")
         assert key in schema["properties"], key
         value = _sample(schema["properties"][key])
-        lines.append(f"{key} = {json.dumps(value)}")
+        lines.append(f"{key} = {_toml(value)}")
         expected[name] = tuple(value) if isinstance(value, list) else value
     options, _ = _resolved("\n".join(lines) + "\n")
     assert all(getattr(options.rule_settings, k) == v for k, v in expected.items())

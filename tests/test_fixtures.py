@@ -3,6 +3,8 @@
 Layout: ``fixtures/<RULE-ID>/bad_<case>[.<policy-type>].json`` with
 ``bad_<case>[.<policy-type>].expected.json`` beside it, and ``good_<case>[...].json``.
 Set ``IAMLINT_UPDATE_FIXTURES=1`` to rewrite the expected files, then read the diff.
+A rule that only reports with settings has an ``.iamlint.toml`` in its directory, read as the
+configuration of its fixtures.
 """
 
 from __future__ import annotations
@@ -33,9 +35,18 @@ def _expected_path(path: Path) -> Path:
     return path.with_name(path.name[: -len(path.suffix)] + ".expected.json")
 
 
+def _options_for(directory: Path) -> LintOptions:
+    settings = directory / ".iamlint.toml"
+    if not settings.is_file():
+        return LintOptions()
+    from linter import config
+
+    return config.resolve(config.load_config(str(settings)), config.CommandLine())[0]
+
+
 def _findings_for(path: Path) -> list[dict]:
     rule_id = path.parent.name
-    linter = Linter(LintOptions())
+    linter = Linter(_options_for(path.parent))
     result = linter.lint_bytes(path.read_bytes(), path.name)
     return [
         {

@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -72,22 +73,36 @@ def _documented_hook_config() -> str:
     return re.search(r"```yaml\n(.*?)\n```", section, re.DOTALL).group(1)
 
 
-def test_the_hook_fails_on_the_bad_policy_only(tmp_path: Path) -> None:
-    commit = _commit_working_tree(tmp_path / "iamlint")
-    project = tmp_path / "project"
-    project.mkdir()
-    (project / "bad.json").write_text(BAD)
-    (project / "good.json").write_text(GOOD)
-    (project / "package.json").write_text('{"name": "web", "version": "1.0.0"}\n')
+class Installation(NamedTuple):
+    """iamlint committed in a temporary repository; the pre-commit home of its hook env."""
+
+    repository: Path
+    commit: str
+    home: Path
+
+
+@pytest.fixture(scope="module")
+def installation(tmp_path_factory: pytest.TempPathFactory) -> Installation:
+    """One commit and one PRE_COMMIT_HOME for the module: pre-commit builds the environment once."""
+    base = tmp_path_factory.mktemp("pre-commit")
+    commit = _commit_working_tree(base / "iamlint")
+    return Installation(base / "iamlint", commit, base / "pre-commit-home")
+
+
+def _project(installation: Installation, project: Path, extra_hook_keys: str = "") -> None:
     config = _documented_hook_config()
-    config = config.replace("https://github.com/iamlint/iamlint", str(tmp_path / "iamlint"))
-    config = re.sub(r"rev: \S+", f"rev: {commit}", config)
+    config = config.replace("https://github.com/iamlint/iamlint", str(installation.repository))
+    config = re.sub(r"rev: \S+", f"rev: {installation.commit}", config)
+    config = config.replace("      - id: iamlint\n", "      - id: iamlint\n" + extra_hook_keys)
     (project / ".pre-commit-config.yaml").write_text(config + "\n")
     _git(project, "init", "-q")
     _git(project, "add", "-A")
 
-    environment = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
-    environment.pop("PRE_COMMIT", None)
+
+def _pre_commit(project: Path, installation: Installation) -> tuple[int, str]:
+    environment = {**os.environ, "PRE_COMMIT_HOME": str(installation.home)}
+    for name in ("PRE_COMMIT", "PRE_COMMIT_NO_CONCURRENCY", "TRAVIS"):
+        environment.pop(name, None)
     done = subprocess.run(
         [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
         cwd=project,
@@ -97,8 +112,19 @@ def test_the_hook_fails_on_the_bad_policy_only(tmp_path: Path) -> None:
         timeout=900,
         check=False,
     )
-    output = done.stdout + done.stderr
-    assert done.returncode == 1, output
+    return done.returncode, done.stdout + done.stderr
+
+
+def test_the_hook_fails_on_the_bad_policy_only(tmp_path: Path, installation: Installation) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "bad.json").write_text(BAD)
+    (project / "good.json").write_text(GOOD)
+    (project / "package.json").write_text('{"name": "web", "version": "1.0.0"}\n')
+    _project(installation, project)
+
+    status, output = _pre_commit(project, installation)
+    assert status == 1, output
     assert re.search(r"^iamlint\.+Failed$", output, re.MULTILINE), output
     assert "- exit code: 1" in output
     assert (
@@ -108,3 +134,56 @@ def test_the_hook_fails_on_the_bad_policy_only(tmp_path: Path) -> None:
     assert "good.json" not in output
     assert "package.json" not in output
     assert re.search(r"^Found \d+ problems? \(.*\) in 2 files checked\.$", output, re.MULTILINE)
+
+
+POLICY_COUNT = 80  # pre-commit splits 80 names into cpu_count() batches without require_serial
+
+
+def test_a_long_file_list_gives_one_summary_and_no_false_sup001(
+    tmp_path: Path, installation: Installation
+) -> None:
+    """``require_serial: true``: one process sees every file, whatever pre-commit's batching."""
+    project = tmp_path / "project"
+    policies = project / "policies"
+    policies.mkdir(parents=True)
+    for index in range(POLICY_COUNT - 10):
+        (policies / f"p{index:02}.json").write_text(GOOD)
+    for index in range(5):
+        (policies / f"bad-{index}.json").write_text(BAD)
+        (policies / f"legacy-{index}.json").write_text(BAD if index == 3 else GOOD)
+    (project / "package.json").write_text('{"name": "web", "version": "1.0.0"}\n')
+    (project / "stack.template").write_text("AWSTemplateFormatVersion: '2010-09-09'\n")
+    (project / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n')
+    (project / ".iamlint.toml").write_text(
+        '[[suppress]]\npath = "policies/legacy-*.json"\nrule = "GRM003"\n'
+        'reason = "legacy policies keep the 2008 version until the migration"\n'
+    )
+    _project(installation, project)
+
+    status, output = _pre_commit(project, installation)
+    assert status == 1, output
+    assert re.search(r"^iamlint\.+Failed$", output, re.MULTILINE), output
+    findings = sorted(line for line in output.splitlines() if ": GRM003 [warning] " in line)
+    assert findings == [
+        f'policies/bad-{index}.json:2:14: GRM003 [warning] Version "2008-10-17" disables '
+        'policy variables; use "2012-10-17"'
+        for index in range(5)
+    ], output
+    assert "SUP001" not in output
+    summaries = re.findall(r"^Found \d+ problems? .*$", output, re.MULTILINE)
+    assert summaries == [f"Found 5 problems (5 warnings) in {POLICY_COUNT} files checked."], output
+    for name in ("package.json", "stack.template", "main.tf", ".pre-commit-config.yaml"):
+        assert name not in output
+
+    # What require_serial guards against: the same hook split over processes prints several
+    # summaries, and SUP001 in each batch that did not see legacy-3.json.
+    if (os.cpu_count() or 1) > 1:
+        config = project / ".pre-commit-config.yaml"
+        config.write_text(
+            config.read_text().replace(
+                "      - id: iamlint\n", "      - id: iamlint\n        require_serial: false\n"
+            )
+        )
+        _, split_output = _pre_commit(project, installation)
+        assert len(re.findall(r"^Found \d+ problems?", split_output, re.MULTILINE)) > 1
+        assert "SUP001" in split_output

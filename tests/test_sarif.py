@@ -85,13 +85,25 @@ def assert_github_requirements(log: dict) -> None:
         level = rule["defaultConfiguration"]["level"]
         assert level in GITHUB_BANDS
         properties = rule["properties"]
-        assert "security" in properties["tags"] and len(properties["tags"]) <= 20
+        assert len(properties["tags"]) <= 20
         assert properties["precision"] in PRECISIONS
-        score = properties["security-severity"]
-        assert isinstance(score, str)
-        low, high = GITHUB_BANDS[level]
-        assert low <= float(score) <= high, (rule["id"], score)
+        if "security" in properties["tags"]:
+            score = properties["security-severity"]
+            assert isinstance(score, str)
+            low, high = GITHUB_BANDS[level]
+            assert low <= float(score) <= high, (rule["id"], score)
+            assert "problem.severity" not in properties
+        else:
+            assert "security-severity" not in properties
+            expected = {"error": "error", "warning": "warning", "note": "recommendation"}[level]
+            assert properties["problem.severity"] == expected
+    security_rules = {r["id"] for r in rules if "security" in r["properties"]["tags"]}
     for result in run["results"]:
+        if result["ruleId"] in security_rules:
+            low, high = GITHUB_BANDS[result["level"]]
+            assert low <= float(result["properties"]["security-severity"]) <= high
+        else:
+            assert "security-severity" not in result.get("properties", {})
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
         assert result["message"]["text"]
         assert result["level"] in GITHUB_BANDS
@@ -163,9 +175,9 @@ def test_one_result_exactly() -> None:
     assert "## Why is this bad?" in rule["help"]["markdown"]
     assert rule["defaultConfiguration"] == {"level": "warning"}
     assert rule["properties"] == {
-        "tags": ["security", "grammar"],
+        "tags": ["grammar"],
         "precision": "high",
-        "security-severity": "5.5",
+        "problem.severity": "warning",
     }
     driver = run["tool"]["driver"]
     assert driver["version"] == "0.1.0" and driver["semanticVersion"] == "0.1.0"
@@ -189,7 +201,7 @@ def test_severity_overrides_change_the_rule_level_and_security_severity() -> Non
     validate(log)
     (rule,) = log["runs"][0]["tool"]["driver"]["rules"]
     assert rule["defaultConfiguration"] == {"level": "error"}
-    assert rule["properties"]["security-severity"] == "8.0"
+    assert rule["properties"]["problem.severity"] == "error"  # GRM: not a security rule
     assert log["runs"][0]["results"][0]["level"] == "error"
 
 

@@ -81,4 +81,40 @@ def test_a_run_writes_only_the_requested_output(tmp_path, output_format) -> None
         timeout=120,
     )
     assert completed.returncode == 1, completed.stderr
-    assert _snapshot(home, scratch, work) - before == {str(report)}
+    written = _snapshot(home, scratch, work) - before
+    # The one write besides the requested output: the result cache in the project root (here
+    # the working directory: no configuration, no git repository), tagged and git-ignored.
+    cache = work / ".iamlint_cache"
+    assert {str(cache / "CACHEDIR.TAG"), str(cache / ".gitignore"), str(report)} <= written
+    assert all(path == str(report) or path.startswith(f"{cache}{os.sep}") for path in written)
+
+
+def test_a_run_without_the_cache_writes_only_the_requested_output(tmp_path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "policy.json").write_bytes((ROOT / "examples" / "bad-transcribe-key.json").read_bytes())
+    before = _snapshot(work)
+    environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    for flags, extra in ((["--no-cache"], {}), ([], {"IAMLINT_NO_CACHE": "1"})):
+        report = work / f"report{len(flags)}.json"
+        completed = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "linter",
+                "check",
+                "--no-config",
+                *flags,
+                "-o",
+                str(report),
+                "policy.json",
+            ],
+            cwd=work,
+            env={**environment, **extra},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert completed.returncode == 1, completed.stderr
+        assert _snapshot(work) - before == {str(report)}
+        report.unlink()

@@ -16,6 +16,10 @@ from linter.model import EMPTY_MAPPING
 if TYPE_CHECKING:
     from linter.model import Severity
     from linter.results import RunResult
+    from linter.vcs import Provenance
+
+# GitHub code scanning rejects a SARIF run with more results than this.
+GITHUB_MAX_RESULTS = 25_000
 
 FORMATS: dict[str, str] = {
     "text": "linter.reporters.text",
@@ -23,6 +27,7 @@ FORMATS: dict[str, str] = {
     "sarif": "linter.reporters.sarif",
     "github": "linter.reporters.github",
     "gitlab": "linter.reporters.gitlab",
+    "statistics": "linter.reporters.statistics",  # check --statistics, in place of text
 }
 
 
@@ -30,8 +35,11 @@ FORMATS: dict[str, str] = {
 class RenderOptions(NamedTuple):
     """What a reporter may need besides the findings.
 
-    ``root`` is the absolute directory that relative finding paths are relative to (the working
-    directory of the run); SARIF, GitHub and GitLab output paths relative to it.
+    ``root`` is the absolute directory SARIF, GitHub and GitLab output paths are relative to (the
+    repository root: ``linter.vcs.report_root``). ``working_directory`` is the absolute directory
+    relative finding paths are relative to (the run's working directory; empty: ``root``).
+    ``provenance`` is the SARIF ``versionControlProvenance`` (``linter.vcs.Provenance``) or None.
+    ``sarif_max_results`` (0: no limit) makes SARIF refuse a run larger than GitHub accepts.
     ``severity_overrides`` are the configured per-rule levels, so rule metadata (SARIF
     ``defaultConfiguration``) matches the results. ``include_suppressed`` adds suppressed and
     baselined findings to SARIF (as ``suppressions``) and JSON.
@@ -46,6 +54,9 @@ class RenderOptions(NamedTuple):
     severity_overrides: Mapping[str, Severity] = EMPTY_MAPPING
     include_suppressed: bool = False
     sarif_category: str = "iamlint"
+    working_directory: str = ""
+    provenance: Provenance | None = None
+    sarif_max_results: int = GITHUB_MAX_RESULTS
 
 
 def render(format_name: str, result: RunResult, options: RenderOptions) -> str:
@@ -53,13 +64,16 @@ def render(format_name: str, result: RunResult, options: RenderOptions) -> str:
     return module.render(result, options)
 
 
-def relative_path(path: str, root: str) -> str | None:
+def relative_path(path: str, root: str, working_directory: str = "") -> str | None:
     """``path`` relative to ``root`` with forward slashes, or None when it lies outside ``root``.
 
-    Pure string arithmetic: a relative ``path`` is taken as relative to ``root`` already.
+    Pure string arithmetic: a relative ``path`` is relative to ``working_directory`` when one is
+    given (it must be absolute), else taken as relative to ``root`` already.
     """
     path = path.replace("\\", "/")
     root = root.replace("\\", "/")
+    if working_directory and not (posixpath.isabs(path) or _is_windows_absolute(path)):
+        path = posixpath.join(working_directory.replace("\\", "/"), path)
     if posixpath.isabs(path) or _is_windows_absolute(path):
         normalized_root = posixpath.normpath(root)
         normalized = posixpath.normpath(path)
@@ -75,10 +89,15 @@ def relative_path(path: str, root: str) -> str | None:
     return normalized
 
 
-def display_path(path: str, root: str) -> str:
-    """The path as CI systems want it: relative to the root when inside it, else unchanged."""
-    relative = relative_path(path, root)
+def display_path(path: str, root: str, working_directory: str = "") -> str:
+    """The path as CI systems want it: relative to the root when inside it, else as given."""
+    relative = relative_path(path, root, working_directory)
     return relative if relative is not None else path.replace("\\", "/")
+
+
+def ci_path(path: str, options: RenderOptions) -> str:
+    """``display_path`` with the root and working directory of ``options``."""
+    return display_path(path, options.root, options.working_directory)
 
 
 def _is_windows_absolute(path: str) -> bool:

@@ -7,10 +7,12 @@ Messages escape ``%``, CR and LF (``%25``, ``%0D``, ``%0A``); property values al
 single-line spans (GitHub's columns are meaningful within one line; ruff does the same); the
 end column stays exclusive, as in every iamlint format. Note-level findings become ``::notice``.
 
-The message repeats ``path:line:col: ID`` so the job log reads like the text format. GitHub keeps
-at most 10 annotations of each level per step and drops the rest silently, so when a level
-exceeds that, a ``::notice`` is emitted first (while it still fits) saying how many there are; the
-output always ends with a plain one-line summary of the totals.
+``file`` is relative to the repository root (``RenderOptions.root``), whatever directory the run
+started in: GitHub maps annotations by repository path. The message repeats
+``path:line:col: ID`` so the job log reads like the text format. GitHub keeps at most 10
+annotations of each level per step and drops the rest silently, so when a level exceeds that, a
+``::notice`` is emitted first (while it still fits) saying how many there are; the output always
+ends with a plain one-line summary of the totals.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 
 from linter.model import Finding, Severity
-from linter.reporters import RenderOptions, display_path
+from linter.reporters import RenderOptions, ci_path
 from linter.results import RunResult
 
 ANNOTATION_LIMIT = 10
@@ -54,14 +56,14 @@ def render(result: RunResult, options: RenderOptions) -> str:
                 "level per step; every finding is in this log"
             )
         )
-    lines.extend(_annotation(f, names.get(f.rule_id), options.root) for f in findings)
+    lines.extend(_annotation(f, names.get(f.rule_id), options) for f in findings)
     lines.append(_summary(result, findings, counts))
     return "\n".join(lines) + "\n"
 
 
-def _annotation(finding: Finding, name: str | None, root: str) -> str:
+def _annotation(finding: Finding, name: str | None, options: RenderOptions) -> str:
     span = finding.span
-    path = display_path(finding.path, root)
+    path = ci_path(finding.path, options)
     properties = [("file", path), ("line", str(span.line))]
     if span.line == span.end_line:
         properties.append(("col", str(span.column)))

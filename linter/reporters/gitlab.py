@@ -5,8 +5,8 @@ Each finding becomes ``{description, check_name, fingerprint, severity, location
 Severities: error -> ``critical``, warning -> ``major``, note -> ``minor`` (GitLab's scale is
 info, minor, major, critical, blocker). ``fingerprint`` hashes the rule id, the path and the
 statement fingerprint (not the line) plus a counter for repeats, so it is unique in the report and
-survives reformatting. Paths are relative to the working directory (the project directory in a
-GitLab job). No byte order mark: GitLab's parser rejects it.
+survives reformatting. Paths are relative to the repository root (the project directory in a
+GitLab job), whatever directory the run started in. No byte order mark: GitLab's parser rejects it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import json
 from collections import Counter
 
 from linter.model import Severity
-from linter.reporters import RenderOptions, display_path
+from linter.reporters import RenderOptions, ci_path
 from linter.results import RunResult
 
 SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.NOTE: "minor"}
@@ -26,7 +26,7 @@ def render(result: RunResult, options: RenderOptions) -> str:
     occurrences: Counter[str] = Counter()
     issues = []
     for finding in result.findings:
-        path = display_path(finding.path, options.root)
+        path = ci_path(finding.path, options)
         identity = "\0".join((finding.rule_id, path, finding.statement_fingerprint))
         occurrences[identity] += 1
         digest = hashlib.sha256(f"{identity}\0{occurrences[identity]}".encode()).hexdigest()

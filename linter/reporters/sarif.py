@@ -5,15 +5,30 @@ Choices, with the conventions they follow (../shared/docs/conventions.md §1):
 * One run. ``tool.driver.rules`` lists the rules that produced a result in this log, in registry
   order, and ``ruleIndex`` points into it (GitHub needs each result's rule metadata; a rule that
   found nothing adds nothing to an alert, and style.md §10.5 asks for matched rules only).
-* Every rule carries ``security`` in its tags and a ``security-severity`` string from its level in
-  this run (configured severity overrides included): error ``"8.0"`` (GitHub: high), warning
-  ``"5.5"`` (medium), note ``"2.0"`` (low). ``precision`` is the rule's ``precision`` attribute
-  when it has one, else ``"high"``.
+* Security rules (what a policy grants: least privilege, principals, trust, conditions, ...)
+  carry the ``security`` tag and a ``security-severity`` string: on the rule from its level in this
+  run (configured severity overrides included), and on each result from that result's own level,
+  so a note of a rule whose default is error is not shown as High. Scores: error ``"8.0"``
+  (GitHub: high), warning ``"5.5"`` (medium), note ``"2.0"`` (low). Not security rules, and so
+  without either (GitHub then shows ``problem.severity``: error, warning, recommendation): the
+  families JSON (syntax), GRM (grammar), TPL (templates), SUP (suppressions), INT and IO (the run
+  itself), and rules tagged ``style``, ``quota`` or ``redundancy``. A rule tagged ``security``
+  is always a security rule. ``precision`` is the rule's ``precision`` attribute when it has one,
+  else ``"high"``.
 * ``help.text`` and ``help.markdown`` are the rule's docstring; ``helpUri`` its anchor in
   docs/rules.md; ``fullDescription`` its "What it does" section.
 * Locations are relative URIs under ``uriBaseId: "%SRCROOT%"``, and ``originalUriBaseIds`` gives
-  the absolute ``file:///.../`` of the working directory (with its trailing slash). A file outside
-  the working directory gets an absolute ``file://`` URI instead.
+  the absolute ``file:///.../`` of the repository root (with its trailing slash), whatever the
+  working directory of the run (``invocations[0].workingDirectory``). A file outside the root gets
+  an absolute ``file://`` URI instead.
+* In a git work tree, ``versionControlProvenance`` gives the ``origin`` remote's URL (without
+  credentials), the commit and the branch, read from ``.git`` (``linter.vcs``), mapped to
+  ``%SRCROOT%``.
+* GitHub rejects a run of more than 25,000 results. A larger report is refused with
+  ``SarifLimitError`` (the CLI exits 2 with the message) instead of being split: since July 2025
+  GitHub also rejects several runs of one tool and category in an upload, and splitting across
+  categories would move alerts between categories from one commit to the next.
+  ``RenderOptions.sarif_max_results`` (``--sarif-max-results``; 0: no limit) changes the limit.
 * Regions are 1-based with an exclusive ``endColumn``, counted in code points
   (``columnKind: "unicodeCodePoints"``), exactly the engine's spans.
 * ``partialFingerprints["iamlintStatement/v1"]`` hashes the rule id and the finding's statement
@@ -44,6 +59,7 @@ from linter.reporters import RenderOptions, relative_path
 from linter.results import RunResult
 from linter.rule_index import RuleInfo
 from linter.suppressions import SOURCE_BASELINE, SuppressedFinding, all_suppressed
+from linter.vcs import Provenance
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -52,8 +68,27 @@ FINGERPRINT_KEY = "iamlintStatement/v1"
 DEFAULT_PRECISION = "high"
 GITHUB_TEXT_LIMIT = 1024
 SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.5", Severity.NOTE: "2.0"}
+PROBLEM_SEVERITY = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.NOTE: "recommendation",
+}
+NOT_SECURITY_FAMILIES = frozenset({"JSON", "GRM", "TPL", "SUP", "INT", "IO"})
+NOT_SECURITY_TAGS = frozenset({"style", "quota", "redundancy"})
 INTERNAL_ERROR_ID = "INT001"
 UNREADABLE_ID = "IO001"
+
+
+class SarifLimitError(ValueError):
+    """The report holds more results than the consumer (GitHub) accepts in one run."""
+
+
+def is_security_rule(rule_id: str, tags: tuple[str, ...] | list[str] = ()) -> bool:
+    """Whether GitHub should count the rule's results as security results (module docstring)."""
+    if "security" in tags:
+        return True
+    family = rule_id.rstrip("0123456789").upper()
+    return family not in NOT_SECURITY_FAMILIES and NOT_SECURITY_TAGS.isdisjoint(tags)
 
 
 def render(result: RunResult, options: RenderOptions) -> str:
@@ -70,7 +105,20 @@ def render(result: RunResult, options: RenderOptions) -> str:
         {f.rule_id for f, _ in entries}, key=lambda r: (rule_order.get(r, 1 << 30), r)
     )
     rule_index = {rule_id: index for index, rule_id in enumerate(used_ids)}
+    limit = options.sarif_max_results
+    if limit and len(entries) > limit:
+        raise SarifLimitError(
+            f"the SARIF report would hold {len(entries):,} results; GitHub code scanning "
+            f"rejects a run of more than {limit:,}. Narrow the run (--select, --ignore, fewer "
+            "paths per upload, each with its own --sarif-category) or hide known findings with "
+            "--write-baseline/--baseline; --sarif-max-results 0 lifts the limit for other tools"
+        )
+    security = {
+        rule_id: is_security_rule(rule_id, tuple(getattr(known_rules.get(rule_id), "tags", ())))
+        for rule_id in used_ids
+    }
     root_uri = _directory_uri(options.root)
+    working_uri = _directory_uri(options.working_directory) if options.working_directory else None
 
     occurrences: Counter[tuple[str, str]] = Counter()
     results = []
@@ -82,11 +130,13 @@ def render(result: RunResult, options: RenderOptions) -> str:
             "ruleIndex": rule_index[finding.rule_id],
             "level": finding.severity.value,
             "message": {"text": finding.message},
-            "locations": [_location(finding, options.root)],
+            "locations": [_location(finding, options)],
             "partialFingerprints": {
                 FINGERPRINT_KEY: f"{fingerprint}:{occurrences[(finding.path, fingerprint)]}"
             },
         }
+        if security[finding.rule_id]:
+            item["properties"] = {"security-severity": SECURITY_SEVERITY[finding.severity]}
         if result.baseline is not None:
             baselined = suppression is not None and suppression.source == SOURCE_BASELINE
             item["baselineState"] = "unchanged" if baselined else "new"
@@ -108,9 +158,11 @@ def render(result: RunResult, options: RenderOptions) -> str:
         "automationDetails": {"id": f"{options.sarif_category}/"},
         "originalUriBaseIds": {SOURCE_ROOT_ID: {"uri": root_uri} if root_uri else {}},
         "columnKind": "unicodeCodePoints",
-        "invocations": [_invocation(result, options, root_uri)],
+        "invocations": [_invocation(result, options, working_uri or root_uri)],
         "results": results,
     }
+    if options.provenance is not None:
+        run["versionControlProvenance"] = [_version_control(options.provenance)]
     log = {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
@@ -153,23 +205,35 @@ def _directory_uri(root: str) -> str | None:
     return uri if uri.endswith("/") else uri + "/"
 
 
-def _artifact_location(path: str, root: str) -> dict[str, str]:
-    relative = relative_path(path, root)
+def _version_control(provenance: Provenance) -> dict[str, Any]:
+    details: dict[str, Any] = {"repositoryUri": provenance.repository_uri}
+    if provenance.revision_id:
+        details["revisionId"] = provenance.revision_id
+    if provenance.branch:
+        details["branch"] = provenance.branch
+    details["mappedTo"] = {"uriBaseId": SOURCE_ROOT_ID}
+    return details
+
+
+def _artifact_location(path: str, options: RenderOptions) -> dict[str, str]:
+    root, working_directory = options.root, options.working_directory
+    relative = relative_path(path, root, working_directory)
     if relative is not None:
         return {"uri": urllib.parse.quote(relative, safe="/"), "uriBaseId": SOURCE_ROOT_ID}
     path = path.replace("\\", "/")
-    if not _is_absolute(path) and _is_absolute(root):  # e.g. ../other/policy.json
-        path = posixpath.normpath(posixpath.join(root.replace("\\", "/"), path))
+    base = working_directory or root
+    if not _is_absolute(path) and _is_absolute(base):  # e.g. ../other/policy.json
+        path = posixpath.normpath(posixpath.join(base.replace("\\", "/"), path))
     if _is_absolute(path):
         return {"uri": _file_uri(path)}
     return {"uri": urllib.parse.quote(path, safe="/")}
 
 
-def _location(finding: Finding, root: str) -> dict[str, Any]:
+def _location(finding: Finding, options: RenderOptions) -> dict[str, Any]:
     span = finding.span
     return {
         "physicalLocation": {
-            "artifactLocation": _artifact_location(finding.path, root),
+            "artifactLocation": _artifact_location(finding.path, options),
             "region": {
                 "startLine": span.line,
                 "startColumn": span.column,
@@ -200,7 +264,20 @@ def _descriptor(
     level = options.severity_overrides.get(rule.id) or rule.severity
     documentation = rule.documentation()
     what = " ".join(rule.doc_sections().get("What it does", "").split()) or rule.summary
-    tags = ["security", *(t for t in rule.tags if t != "security")]
+    properties: dict[str, Any]
+    if is_security_rule(rule.id, rule.tags):
+        tags = ["security", *(t for t in rule.tags if t != "security")]
+        properties = {
+            "tags": tags[:20],
+            "precision": getattr(rule, "precision", DEFAULT_PRECISION),
+            "security-severity": SECURITY_SEVERITY[level],
+        }
+    else:
+        properties = {
+            "tags": list(rule.tags[:20]),
+            "precision": getattr(rule, "precision", DEFAULT_PRECISION),
+            "problem.severity": PROBLEM_SEVERITY[level],
+        }
     return {
         "id": rule.id,
         "name": rule.name,
@@ -212,11 +289,7 @@ def _descriptor(
         },
         "helpUri": help_uri(rule),
         "defaultConfiguration": {"level": level.value},
-        "properties": {
-            "tags": tags[:20],
-            "precision": getattr(rule, "precision", DEFAULT_PRECISION),
-            "security-severity": SECURITY_SEVERITY[level],
-        },
+        "properties": properties,
     }
 
 
@@ -226,7 +299,9 @@ def _limit(text: str) -> str:
     return text[: GITHUB_TEXT_LIMIT - 1].rstrip() + "…"
 
 
-def _invocation(result: RunResult, options: RenderOptions, root_uri: str | None) -> dict[str, Any]:
+def _invocation(
+    result: RunResult, options: RenderOptions, working_uri: str | None
+) -> dict[str, Any]:
     notifications = []
     for file_result in result.files:
         descriptor = UNREADABLE_ID if file_result.status == "unreadable" else INTERNAL_ERROR_ID
@@ -239,9 +314,7 @@ def _invocation(result: RunResult, options: RenderOptions, root_uri: str | None)
                     "locations": [
                         {
                             "physicalLocation": {
-                                "artifactLocation": _artifact_location(
-                                    file_result.path, options.root
-                                )
+                                "artifactLocation": _artifact_location(file_result.path, options)
                             }
                         }
                     ],
@@ -251,6 +324,6 @@ def _invocation(result: RunResult, options: RenderOptions, root_uri: str | None)
         "executionSuccessful": result.execution_successful,
         "toolExecutionNotifications": notifications,
     }
-    if root_uri:
-        invocation["workingDirectory"] = {"uri": root_uri}
+    if working_uri:
+        invocation["workingDirectory"] = {"uri": working_uri}
     return invocation
