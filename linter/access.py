@@ -21,6 +21,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
+from linter.grants import statement_grants
 from linter.model import JsonPath, PolicyType
 from linter.policy import Item, Policy, Statement, action_pattern_matches
 
@@ -167,7 +168,7 @@ def has_unknown(statement: Statement, *elements: str) -> bool:
 def deny_covers_action(deny: Statement, action_name: str) -> bool:
     """Whether the Deny's Action/NotAction applies (or, with a deploy-time value, may apply)
     to the exact action ``action_name``."""
-    return deny.covers_action(action_name) or has_unknown(deny, "Action", "NotAction")
+    return statement_grants(deny).covers(action_name) or has_unknown(deny, "Action", "NotAction")
 
 
 def deny_covers_action_pattern(deny: Statement, pattern: str) -> bool:

@@ -270,10 +270,16 @@ class PolicyGrants:
     ) -> Grant | None:
         narrowed = False
         for deny in self.unconditional_denies:
-            if not deny.covers(name) or not deny.covers_principals_of(allow):
+            if not deny.may_deny(name) or not deny.covers_principals_of(allow):
                 continue
-            if deny.every_resource:
-                return None
+            if deny.every_resource or deny.unknown_resources:
+                return None  # a deploy-time Resource value may name every resource: silence
+            if allow.statement.resource_element is None:
+                # No Resource (a trust policy): the resource the policy is attached to, which a
+                # Deny without Resource also means.
+                if deny.statement.resource_element is None:
+                    return None
+                continue
             if deny.resource_negated:
                 kept: list[str] = []
                 for pattern in resources:
@@ -301,9 +307,9 @@ class PolicyGrants:
             deny.enforced
             for deny in self.enforcing_denies
             if deny.enforced is not None
-            and deny.covers(name)
+            and deny.may_deny(name)
             and deny.covers_principals_of(allow)
-            and all(deny.covers_resource(p) for p in resources)
+            and (deny.unknown_resources or all(deny.covers_resource(p) for p in resources))
         )
         return Grant(name, resources, excluded, narrowed, conditions)
 
@@ -312,16 +318,23 @@ def _covers_statement(deny: StatementGrants, allow: StatementGrants) -> bool:
     """Whether ``deny`` (its conditions aside) applies to every request ``allow`` allows."""
     if not deny.covers_principals_of(allow):
         return False
-    if allow.resource_negated or allow.statement.resource_element is None:
-        if not deny.every_resource:
+    if allow.statement.resource_element is None:
+        if deny.statement.resource_element is not None and not (
+            deny.every_resource or deny.unknown_resources
+        ):
             return False
-    elif not all(deny.covers_resource(p) for p in allow.resource_patterns):
+    elif allow.resource_negated:
+        if not (deny.every_resource or deny.unknown_resources):
+            return False
+    elif not deny.unknown_resources and not all(
+        deny.covers_resource(p) for p in allow.resource_patterns
+    ):
         return False
     return _covers_actions(deny, allow)
 
 
 def _covers_actions(deny: StatementGrants, allow: StatementGrants) -> bool:
-    if deny.every_action:
+    if deny.every_action or deny.unknown_actions:
         return True
     if not allow._has_actions:
         return False
