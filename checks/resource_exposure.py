@@ -18,7 +18,7 @@ from linter.grants import (
     statement_grants,
 )
 from linter.model import JsonPath, PolicyType, Severity
-from linter.policy import Policy, Statement
+from linter.policy import Policy, Statement, action_pattern_matches
 
 
 @functools.cache
@@ -116,9 +116,14 @@ def _removed(policy: Policy, statement: Statement, name: str) -> bool:
 
 
 def _anchor(statement: Statement, found: list[str]) -> tuple[JsonPath, bool]:
-    items = statement.action_items_covering(found[0])
-    if items:
-        return items[0].path, False
+    """The first Action value that covers ``found[0]``, or the NotAction value that lets it
+    through."""
+    if statement.action_element == "Action":
+        for item in statement.actions:
+            if action_pattern_matches(item.value, found[0]):
+                return item.path, False
+    elif statement_grants(statement).covers(found[0]):
+        return (*statement.path, "NotAction"), False
     return statement.anchor()
 
 
