@@ -26,7 +26,7 @@ policyuniverse = pytest.importorskip("policyuniverse.policy")
 FIXTURE_DISAGREEMENTS = {
     "oracle-crash": 5,
     "not-a-resource-policy": 5,
-    "deny": 1,
+    "deny": 3,
     "invalid-principal": 1,
 }
 
