@@ -111,13 +111,16 @@ class PolicyGrants:
         return statement_grants(statement)
 
     def effective(self, statement: Statement, names: tuple[str, ...] | list[str]) -> list[Grant]:
-        """The members of ``names`` (exact action names, or ``EVERY_ACTION``) that the Allow
+        """The members of ``names`` (exact action names, or ``EVERY_ACTION`` alone) that the Allow
         ``statement`` grants once the policy's Denies apply, in the order given, each with the
         resources it still reaches and the conditions Denies add. Empty for a non-Allow."""
         if statement.effect != "Allow":
             return []
         allow = self.of(statement)
-        covered = allow.covered(names) if EVERY_ACTION not in names else self._covered(allow, names)
+        if len(names) == 1 and names[0] == EVERY_ACTION:
+            covered: tuple[str, ...] = (EVERY_ACTION,) if allow.every_action else ()
+        else:
+            covered = allow.covered(names)
         if not covered:
             return []
         if allow.resource_negated:
@@ -125,8 +128,8 @@ class PolicyGrants:
             excluded = allow.resource_patterns
         else:
             start, excluded = allow.resource_patterns, ()
-        if not self.has_denies:
-            return [Grant(name, start, excluded, False, ()) for name in covered]
+        if not self.has_denies:  # the common case: tuple.__new__ skips NamedTuple's Python __new__
+            return [_new_grant(Grant, (name, start, excluded, False, ())) for name in covered]
         found = []
         for name in covered:
             grant = self._apply_denies(allow, name, start, excluded)
@@ -257,10 +260,6 @@ class PolicyGrants:
 
     # -- internals --------------------------------------------------------------------------------
 
-    @staticmethod
-    def _covered(allow: StatementGrants, names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-        return tuple(name for name in names if allow.covers(name))
-
     def _apply_denies(
         self,
         allow: StatementGrants,
@@ -312,6 +311,9 @@ class PolicyGrants:
             and (deny.unknown_resources or all(deny.covers_resource(p) for p in resources))
         )
         return Grant(name, resources, excluded, narrowed, conditions)
+
+
+_new_grant = tuple.__new__
 
 
 def _covers_statement(deny: StatementGrants, allow: StatementGrants) -> bool:
