@@ -96,6 +96,7 @@ REGISTRY: tuple[tuple[str, str, str], ...] = (
     ("POL004", "policy_size_exceeded", "PolicySizeExceeded"),
     ("POL005", "variables_without_version", "VariablesWithoutVersion"),
     ("POL006", "rcp_allow_statement", "RcpAllowStatement"),
+    ("POL007", "unfilled_placeholder", "UnfilledPlaceholder"),
     # Transcribe best practices: KMS encryption context (KMS)
     ("KMS001", "encryption_context_missing", "EncryptionContextMissing"),
     ("KMS002", "encryption_context_set_operator", "EncryptionContextSetOperator"),

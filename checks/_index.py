@@ -16,6 +16,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": "syntax",
+        "subsumes": (),
+        "default": True,
     },
     "JSON002": {
         "name": "trailing-comma",
@@ -28,6 +30,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": "trailing-comma",
+        "subsumes": (),
+        "default": True,
     },
     "JSON003": {
         "name": "json-comment",
@@ -40,6 +44,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": "comment",
+        "subsumes": (),
+        "default": True,
     },
     "JSON004": {
         "name": "duplicate-key",
@@ -52,6 +58,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": "duplicate-key",
+        "subsumes": (),
+        "default": True,
     },
     "JSON005": {
         "name": "invalid-encoding",
@@ -64,6 +72,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": "encoding",
+        "subsumes": (),
+        "default": True,
     },
     "JSON006": {
         "name": "non-finite-number",
@@ -76,6 +86,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": "non-finite-number",
+        "subsumes": (),
+        "default": True,
     },
     "JSON007": {
         "name": "nesting-too-deep",
@@ -88,6 +100,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": "too-deep",
+        "subsumes": (),
+        "default": True,
     },
     "JSON008": {
         "name": "file-too-large",
@@ -100,6 +114,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": "too-large",
+        "subsumes": (),
+        "default": True,
     },
     "JSON009": {
         "name": "empty-document",
@@ -112,6 +128,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": "empty",
+        "subsumes": (),
+        "default": True,
     },
     "GRM001": {
         "name": "missing-version",
@@ -124,6 +142,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "GRM002": {
         "name": "invalid-version",
@@ -136,6 +156,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "GRM003": {
         "name": "old-version",
@@ -148,6 +170,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "GRM004": {
         "name": "invalid-policy-structure",
@@ -160,6 +184,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "GRM005": {
         "name": "invalid-effect",
@@ -172,6 +198,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "GRM006": {
         "name": "invalid-action-element",
@@ -184,6 +212,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "GRM007": {
         "name": "invalid-resource-element",
@@ -196,6 +226,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "GRM008": {
         "name": "invalid-principal-element",
@@ -208,6 +240,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "GRM009": {
         "name": "invalid-sid",
@@ -220,6 +254,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "GRM010": {
         "name": "duplicate-sid",
@@ -232,6 +268,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "GRM011": {
         "name": "unknown-element",
@@ -244,6 +282,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "GRM012": {
         "name": "empty-value",
@@ -256,6 +296,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "GRM013": {
         "name": "invalid-condition-block",
@@ -268,6 +310,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "ACT001": {
         "name": "unknown-service-prefix",
@@ -280,6 +324,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "ACT002": {
         "name": "unknown-action",
@@ -292,6 +338,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "ACT003": {
         "name": "action-wildcard-matches-nothing",
@@ -304,6 +352,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "ACT004": {
         "name": "action-letter-case",
@@ -316,6 +366,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": False,
     },
     "ACT005": {
         "name": "action-not-for-policy-type",
@@ -328,6 +380,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "ACT006": {
         "name": "not-action-in-rcp",
@@ -340,6 +394,8 @@ INDEX = {
         "needs_elements": ("notaction",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "RES001": {
         "name": "invalid-arn",
@@ -352,6 +408,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "RES002": {
         "name": "arn-fields-for-service",
@@ -364,6 +422,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "RES003": {
         "name": "resource-matches-no-action",
@@ -376,6 +436,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "RES004": {
         "name": "kms-key-not-by-arn",
@@ -388,30 +450,36 @@ INDEX = {
         "needs_elements": (),
         "needs_services": ("kms",),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "PRI001": {
         "name": "invalid-aws-principal",
         "summary": "An AWS or CanonicalUser principal value has an invalid form.",
         "severity": "error",
         "tags": ("principal",),
-        "policy_types": ("kms-key", "resource", "trust"),
+        "policy_types": ("kms-key", "resource", "trust", "vpc-endpoint"),
         "runs_on_undecodable": False,
         "engine_reported": False,
         "needs_elements": ("notprincipal", "principal"),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "PRI002": {
         "name": "invalid-service-principal",
         "summary": "A Service principal is not a service principal name such as lambda.amazonaws.com.",
         "severity": "error",
         "tags": ("principal",),
-        "policy_types": ("kms-key", "resource", "trust"),
+        "policy_types": ("kms-key", "resource", "trust", "vpc-endpoint"),
         "runs_on_undecodable": False,
         "engine_reported": False,
         "needs_elements": ("notprincipal", "principal"),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "PRI003": {
         "name": "invalid-federated-principal",
@@ -424,30 +492,36 @@ INDEX = {
         "needs_elements": ("notprincipal", "principal"),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "PRI004": {
         "name": "wildcard-in-principal",
         "summary": "A wildcard inside a principal value, which IAM does not support.",
         "severity": "error",
         "tags": ("principal",),
-        "policy_types": ("kms-key", "resource", "trust"),
+        "policy_types": ("kms-key", "resource", "trust", "vpc-endpoint"),
         "runs_on_undecodable": False,
         "engine_reported": False,
         "needs_elements": ("notprincipal", "principal"),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "PRI005": {
         "name": "principal-unique-id",
         "summary": "A principal given as an IAM user or role unique id instead of its ARN.",
         "severity": "warning",
         "tags": ("principal",),
-        "policy_types": ("kms-key", "resource", "trust"),
+        "policy_types": ("kms-key", "resource", "trust", "vpc-endpoint"),
         "runs_on_undecodable": False,
         "engine_reported": False,
         "needs_elements": ("notprincipal", "principal"),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "PRI006": {
         "name": "federated-principal-not-supported",
@@ -460,6 +534,8 @@ INDEX = {
         "needs_elements": ("notprincipal", "principal"),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "PRI007": {
         "name": "wildcard-principal-in-trust-policy",
@@ -472,6 +548,8 @@ INDEX = {
         "needs_elements": ("notprincipal", "principal"),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "PRI008": {
         "name": "mismatched-action-for-principal",
@@ -484,6 +562,8 @@ INDEX = {
         "needs_elements": ("notprincipal", "principal"),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "PRI009": {
         "name": "rcp-principal-not-wildcard",
@@ -496,6 +576,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "PRI010": {
         "name": "roles-anywhere-missing-actions",
@@ -508,18 +590,22 @@ INDEX = {
         "needs_elements": ("notprincipal", "principal"),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "PRI011": {
         "name": "redundant-session-principal",
         "summary": "An assumed-role session principal listed beside its own role.",
         "severity": "note",
         "tags": ("principal",),
-        "policy_types": ("kms-key", "resource", "trust"),
+        "policy_types": ("kms-key", "resource", "trust", "vpc-endpoint"),
         "runs_on_undecodable": False,
         "engine_reported": False,
         "needs_elements": ("notprincipal", "principal"),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": False,
     },
     "CND001": {
         "name": "unknown-condition-operator",
@@ -532,6 +618,8 @@ INDEX = {
         "needs_elements": ("condition",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "CND002": {
         "name": "unknown-global-condition-key",
@@ -544,6 +632,8 @@ INDEX = {
         "needs_elements": ("condition",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "CND003": {
         "name": "unknown-service-condition-key",
@@ -556,6 +646,8 @@ INDEX = {
         "needs_elements": ("condition",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "CND004": {
         "name": "condition-key-not-supported-by-action",
@@ -568,6 +660,8 @@ INDEX = {
         "needs_elements": ("condition",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "CND005": {
         "name": "invalid-condition-value",
@@ -580,6 +674,8 @@ INDEX = {
         "needs_elements": ("condition",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "CND006": {
         "name": "imprecise-condition-value",
@@ -592,6 +688,8 @@ INDEX = {
         "needs_elements": ("condition",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": False,
     },
     "CND007": {
         "name": "operator-key-type-mismatch",
@@ -604,6 +702,8 @@ INDEX = {
         "needs_elements": ("condition",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "CND008": {
         "name": "string-operator-on-arn-key",
@@ -616,6 +716,8 @@ INDEX = {
         "needs_elements": ("condition",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "CND009": {
         "name": "forallvalues-on-single-valued-key",
@@ -628,6 +730,8 @@ INDEX = {
         "needs_elements": ("condition",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "CND010": {
         "name": "missing-set-qualifier",
@@ -640,6 +744,8 @@ INDEX = {
         "needs_elements": ("condition",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "CND011": {
         "name": "ineffective-set-qualifier",
@@ -652,6 +758,8 @@ INDEX = {
         "needs_elements": ("condition",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": False,
     },
     "CND012": {
         "name": "forallvalues-without-null-guard",
@@ -664,6 +772,8 @@ INDEX = {
         "needs_elements": ("condition",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "CND013": {
         "name": "empty-condition-values",
@@ -676,6 +786,8 @@ INDEX = {
         "needs_elements": ("condition",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "CND014": {
         "name": "wildcard-without-like-operator",
@@ -688,6 +800,8 @@ INDEX = {
         "needs_elements": ("condition",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "CND015": {
         "name": "invalid-policy-variable",
@@ -700,6 +814,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "CND016": {
         "name": "policy-variable-in-unsupported-element",
@@ -712,6 +828,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "CND017": {
         "name": "mfa-condition-antipattern",
@@ -724,6 +842,8 @@ INDEX = {
         "needs_elements": ("condition",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "CND018": {
         "name": "duplicate-condition-key-case",
@@ -736,6 +856,8 @@ INDEX = {
         "needs_elements": ("condition",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "CND019": {
         "name": "private-ip-in-source-ip",
@@ -748,6 +870,8 @@ INDEX = {
         "needs_elements": ("condition",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "POL001": {
         "name": "duplicate-statement",
@@ -760,6 +884,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": False,
     },
     "POL002": {
         "name": "redundant-action",
@@ -772,6 +898,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": False,
     },
     "POL003": {
         "name": "redundant-resource",
@@ -784,6 +912,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": False,
     },
     "POL004": {
         "name": "policy-size-exceeded",
@@ -796,6 +926,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "POL005": {
         "name": "variables-without-version",
@@ -808,6 +940,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "POL006": {
         "name": "rcp-allow-statement",
@@ -820,6 +954,22 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
+    },
+    "POL007": {
+        "name": "unfilled-placeholder",
+        "summary": "The policy holds an unfilled template placeholder such as <region>.",
+        "severity": "warning",
+        "tags": ("policy", "placeholder"),
+        "policy_types": None,
+        "runs_on_undecodable": False,
+        "engine_reported": False,
+        "needs_elements": (),
+        "needs_services": (),
+        "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "KMS001": {
         "name": "encryption-context-missing",
@@ -832,6 +982,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": ("kms",),
         "needs_problem": None,
+        "subsumes": (),
+        "default": False,
     },
     "KMS002": {
         "name": "encryption-context-set-operator",
@@ -844,6 +996,8 @@ INDEX = {
         "needs_elements": ("condition",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "KMS003": {
         "name": "encryption-context-keys-without-qualifier",
@@ -856,6 +1010,8 @@ INDEX = {
         "needs_elements": ("condition",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "KMS004": {
         "name": "transcribe-encryption-context-invalid",
@@ -868,6 +1024,8 @@ INDEX = {
         "needs_elements": ("condition",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "TRN001": {
         "name": "transcribe-output-key-not-required",
@@ -880,6 +1038,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": ("transcribe",),
         "needs_problem": None,
+        "subsumes": (),
+        "default": False,
     },
     "TRN002": {
         "name": "transcribe-resource-tag-missing",
@@ -892,6 +1052,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": ("transcribe",),
         "needs_problem": None,
+        "subsumes": (),
+        "default": False,
     },
     "TRN003": {
         "name": "transcribe-request-tag-missing",
@@ -904,6 +1066,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": ("transcribe",),
         "needs_problem": None,
+        "subsumes": (),
+        "default": False,
     },
     "TRN004": {
         "name": "transcribe-tagging-unconstrained",
@@ -916,6 +1080,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": ("transcribe",),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "CRD001": {
         "name": "long-term-credential-grant",
@@ -928,6 +1094,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": ("iam",),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "CRD002": {
         "name": "iam-user-principal",
@@ -940,6 +1108,8 @@ INDEX = {
         "needs_elements": ("notprincipal", "principal"),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": False,
     },
     "CRD003": {
         "name": "username-absent-for-roles",
@@ -952,6 +1122,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "TRU001": {
         "name": "service-role-confused-deputy",
@@ -964,6 +1136,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "TRU002": {
         "name": "source-account-mismatch",
@@ -976,6 +1150,8 @@ INDEX = {
         "needs_elements": ("condition",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "TRU003": {
         "name": "trust-any-principal",
@@ -988,6 +1164,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "TRU004": {
         "name": "cross-account-trust-without-external-id",
@@ -1000,6 +1178,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "TRU005": {
         "name": "oidc-trust-missing-condition",
@@ -1012,6 +1192,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "TRU006": {
         "name": "github-oidc-subject-too-broad",
@@ -1024,6 +1206,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "MON001": {
         "name": "cloudtrail-tamper",
@@ -1036,6 +1220,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": ("cloudtrail",),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "MON002": {
         "name": "config-tamper",
@@ -1048,6 +1234,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": ("config",),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "MON003": {
         "name": "kms-key-tamper",
@@ -1060,6 +1248,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": ("kms",),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "LPR001": {
         "name": "full-admin-access",
@@ -1072,6 +1262,24 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (
+            "CRD001",
+            "KMS001",
+            "KMS004",
+            "LPR002",
+            "LPR003",
+            "LPR008",
+            "LPR009",
+            "LPR010",
+            "MON001",
+            "MON002",
+            "MON003",
+            "TRN001",
+            "TRN002",
+            "TRN003",
+            "TRN004",
+        ),
+        "default": True,
     },
     "LPR002": {
         "name": "pass-role-unrestricted",
@@ -1084,6 +1292,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": ("iam",),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "LPR003": {
         "name": "privilege-escalation",
@@ -1096,6 +1306,7 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (
             "apprunner",
+            "batch",
             "bedrock-agentcore",
             "cloudformation",
             "codebuild",
@@ -1104,13 +1315,17 @@ INDEX = {
             "ec2",
             "ec2-instance-connect",
             "ecs",
+            "elasticmapreduce",
             "glue",
             "iam",
             "lambda",
             "sagemaker",
+            "ssm",
             "sts",
         ),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "LPR004": {
         "name": "allow-with-not-action",
@@ -1123,6 +1338,23 @@ INDEX = {
         "needs_elements": ("notaction",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (
+            "CRD001",
+            "KMS001",
+            "KMS004",
+            "LPR002",
+            "LPR008",
+            "LPR009",
+            "LPR010",
+            "MON001",
+            "MON002",
+            "MON003",
+            "TRN001",
+            "TRN002",
+            "TRN003",
+            "TRN004",
+        ),
+        "default": True,
     },
     "LPR005": {
         "name": "allow-with-not-resource",
@@ -1135,6 +1367,8 @@ INDEX = {
         "needs_elements": ("notresource",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "LPR006": {
         "name": "allow-with-not-principal",
@@ -1147,6 +1381,8 @@ INDEX = {
         "needs_elements": ("notprincipal",),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "LPR007": {
         "name": "public-principal",
@@ -1159,6 +1395,8 @@ INDEX = {
         "needs_elements": ("notprincipal", "principal"),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "LPR008": {
         "name": "credentials-exposure",
@@ -1195,6 +1433,8 @@ INDEX = {
             "sts",
         ),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "LPR009": {
         "name": "data-exfiltration",
@@ -1207,6 +1447,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": ("rds", "s3", "secretsmanager", "ssm"),
         "needs_problem": None,
+        "subsumes": (),
+        "default": False,
     },
     "LPR010": {
         "name": "write-on-any-resource",
@@ -1219,6 +1461,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": False,
     },
     "LPR011": {
         "name": "access-not-granted",
@@ -1231,6 +1475,8 @@ INDEX = {
         "needs_elements": ("action", "notaction"),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "LPR012": {
         "name": "public-access",
@@ -1243,6 +1489,8 @@ INDEX = {
         "needs_elements": ("notprincipal", "principal"),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "LPR013": {
         "name": "resource-exposure",
@@ -1280,6 +1528,8 @@ INDEX = {
             "ssm",
         ),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "TPL001": {
         "name": "template-syntax-error",
@@ -1292,6 +1542,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": "template-syntax",
+        "subsumes": (),
+        "default": True,
     },
     "TPL002": {
         "name": "policy-not-checkable",
@@ -1304,6 +1556,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "INT001": {
         "name": "internal-error",
@@ -1316,6 +1570,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "IO001": {
         "name": "unreadable-file",
@@ -1328,6 +1584,8 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
     "SUP001": {
         "name": "unused-suppression",
@@ -1340,5 +1598,7 @@ INDEX = {
         "needs_elements": (),
         "needs_services": (),
         "needs_problem": None,
+        "subsumes": (),
+        "default": True,
     },
 }

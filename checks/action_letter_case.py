@@ -55,6 +55,7 @@ class ActionLetterCase(Check):
     name = "action-letter-case"
     summary = "An action is written in another letter case than its canonical name."
     severity = Severity.NOTE
+    default = False  # opt-in: advice, not what a reviewer acts on (docs/precision.md)
     tags = ("style", "actions")
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
@@ -71,19 +72,28 @@ class ActionLetterCase(Check):
                         respelled.append((item, canonical))
                 if len(respelled) > _AGGREGATE_ABOVE:
                     examples = summarize_names([f"{c} for {i.value}" for i, c in respelled], 2)
+                    from linter.fixes import Fix, ReplaceValue
+
                     yield Report(
                         (*statement.path, element),
                         f"{len(respelled)} entries of {element} differ in letter case from the "
                         f"canonical action names (write {examples}): IAM ignores the case of "
                         "actions, but the canonical spelling is easier to read and search",
                         key=True,
+                        fix=Fix.safe(
+                            "Write the canonical action names",
+                            *(ReplaceValue(i.path, c) for i, c in respelled),
+                        ),
                     )
                     continue
                 for item, canonical in respelled:
+                    from linter.fixes import Fix, ReplaceValue
+
                     yield Report(
                         item.path,
                         f"write {canonical} instead of {item.value}: IAM ignores the letter case "
                         "of actions, but the canonical spelling is easier to read and search",
+                        fix=Fix.safe(f"Write {canonical}", ReplaceValue(item.path, canonical)),
                     )
 
 

@@ -21,7 +21,8 @@ class AllowWithNotAction(Check):
     `NotResource`; in a resource or key policy, whatever its `Resource`) with no constraining
     condition; a note when its `Resource` or a constraining condition narrows it. `Deny` with
     `NotAction` ("deny everything except …") is the usual guard pattern and never reported; SCPs
-    and RCPs are left to the policy-type rules.
+    and RCPs are left to the policy-type rules. The finding stands for the statement's other grant
+    findings (credentials, KMS, monitoring, Transcribe, exposure) and names them instead.
 
     The policy is read as a whole (`docs/deny-awareness.md`): silent when an unconditional `Deny`
     of the same policy covers everything the statement allows; a conditional `Deny` that refuses
@@ -58,6 +59,24 @@ class AllowWithNotAction(Check):
     policy_types = frozenset({PolicyType.IDENTITY, PolicyType.RESOURCE, PolicyType.KMS_KEY})
     tags = ("security", "least-privilege")
     needs_elements = frozenset({"notaction"})
+    # The statement's grants of everything but a few actions (privilege escalation, which can
+    # combine statements, stays its own finding).
+    subsumes = (
+        "CRD001",
+        "KMS001",
+        "KMS004",
+        "LPR002",
+        "LPR008",
+        "LPR009",
+        "LPR010",
+        "MON001",
+        "MON002",
+        "MON003",
+        "TRN001",
+        "TRN002",
+        "TRN003",
+        "TRN004",
+    )
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         grants = policy_grants(policy, context.catalog)

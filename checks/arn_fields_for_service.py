@@ -8,6 +8,7 @@ from linter.arns import arn_field_problem
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import ALL_POLICY_TYPES, PolicyType, Severity
+from linter.placeholders import is_placeholder
 from linter.policy import Policy
 
 
@@ -63,6 +64,8 @@ class ArnFieldsForService(Check):
         catalog = context.catalog
         for statement in policy.statements:
             for item in statement.resources + statement.not_resources:
+                if is_placeholder(item.value):
+                    continue  # POL007
                 problem = arn_field_problem(catalog, item.value)
                 if problem is not None:
                     yield Report(item.path, f'"{item.value}" {problem}')

@@ -68,6 +68,7 @@ class DataExfiltration(Check):
     name = "data-exfiltration"
     summary = "Actions that read stored data or secrets are allowed on every resource."
     severity = Severity.NOTE
+    default = False  # opt-in: advice, not what a reviewer acts on (docs/precision.md)
     policy_types = frozenset({PolicyType.IDENTITY})
     tags = ("security", "least-privilege", "data-exfiltration")
     needs_services = services_of(data_reading_actions())

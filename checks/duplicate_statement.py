@@ -54,6 +54,7 @@ class DuplicateStatement(Check):
     name = "duplicate-statement"
     summary = "A statement that repeats an earlier statement of the same policy."
     severity = Severity.NOTE
+    default = False  # opt-in: advice, not what a reviewer acts on (docs/precision.md)
     tags = ("policy", "redundancy")
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
@@ -79,11 +80,14 @@ class DuplicateStatement(Check):
                     name = f'the statement "{earlier.sid}"'
                 else:
                     name = f"Statement[{earlier.index}]"
+                from linter.fixes import Delete, Fix
+
                 yield Report(
                     path,
                     f"this statement repeats {name} (same effect, actions, resources, principals "
                     "and conditions); remove one of them",
                     key=key,
+                    fix=Fix.safe("Remove the repeated statement", Delete(statement.path)),
                 )
 
 

@@ -108,6 +108,7 @@ class EncryptionContextMissing(Check):
     name = "encryption-context-missing"
     summary = "Cryptographic use of a KMS key is allowed without requiring an encryption context."
     severity = Severity.NOTE
+    default = False  # opt-in: advice, not what a reviewer acts on (docs/precision.md)
     policy_types = frozenset({PolicyType.IDENTITY, PolicyType.KMS_KEY, PolicyType.RESOURCE})
     tags = ("security", "kms", "transcribe", "encryption")
     needs_services = frozenset({"kms"})

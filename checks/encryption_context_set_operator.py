@@ -82,6 +82,15 @@ class EncryptionContextSetOperator(Check):
                 if not entry.key_lower.startswith(KMS_CONTEXT_KEY_PREFIX):
                     continue
                 fix = entry.operator[len(entry.qualifier) + 1 :] or "StringEquals"
+                change = None
+                if all(
+                    other.key_lower.startswith(KMS_CONTEXT_KEY_PREFIX)
+                    for other in statement.conditions
+                    if other.operator_path == entry.operator_path
+                ):
+                    from linter.fixes import Fix, ReplaceKey
+
+                    change = Fix.unsafe(f"Use {fix}", ReplaceKey(entry.operator_path, fix))
                 if entry.qualifier.lower() == "forallvalues":
                     if is_key_policy:
                         message = (
@@ -90,24 +99,28 @@ class EncryptionContextSetOperator(Check):
                             f"and AWS KMS rejects this key policy "
                             f'("OverlyPermissiveCondition:EncryptionContext"); use "{fix}"'
                         )
-                        yield Report(entry.key_path, message, key=True)
+                        yield Report(entry.key_path, message, key=True, fix=change)
                     elif statement.is_deny:
                         message = (
                             f"ForAllValues on the single-valued {entry.key} makes this Deny also "
                             f"apply to every request without an encryption context; use "
                             f'"{fix}"'
                         )
-                        yield Report(entry.key_path, message, key=True, severity=Severity.WARNING)
+                        yield Report(
+                            entry.key_path, message, key=True, fix=change, severity=Severity.WARNING
+                        )
                     else:
                         message = (
                             f"ForAllValues on the single-valued {entry.key} matches requests "
                             f"without the specified encryption context or with an unspecified "
                             f'one; use "{fix}"'
                         )
-                        yield Report(entry.key_path, message, key=True)
+                        yield Report(entry.key_path, message, key=True, fix=change)
                 else:
                     message = (
                         f"ForAnyValue on the single-valued {entry.key} is a set operator AWS KMS "
                         f'says not to use with this key; use "{fix}"'
                     )
-                    yield Report(entry.key_path, message, key=True, severity=Severity.WARNING)
+                    yield Report(
+                        entry.key_path, message, key=True, fix=change, severity=Severity.WARNING
+                    )

@@ -24,6 +24,8 @@ class FullAdminAccess(Check):
     and `Null` do not count (`linter.conditions.constrains`). `Deny` statements (the usual
     `{"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": …}` guard) are never reported,
     and neither are SCPs and RCPs, where `Allow * *` is the default `FullAWSAccess` filter.
+    The finding stands for the statement's other grant findings (credentials, KMS, monitoring,
+    Transcribe, privilege escalation, exposure): it names them instead of repeating them.
 
     The policy is read as a whole (`docs/deny-awareness.md`): an unconditional `Deny` of the same
     policy removes the actions and resources it covers, and a conditional `Deny` that refuses the
@@ -62,6 +64,24 @@ class FullAdminAccess(Check):
     severity = Severity.ERROR
     policy_types = frozenset({PolicyType.IDENTITY})
     tags = ("security", "least-privilege")
+    # Everything on everything grants what these report in the same statement: one finding.
+    subsumes = (
+        "CRD001",
+        "KMS001",
+        "KMS004",
+        "LPR002",
+        "LPR003",
+        "LPR008",
+        "LPR009",
+        "LPR010",
+        "MON001",
+        "MON002",
+        "MON003",
+        "TRN001",
+        "TRN002",
+        "TRN003",
+        "TRN004",
+    )
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         grants = policy_grants(policy, context.catalog)

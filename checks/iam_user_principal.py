@@ -50,6 +50,7 @@ class IamUserPrincipal(Check):
     name = "iam-user-principal"
     summary = "A key, resource or trust policy grants access to an IAM user instead of a role."
     severity = Severity.NOTE
+    default = False  # opt-in: advice, not what a reviewer acts on (docs/precision.md)
     policy_types = frozenset({PolicyType.KMS_KEY, PolicyType.RESOURCE, PolicyType.TRUST})
     tags = ("security", "credentials", "principal", "transcribe")
     needs_elements = frozenset({"principal", "notprincipal"})

@@ -48,6 +48,7 @@ class ImpreciseConditionValue(Check):
     name = "imprecise-condition-value"
     summary = "An epoch date or a CIDR range with host bits set."
     severity = Severity.NOTE
+    default = False  # opt-in: advice, not what a reviewer acts on (docs/precision.md)
     tags = ("condition",)
     needs_elements = frozenset({"condition"})
 

@@ -59,6 +59,7 @@ class IneffectiveSetQualifier(Check):
     name = "ineffective-set-qualifier"
     summary = "A set qualifier on Null or on a single-valued key, where it does nothing useful."
     severity = Severity.WARNING
+    default = False  # opt-in: advice, not what a reviewer acts on (docs/precision.md)
     tags = ("condition",)
     needs_elements = frozenset({"condition"})
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
+from linter.placeholders import is_placeholder
 from linter.policy import Policy, json_type
 
 _ACTION_FORMAT = re.compile(r"^[A-Za-z0-9*?_.-]+:[A-Za-z0-9*?_-]*$")
@@ -75,7 +76,12 @@ class InvalidActionElement(Check):
                         yield Report(
                             path, f"an {element} entry must be a string, not {json_type(value)}"
                         )
-                    elif value != "*" and value and not _ACTION_FORMAT.match(value):
+                    elif (
+                        value != "*"
+                        and value
+                        and not _ACTION_FORMAT.match(value)
+                        and not is_placeholder(value)  # POL007
+                    ):
                         yield Report(
                             path,
                             f'"{value}" is not an action: write "service:ActionName", '

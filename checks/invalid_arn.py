@@ -9,6 +9,7 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.grants import statement_grants
 from linter.model import ALL_POLICY_TYPES, PolicyType, Severity
+from linter.placeholders import is_placeholder
 from linter.policy import Policy, Statement
 
 
@@ -63,12 +64,21 @@ class InvalidArn(Check):
         identity = policy.policy_type is PolicyType.IDENTITY
         for statement in policy.statements:
             for item in statement.resources + statement.not_resources:
+                if is_placeholder(item.value):
+                    continue  # POL007
                 problem = arn_syntax_problem(item.value)
                 if problem is None:
                     continue
+                if not identity and item.value.startswith(_API_GATEWAY_SHORTHAND):
+                    continue  # API Gateway expands it to the API's own execute-api ARN
                 if identity and _left_to_kms_rule(statement, item.value, context):
                     continue
                 yield Report(item.path, f'"{item.value}" {problem}')
+
+
+# An API Gateway resource policy may write "execute-api:/stage/METHOD/path" for an ARN of the API
+# it is attached to (API Gateway developer guide, "API Gateway resource policy examples").
+_API_GATEWAY_SHORTHAND = "execute-api:/"
 
 
 def _left_to_kms_rule(statement: Statement, value: str, context: Context) -> bool:

@@ -54,7 +54,9 @@ class InvalidAwsPrincipal(Check):
     name = "invalid-aws-principal"
     summary = "An AWS or CanonicalUser principal value has an invalid form."
     severity = Severity.ERROR
-    policy_types = frozenset({PolicyType.RESOURCE, PolicyType.TRUST, PolicyType.KMS_KEY})
+    policy_types = frozenset(
+        {PolicyType.RESOURCE, PolicyType.TRUST, PolicyType.KMS_KEY, PolicyType.VPC_ENDPOINT}
+    )
     tags = ("principal",)
     needs_elements = frozenset({"principal", "notprincipal"})
 

@@ -9,6 +9,7 @@ from linter.check import Check, Report
 from linter.conditions import condition_entries, date_value_form, entry_operator, parse_ip_value
 from linter.context import Context
 from linter.model import Severity
+from linter.placeholders import is_placeholder
 from linter.policy import ConditionEntry, Item, Policy
 from linter.wildcards import wildcard_matches
 
@@ -132,8 +133,8 @@ _KIND = {str: "strings", int: "numbers", float: "numbers", bool: "booleans"}
 
 def _check(entry: ConditionEntry, family: str, base: str, item: Item) -> str | None:
     value = item.value
-    if isinstance(value, str) and "${" in value:
-        return None  # policy variables: CND015
+    if isinstance(value, str) and ("${" in value or is_placeholder(value)):
+        return None  # policy variables: CND015; template placeholders: POL007
     shown = _show(value)
     if family in ("Bool", "Null"):
         if isinstance(value, bool) or (isinstance(value, str) and value.lower() in _BOOLEANS):

@@ -52,11 +52,15 @@ class InvalidEffect(Check):
                 )
             elif item.value not in ("Allow", "Deny"):
                 hint = item.value.strip().capitalize()
+                fix = None
                 if hint in ("Allow", "Deny"):
                     message = (
                         f'Effect "{item.value}" is not valid; values are case-sensitive: '
                         f'use "{hint}"'
                     )
+                    from linter.fixes import Fix, ReplaceValue
+
+                    fix = Fix.unsafe(f'Write "{hint}"', ReplaceValue(item.path, hint))
                 else:
                     message = f'Effect "{item.value}" is not valid; use "Allow" or "Deny"'
-                yield Report(item.path, message)
+                yield Report(item.path, message, fix=fix)

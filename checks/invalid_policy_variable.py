@@ -10,6 +10,7 @@ from linter.condition_keys import lookup_condition_key
 from linter.conditions import entry_operator
 from linter.context import Context
 from linter.model import Severity
+from linter.placeholders import is_placeholder
 from linter.policy import Item, Policy
 from linter.variables import PolicyVariable, elements_with_variables, policy_variables
 
@@ -111,8 +112,8 @@ class InvalidPolicyVariable(Check):
 
 
 def _check(catalog: Catalog, item: Item, family: str | None) -> Report | None:
-    if "${" not in item.value:
-        return None
+    if "${" not in item.value or is_placeholder(item.value):
+        return None  # a template placeholder (${Account}) is POL007's
     variables = policy_variables(item.value)
     for variable in variables:
         if variable.problem:

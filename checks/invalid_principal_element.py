@@ -10,7 +10,13 @@ from linter.model import PolicyType, Severity
 from linter.policy import PRINCIPAL_KINDS, Policy, Statement, json_type
 
 _NEEDS_PRINCIPAL = frozenset(
-    {PolicyType.RESOURCE, PolicyType.TRUST, PolicyType.KMS_KEY, PolicyType.RCP}
+    {
+        PolicyType.RESOURCE,
+        PolicyType.TRUST,
+        PolicyType.KMS_KEY,
+        PolicyType.RCP,
+        PolicyType.VPC_ENDPOINT,
+    }
 )
 _NO_PRINCIPAL = frozenset({PolicyType.IDENTITY, PolicyType.SCP})
 
@@ -100,6 +106,7 @@ def _article(policy_type: PolicyType) -> str:
         PolicyType.TRUST: "a role trust policy",
         PolicyType.KMS_KEY: "a key policy",
         PolicyType.RCP: "a resource control policy",
+        PolicyType.VPC_ENDPOINT: "a VPC endpoint policy",
     }
     return names[policy_type]
 

@@ -55,6 +55,8 @@ class InvalidResourceElement(Check):
                     )
                 continue
             if not present:
+                if policy.resource_implied:
+                    continue  # the repository the policy is attached to is the resource
                 path, key = statement.anchor()
                 yield Report(
                     path, 'the statement has neither "Resource" nor "NotResource"', key=key

@@ -52,7 +52,9 @@ class InvalidServicePrincipal(Check):
     name = "invalid-service-principal"
     summary = "A Service principal is not a service principal name such as lambda.amazonaws.com."
     severity = Severity.ERROR
-    policy_types = frozenset({PolicyType.RESOURCE, PolicyType.TRUST, PolicyType.KMS_KEY})
+    policy_types = frozenset(
+        {PolicyType.RESOURCE, PolicyType.TRUST, PolicyType.KMS_KEY, PolicyType.VPC_ENDPOINT}
+    )
     tags = ("principal",)
     needs_elements = frozenset({"principal", "notprincipal"})
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
 from linter.policy import Policy
+
+if TYPE_CHECKING:
+    from linter.fixes import Fix
 
 
 class MissingVersion(Check):
@@ -51,4 +55,22 @@ class MissingVersion(Check):
             'the policy has no "Version": IAM applies the 2008-10-17 rules, in which policy '
             'variables are not substituted; add "Version": "2012-10-17"',
             key=anchor is not None,
+            fix=_version_fix(policy),
         )
+
+
+def _version_fix(policy: Policy) -> Fix | None:
+    """Adding the Version is safe unless the policy holds ``${``: IAM would then start to
+    substitute what it now reads as text (and then a policy variable changes meaning)."""
+    import json
+
+    from linter.sources import contains_unknown
+
+    data = policy.data
+    if not data or any(isinstance(k, str) and k.lower() == "version" for k in data):
+        return None
+    if contains_unknown(data) or "${" in json.dumps(data, default=str):
+        return None
+    from linter.fixes import Fix, InsertMember
+
+    return Fix.safe('Add "Version": "2012-10-17"', InsertMember((), "Version", "2012-10-17"))

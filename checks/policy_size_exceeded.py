@@ -21,6 +21,7 @@ IDENTITY_POLICY_QUOTAS = {
 }
 ORGANIZATIONS_POLICY_QUOTA = 5120  # characters, whitespace included (SCPs and RCPs)
 KEY_POLICY_QUOTA = 32768  # bytes
+VPC_ENDPOINT_POLICY_QUOTA = 20480  # characters, whitespace included
 
 
 class PolicySizeExceeded(Check):
@@ -33,6 +34,7 @@ class PolicySizeExceeded(Check):
       counted;
     - service and resource control policies: 5,120 characters, whitespace included;
     - key policy: 32,768 bytes (32 KB);
+    - VPC endpoint policy: 20,480 characters, whitespace included;
     - resource policy: the quota depends on the service; checked only when
       `resource-policy-size-quota` is set.
 
@@ -63,6 +65,8 @@ class PolicySizeExceeded(Check):
       ("All characters in your SCP count against its maximum size")
     - [AWS KMS PutKeyPolicy](https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html)
       ("The policy size limit is 32 KiB (32768 bytes)")
+    - [AWS PrivateLink quotas](https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-limits-endpoints.html)
+      (VPC endpoint policy: 20,480 characters, including white space)
     - Access Analyzer `POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA`,
       `POLICY_SIZE_EXCEEDS_RESOURCE_POLICY_QUOTA`, `POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA`,
       `POLICY_SIZE_EXCEEDS_SCP_QUOTA`, `POLICY_SIZE_EXCEEDS_RCP_QUOTA`
@@ -96,6 +100,17 @@ class PolicySizeExceeded(Check):
                     f"the {what} control policy has {len(text):,} characters even with all "
                     f"whitespace between tokens removed, over the {ORGANIZATIONS_POLICY_QUOTA:,}"
                     "-character quota (whitespace counts too); split it into several policies",
+                    key=key,
+                    severity=Severity.ERROR,
+                )
+            return
+        if policy_type is PolicyType.VPC_ENDPOINT:
+            if len(text) > VPC_ENDPOINT_POLICY_QUOTA:
+                yield Report(
+                    path,
+                    f"the VPC endpoint policy has {len(text):,} characters even with all "
+                    f"whitespace between tokens removed, over the {VPC_ENDPOINT_POLICY_QUOTA:,}"
+                    "-character quota (whitespace counts too); shorten it",
                     key=key,
                     severity=Severity.ERROR,
                 )
@@ -151,6 +166,8 @@ class PolicySizeExceeded(Check):
 def _smallest_quota(policy_type: PolicyType, settings: RuleSettings) -> int:
     if policy_type in (PolicyType.SCP, PolicyType.RCP):
         return ORGANIZATIONS_POLICY_QUOTA
+    if policy_type is PolicyType.VPC_ENDPOINT:
+        return VPC_ENDPOINT_POLICY_QUOTA
     if policy_type is PolicyType.KMS_KEY:
         return KEY_POLICY_QUOTA  # the bound holds for UTF-8 bytes too
     if policy_type is PolicyType.TRUST:

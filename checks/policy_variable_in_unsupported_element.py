@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
+from linter.placeholders import is_placeholder
 from linter.policy import Policy
 from linter.variables import elements_with_variables, policy_variables
 
@@ -63,7 +64,8 @@ class PolicyVariableInUnsupportedElement(Check):
                 value = item.value
                 if not isinstance(value, str) or "${" not in value:
                     continue
-                variables = policy_variables(value)
+                # template placeholders (${Partition}) are POL007's
+                variables = [v for v in policy_variables(value) if not is_placeholder(v.text)]
                 if not variables:
                     continue
                 yield Report(

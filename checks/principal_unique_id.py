@@ -43,7 +43,9 @@ class PrincipalUniqueId(Check):
     name = "principal-unique-id"
     summary = "A principal given as an IAM user or role unique id instead of its ARN."
     severity = Severity.WARNING
-    policy_types = frozenset({PolicyType.RESOURCE, PolicyType.TRUST, PolicyType.KMS_KEY})
+    policy_types = frozenset(
+        {PolicyType.RESOURCE, PolicyType.TRUST, PolicyType.KMS_KEY, PolicyType.VPC_ENDPOINT}
+    )
     tags = ("principal",)
     needs_elements = frozenset({"principal", "notprincipal"})
 

@@ -154,15 +154,18 @@ def allowed_methods(policy: Policy, catalog: Catalog) -> list[Completion]:
 
 class PrivilegeEscalation(Check):
     """## What it does
-    Reports an identity policy that allows every action of a known privilege-escalation method:
-    the 21 methods Rhino Security Labs published in 2018, their later additions, and the
-    pathfinding.cloud paths cloudsplaining 0.9.1 carries (60 methods, each with its source, in
-    `linter/data/privilege_escalation.json`). The actions of a method may come from different
+    Reports an identity policy that allows every action of a known privilege-escalation method: the
+    21 methods Rhino Security Labs published in 2018, their later additions, the pathfinding.cloud
+    paths cloudsplaining 0.9.1 carries, Bishop Fox iam-vulnerable's 31 paths (adding SSM
+    SendCommand/StartSession, CloudFormation UpdateStack, sts:AssumeRole) and the pathfinding.cloud
+    paths published since (App Runner UpdateService, CodeBuild buildspec overrides, SSM Automation,
+    Batch, EMR, AttachRolePolicy/PutRolePolicy then AssumeRole): 72 methods, each with its source,
+    in `linter/data/privilege_escalation.json`. The actions of a method may come from different
     statements (`iam:PassRole` in one, `lambda:CreateFunction` and `lambda:InvokeFunction` in
     another). The finding is on the `Action` value of the statement that completes the method (the
-    latest statement the method needs), one finding per completing statement, on its first
-    `Action` value that a method needs, naming every method it completes and where the other
-    actions come from.
+    latest statement the method needs), one finding per completing statement, on its first `Action`
+    value that a method needs, naming every method it completes and where the other actions come
+    from.
 
     An action counts when an `Allow` grants it — by name, through a wildcard or through
     `NotAction` — on every resource of its type (`"*"`, `arn:aws:iam::<account>:role/*`,
@@ -207,6 +210,8 @@ class PrivilegeEscalation(Check):
     ## References
     - [Rhino Security Labs: AWS IAM Privilege Escalation - Methods and Mitigation](https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/)
     - [pathfinding.cloud escalation paths](https://pathfinding.cloud/paths/) (cloudsplaining 0.9.1)
+    - [Bishop Fox iam-vulnerable](https://github.com/BishopFox/iam-vulnerable) privilege-escalation
+      paths
     - [IAM: grant a user permissions to pass a role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html)
     - parliament `PRIVILEGE_ESCALATION` (community, 22 methods, one statement's view); checkov
       `CKV_AWS_110` / `CKV_AWS_286`; cloudsplaining PrivilegeEscalation; Access Analyzer has no

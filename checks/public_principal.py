@@ -8,10 +8,55 @@ from collections.abc import Iterator
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import PolicyType, Severity
-from linter.policy import Policy, Statement
+from linter.policy import ConditionEntry, Policy, Statement
 from linter.policy_grants import policy_grants
 from linter.principals import limits_public_access
 from linter.wording import summarize_names
+
+# Keys an anonymous request does not carry: a condition that requires one excludes anonymous
+# callers (the principal is then "any authenticated principal of any account").
+_AUTHENTICATED_KEYS = frozenset(
+    {
+        "aws:principalarn",
+        "aws:principalaccount",
+        "aws:principalorgid",
+        "aws:principalorgpaths",
+        "aws:principaltype",
+        "aws:principalservicename",
+        "aws:principalservicenameslist",
+    }
+)
+_NEGATED_OPERATORS = frozenset({"stringnotequals", "stringnotlike", "arnnotequals", "arnnotlike"})
+
+
+def _only_services(entry: ConditionEntry) -> bool:
+    """``"Bool": {"aws:PrincipalIsAWSService": "true"}``: only AWS service principals match."""
+    return (
+        entry.key_lower == "aws:principalisawsservice"
+        and entry.base_operator.lower() == "bool"
+        and not entry.if_exists
+        and entry.qualifier is None
+        and bool(entry.string_values)
+        and all(v.lower() == "true" for v in entry.string_values)
+    )
+
+
+def _excludes_anonymous(entry: ConditionEntry) -> bool:
+    """The condition only matches requests signed by some principal."""
+    key = entry.key_lower
+    if entry.if_exists or entry.qualifier is not None:
+        return False
+    base = entry.base_operator.lower()
+    values = [v.lower() for v in entry.string_values]
+    if base == "null":
+        return (key in _AUTHENTICATED_KEYS or key.startswith("aws:principaltag/")) and values == [
+            "false"
+        ]
+    if key == "aws:principaltype" and base in _NEGATED_OPERATORS:
+        return "anonymous" in values
+    if key not in _AUTHENTICATED_KEYS and not key.startswith("aws:principaltag/"):
+        return False
+    return base not in _NEGATED_OPERATORS and bool(values)
 
 
 def _what(statement: Statement) -> str:
@@ -31,7 +76,12 @@ class PublicPrincipal(Check):
     `aws:SourceOrgPaths`, `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `aws:PrincipalAccount`,
     `aws:PrincipalArn`, `aws:userid`, `aws:SourceVpc`, `aws:SourceVpce`, `aws:SourceIp` and, in key
     policies, `kms:CallerAccount` (with or without `kms:ViaService`; `kms:ViaService` alone lets
-    any account's principals call through the service). One finding per `"*"` value.
+    any account's principals call through the service). `"Bool": {"aws:PrincipalIsAWSService":
+    "true"}` also counts: only AWS service principals match it, never the public. One finding per
+    `"*"` value; when a condition requires a key that anonymous requests lack (an
+    `aws:PrincipalTag/...` or `aws:PrincipalArn` pattern) the message says "any principal of any
+    AWS account" rather than "or anonymous". VPC endpoint policies are not checked: `"*"` is their
+    normal principal (they filter, they do not grant).
 
     The KMS Developer Guide's EBS statement (`{"AWS": "*"}` with `kms:CallerAccount` and
     `kms:ViaService`) is therefore clean; checkov `CKV_AWS_33` fails it. Trust policies are the TRU
@@ -80,7 +130,8 @@ class PublicPrincipal(Check):
         grants = policy_grants(policy, context.catalog)
         for statement in policy.allow_statements():
             public = [p for p in statement.principals if p.value == "*" and p.kind in ("*", "AWS")]
-            if not public or any(limits_public_access(e) for e in statement.conditions):
+            conditions = statement.conditions
+            if not public or any(limits_public_access(e) or _only_services(e) for e in conditions):
                 continue
             if grants.removed(statement) or any(
                 limits_public_access(e) for e in grants.required(statement)
@@ -88,6 +139,8 @@ class PublicPrincipal(Check):
                 continue  # a Deny of the policy removes the grant or limits its callers
             keys = "aws:SourceAccount, aws:PrincipalOrgID or aws:PrincipalAccount"
             who = "anyone, in any AWS account or anonymous, is allowed"
+            if any(_excludes_anonymous(e) for e in conditions):
+                who = "any principal of any AWS account is allowed"
             if policy.policy_type is PolicyType.KMS_KEY:
                 keys = "kms:CallerAccount, aws:PrincipalOrgID or aws:PrincipalAccount"
                 who = "any principal of any AWS account is allowed"

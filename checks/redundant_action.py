@@ -44,6 +44,7 @@ class RedundantAction(Check):
     name = "redundant-action"
     summary = "An Action or NotAction entry that another entry of the same element already covers."
     severity = Severity.NOTE
+    default = False  # opt-in: advice, not what a reviewer acts on (docs/precision.md)
     tags = ("policy", "redundancy")
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
@@ -62,4 +63,9 @@ class RedundantAction(Check):
                         f'"{item.value}" is already covered by "{other.value}" in the same '
                         f"{element}; remove it"
                     )
-                yield Report(item.path, message)
+                fix = None
+                if item.path and isinstance(item.path[-1], int):
+                    from linter.fixes import Delete, Fix
+
+                    fix = Fix.safe(f'Remove "{item.value}"', Delete(item.path))
+                yield Report(item.path, message, fix=fix)

@@ -50,6 +50,7 @@ class RedundantResource(Check):
         "A Resource or NotResource entry that another entry of the same element already covers."
     )
     severity = Severity.NOTE
+    default = False  # opt-in: advice, not what a reviewer acts on (docs/precision.md)
     tags = ("policy", "redundancy")
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
@@ -67,4 +68,9 @@ class RedundantResource(Check):
                         f'"{item.value}" is already covered by "{other.value}" in the same '
                         f"{element}; remove it"
                     )
-                yield Report(item.path, message)
+                fix = None
+                if item.path and isinstance(item.path[-1], int):
+                    from linter.fixes import Delete, Fix
+
+                    fix = Fix.safe(f'Remove "{item.value}"', Delete(item.path))
+                yield Report(item.path, message, fix=fix)

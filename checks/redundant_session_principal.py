@@ -45,7 +45,10 @@ class RedundantSessionPrincipal(Check):
     name = "redundant-session-principal"
     summary = "An assumed-role session principal listed beside its own role."
     severity = Severity.NOTE
-    policy_types = frozenset({PolicyType.RESOURCE, PolicyType.TRUST, PolicyType.KMS_KEY})
+    default = False  # opt-in: advice, not what a reviewer acts on (docs/precision.md)
+    policy_types = frozenset(
+        {PolicyType.RESOURCE, PolicyType.TRUST, PolicyType.KMS_KEY, PolicyType.VPC_ENDPOINT}
+    )
     tags = ("principal",)
     needs_elements = frozenset({"principal", "notprincipal"})
 

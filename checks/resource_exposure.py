@@ -14,11 +14,12 @@ from linter.data_files import data_file
 from linter.grants import (
     constraining_entries,
     every_resource_anchor,
+    grant_anchor,
     is_full_admin,
     statement_grants,
 )
 from linter.model import JsonPath, PolicyType, Severity
-from linter.policy import Policy, Statement, action_pattern_matches
+from linter.policy import Policy, Statement
 
 
 @functools.cache
@@ -116,15 +117,7 @@ def _removed(policy: Policy, statement: Statement, name: str) -> bool:
 
 
 def _anchor(statement: Statement, found: list[str]) -> tuple[JsonPath, bool]:
-    """The first Action value that covers ``found[0]``, or the NotAction value that lets it
-    through."""
-    if statement.action_element == "Action":
-        for item in statement.actions:
-            if action_pattern_matches(item.value, found[0]):
-                return item.path, False
-    elif statement_grants(statement).covers(found[0]):
-        return (*statement.path, "NotAction"), False
-    return statement.anchor()
+    return grant_anchor(statement, found[:1])
 
 
 def _message(found: list[str]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from linter.check import Check, Report
 from linter.condition_keys import lookup_condition_key
@@ -82,6 +83,11 @@ class StringOperatorOnArnKey(Check):
             if operator.if_exists:
                 replacement += "IfExists"
             wildcard = operator.like and any(_spans_fields(v) for v in entry.string_values)
+            fix = None
+            if _only_arn_keys(catalog, _statement, entry):
+                from linter.fixes import Fix, ReplaceKey
+
+                fix = Fix.unsafe(f"Use {replacement}", ReplaceKey(entry.operator_path, replacement))
             if wildcard:
                 yield Report(
                     entry.key_path,
@@ -89,6 +95,7 @@ class StringOperatorOnArnKey(Check):
                     f"resource part can match across the ARN's colons (other accounts, Regions "
                     f"or services); use {replacement}, which matches each ARN field separately",
                     key=True,
+                    fix=fix,
                 )
             else:
                 yield Report(
@@ -97,7 +104,20 @@ class StringOperatorOnArnKey(Check):
                     f"{entry.operator} for ARNs",
                     key=True,
                     severity=Severity.NOTE,
+                    fix=fix,
                 )
+
+
+def _only_arn_keys(catalog: Any, statement: Any, entry: Any) -> bool:
+    """Whether every key under the entry's operator is an ARN key: renaming the operator then
+    changes no other key's comparison."""
+    for other in statement.conditions:
+        if other.operator_path != entry.operator_path:
+            continue
+        key = lookup_condition_key(catalog, other.key)
+        if key is None or key.type != "ARN":
+            return False
+    return True
 
 
 def _spans_fields(value: str) -> bool:
@@ -105,6 +125,8 @@ def _spans_fields(value: str) -> bool:
     colon), where StringLike lets it match across fields; in the resource part, StringLike and
     ArnLike match the same ARNs."""
     text = value.replace("${*}", "").replace("${?}", "")
+    if text.strip("*") == "":
+        return False  # a bare "*" matches every value under either operator (a presence test)
     head = text.split(":", 5)
     prefix = ":".join(head[:5]) if len(head) == 6 else text
     return "*" in prefix or "?" in prefix

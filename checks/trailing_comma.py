@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from linter.check import DecoderProblemCheck
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from linter.check import DecoderProblemCheck, Report
 from linter.model import Severity
+
+if TYPE_CHECKING:
+    from linter.context import Context
+    from linter.policy import Policy
 
 
 class TrailingComma(DecoderProblemCheck):
@@ -42,3 +49,15 @@ class TrailingComma(DecoderProblemCheck):
     severity = Severity.ERROR
     tags = ("json", "syntax")
     problem_code = "trailing-comma"
+
+    def run(self, policy: Policy, context: Context) -> Iterator[Report]:
+        for problem in policy.problems:
+            if problem.code == self.problem_code:
+                from linter.fixes import Fix, ReplaceSpan
+
+                yield Report(
+                    (),
+                    problem.message,
+                    span=problem.span,
+                    fix=Fix.safe("Remove the trailing comma", ReplaceSpan(problem.span, ",", "")),
+                )

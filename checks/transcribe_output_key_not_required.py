@@ -64,6 +64,7 @@ class TranscribeOutputKeyNotRequired(Check):
     name = "transcribe-output-key-not-required"
     summary = "Transcribe batch jobs are allowed without requiring a KMS key for their output."
     severity = Severity.NOTE
+    default = False  # opt-in: advice, not what a reviewer acts on (docs/precision.md)
     policy_types = frozenset({PolicyType.IDENTITY})
     tags = ("security", "transcribe", "encryption")
     needs_services = frozenset({"transcribe"})

@@ -79,6 +79,7 @@ class TranscribeRequestTagMissing(Check):
     name = "transcribe-request-tag-missing"
     summary = "Transcribe create and start actions are allowed without requiring tags."
     severity = Severity.NOTE
+    default = False  # opt-in: advice, not what a reviewer acts on (docs/precision.md)
     policy_types = frozenset({PolicyType.IDENTITY})
     tags = ("security", "transcribe", "abac", "tags")
     needs_services = frozenset({"transcribe"})

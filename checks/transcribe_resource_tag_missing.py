@@ -87,6 +87,7 @@ class TranscribeResourceTagMissing(Check):
         "Transcribe actions on existing resources are allowed without an aws:ResourceTag scope."
     )
     severity = Severity.NOTE
+    default = False  # opt-in: advice, not what a reviewer acts on (docs/precision.md)
     policy_types = frozenset({PolicyType.IDENTITY})
     tags = ("security", "transcribe", "abac", "tags")
     needs_services = frozenset({"transcribe"})

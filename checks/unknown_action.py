@@ -81,7 +81,13 @@ class UnknownAction(Check):
                 parts = split_action(item.value)
                 service = catalog.service(parts.service) if parts else None
                 assert parts is not None and service is not None
-                yield Report(item.path, _message(item.value, parts.name, service, catalog))
+                fix = None
+                suggestion = catalog.suggest_action(item.value) if parts.name else None
+                if suggestion:
+                    from linter.fixes import Fix, ReplaceValue
+
+                    fix = Fix.unsafe(f"Write {suggestion}", ReplaceValue(item.path, suggestion))
+                yield Report(item.path, _message(item.value, parts.name, service, catalog), fix=fix)
 
 
 def _message(value: str, name: str, service: Service, catalog: Catalog) -> str:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from linter.check import Check, Report
 from linter.context import Context
 from linter.model import Severity
 from linter.policy import Policy
+
+if TYPE_CHECKING:
+    from linter.fixes import Fix
 
 POLICY_ELEMENTS = ("Version", "Id", "Statement")
 STATEMENT_ELEMENTS = (
@@ -60,7 +64,12 @@ class UnknownElement(Check):
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         for name in policy.data:
             if name not in POLICY_ELEMENTS:
-                yield Report((name,), _message(name, POLICY_ELEMENTS, "policy"), key=True)
+                yield Report(
+                    (name,),
+                    _message(name, POLICY_ELEMENTS, "policy"),
+                    key=True,
+                    fix=_rename((name,), _hint(name, POLICY_ELEMENTS)),
+                )
         for statement in policy.statements:
             for name in statement.data:
                 if name not in STATEMENT_ELEMENTS:
@@ -68,10 +77,17 @@ class UnknownElement(Check):
                         (*statement.path, name),
                         _message(name, STATEMENT_ELEMENTS, "statement"),
                         key=True,
+                        fix=_rename((*statement.path, name), _hint(name, STATEMENT_ELEMENTS)),
                     )
 
 
-def _message(name: str, known: tuple[str, ...], where: str) -> str:
+def _rename(path: tuple, hint: str | None) -> Fix | None:
+    from linter.fixes import Fix, ReplaceKey
+
+    return Fix.unsafe(f'Write "{hint}"', ReplaceKey(path, hint)) if hint else None
+
+
+def _hint(name: str, known: tuple[str, ...]) -> str | None:
     import difflib
 
     by_case = {k.lower(): k for k in known}
@@ -79,5 +95,10 @@ def _message(name: str, known: tuple[str, ...], where: str) -> str:
     if hint is None:
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
         hint = close[0] if close else None
+    return hint
+
+
+def _message(name: str, known: tuple[str, ...], where: str) -> str:
+    hint = _hint(name, known)
     suggestion = f'; did you mean "{hint}"?' if hint else ""
     return f'"{name}" is not a {where} element{suggestion}'

@@ -79,7 +79,13 @@ class UnknownGlobalConditionKey(Check):
                     severity=Severity.NOTE,
                 )
                 continue
-            yield Report(entry.key_path, _message(entry.key), key=True)
+            fix = None
+            suggestion = _suggest(entry.key)
+            if suggestion and "<" not in suggestion and entry.key.lower() != "aws:arn":
+                from linter.fixes import Fix, ReplaceKey
+
+                fix = Fix.unsafe(f"Write {suggestion}", ReplaceKey(entry.key_path, suggestion))
+            yield Report(entry.key_path, _message(entry.key), key=True, fix=fix)
 
 
 def _message(key: str) -> str:

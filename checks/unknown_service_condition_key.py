@@ -12,6 +12,7 @@ from linter.condition_keys import lookup_condition_key, undocumented_condition_k
 from linter.conditions import condition_entries
 from linter.context import Context
 from linter.model import Severity
+from linter.placeholders import is_placeholder
 from linter.policy import Policy
 
 
@@ -65,8 +66,8 @@ class UnknownServiceConditionKey(Check):
         catalog = context.catalog
         for _statement, entry in condition_entries(policy):
             key = entry.key
-            if entry.key_lower.startswith("aws:"):
-                continue
+            if entry.key_lower.startswith("aws:") or is_placeholder(key):
+                continue  # aws: keys are CND002's, placeholders POL007's
             undocumented = undocumented_condition_key(key)
             if undocumented is not None:
                 yield Report(
@@ -80,15 +81,22 @@ class UnknownServiceConditionKey(Check):
                 continue
             if lookup_condition_key(catalog, key) is not None:
                 continue
-            message, severity = _message(catalog, key)
-            yield Report(entry.key_path, message, key=True, severity=severity)
+            message, severity, suggestion = _message(catalog, key)
+            fix = None
+            if suggestion and "${" not in suggestion and "<" not in suggestion:
+                from linter.fixes import Fix, ReplaceKey
+
+                fix = Fix.unsafe(f"Write {suggestion}", ReplaceKey(entry.key_path, suggestion))
+            yield Report(entry.key_path, message, key=True, severity=severity, fix=fix)
 
 
-def _message(catalog: Catalog, key: str) -> tuple[str, Severity | None]:
+def _message(catalog: Catalog, key: str) -> tuple[str, Severity | None, str | None]:
+    """The message, a severity that overrides the rule's, and the key probably meant."""
     prefix, separator, name = key.partition(":")
     if not separator or not prefix or not name:
         return (
             f'"{key}" is not a condition key: write service:name (e.g. s3:prefix) or aws:name',
+            None,
             None,
         )
     lowered_prefix = prefix.lower()
@@ -98,6 +106,7 @@ def _message(catalog: Catalog, key: str) -> tuple[str, Severity | None]:
             f"{key}: IAM does not evaluate the claim {name!r} for identity provider {prefix}; "
             "use a claim such as aud, sub or amr",
             Severity.WARNING,
+            None,
         )
     service = catalog.service(lowered_prefix)
     key_prefixes = getattr(catalog, "_key_prefixes", {})
@@ -107,13 +116,14 @@ def _message(catalog: Catalog, key: str) -> tuple[str, Severity | None]:
         return (
             f"{key}: no service uses the prefix {prefix!r} ({freshness}){hint}",
             None,
+            suggestion,
         )
     services = [service] if service is not None else []
     services += [catalog.service(p) for p in key_prefixes.get(lowered_prefix, ())]
     suggestion = _suggest_key(tuple(s.prefix for s in services if s is not None), key, catalog)
     owner = service.name if service is not None else prefix
     hint = f"; did you mean {suggestion}?" if suggestion else ""
-    return f"{key} is not a condition key of {owner} ({freshness}){hint}", None
+    return f"{key} is not a condition key of {owner} ({freshness}){hint}", None, suggestion
 
 
 def _suggest_prefix(catalog: Catalog, prefix: str, name: str) -> str | None:

@@ -16,8 +16,8 @@ from linter.check import Check, Report
 from linter.context import Context
 from linter.data_files import data_file
 from linter.model import Severity
-from linter.policy import Policy
-from linter.wording import CATALOG_REFRESH_COMMAND, catalog_as_of
+from linter.policy import Item, Policy
+from linter.wording import CATALOG_REFRESH_COMMAND, catalog_as_of, summarize_names
 
 if TYPE_CHECKING:
     from linter.catalog import Catalog
@@ -29,7 +29,8 @@ class UnknownServicePrefix(Check):
     is not a service prefix in iamlint's offline IAM catalog, with a "did you mean" when a
     known prefix is close. The message names the catalog's date and how to refresh it.
     Prefixes are compared case-insensitively; a prefix written with a wildcard (`s3*:Get*`) is
-    left to ACT003.
+    left to ACT003. The entries of a service AWS has retired (DeepRacer, DeepLens, ...) give one
+    finding per statement, at the first, naming them all.
 
     ## Why is this bad?
     An action of a service that does not exist matches no request: an Allow grants nothing
@@ -64,22 +65,35 @@ class UnknownServicePrefix(Check):
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog
         for statement in policy.statements:
+            retired: dict[str, list[Item]] = {}  # one finding per retired service and statement
             for item in action_entries(statement):
                 if action_entry_status(catalog, item.value) != ENTRY_UNKNOWN_SERVICE:
                     continue
                 parts = split_action(item.value)
                 assert parts is not None
+                if parts.service.lower() in removed_services():
+                    retired.setdefault(parts.service.lower(), []).append(item)
+                    continue
                 yield Report(item.path, _message(item.value, parts.service, parts.name, catalog))
+            for items in retired.values():
+                yield Report(items[0].path, _retired_message(items, catalog))
+
+
+def _retired_message(items: list[Item], catalog: Catalog) -> str:
+    """One finding for every entry of a retired service in a statement, at the first."""
+    prefix = items[0].value.partition(":")[0]
+    removed = removed_services()[prefix.lower()]
+    values = summarize_names([item.value for item in items], 3)
+    them = "them" if len(items) > 1 else "it"
+    match = "these entries match" if len(items) > 1 else "the entry matches"
+    return (
+        f'the service prefix "{prefix}" of {values} ({removed}) is no longer in '
+        f"{catalog_as_of(catalog)}: AWS removed it from the Service Authorization Reference "
+        f"(retired or renamed service), so {match} nothing; remove {them}"
+    )
 
 
 def _message(value: str, prefix: str, name: str, catalog: Catalog) -> str:
-    removed = removed_services().get(prefix.lower())
-    if removed is not None:
-        return (
-            f'the service prefix "{prefix}" of {value} ({removed}) is no longer in '
-            f"{catalog_as_of(catalog)}: AWS removed it from the Service Authorization Reference "
-            "(retired or renamed service), so the entry matches nothing; remove it"
-        )
     suggestion = suggest_prefix(prefix, name, catalog)
     hint = f" (did you mean {suggestion}?)" if suggestion else ""
     return (

@@ -55,7 +55,9 @@ class WildcardInPrincipal(Check):
     name = "wildcard-in-principal"
     summary = "A wildcard inside a principal value, which IAM does not support."
     severity = Severity.ERROR
-    policy_types = frozenset({PolicyType.RESOURCE, PolicyType.TRUST, PolicyType.KMS_KEY})
+    policy_types = frozenset(
+        {PolicyType.RESOURCE, PolicyType.TRUST, PolicyType.KMS_KEY, PolicyType.VPC_ENDPOINT}
+    )
     tags = ("principal",)
     needs_elements = frozenset({"principal", "notprincipal"})
 

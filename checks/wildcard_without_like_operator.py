@@ -68,8 +68,11 @@ class WildcardWithoutLikeOperator(Check):
                 if not wildcards:
                     continue
                 like = entry.operator.replace(operator.base, _LIKE[operator.base])
+                from linter.fixes import Fix, ReplaceKey
+
                 yield Report(
                     item.path,
                     f'{" and ".join(wildcards)} in "{item.value}" is compared literally by '
                     f"{entry.operator}; use {like} to match a pattern",
+                    fix=Fix.unsafe(f"Use {like}", ReplaceKey(entry.operator_path, like)),
                 )

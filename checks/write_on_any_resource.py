@@ -84,6 +84,7 @@ class WriteOnAnyResource(Check):
     name = "write-on-any-resource"
     summary = 'Write actions that support resource-level permissions are allowed on "*".'
     severity = Severity.NOTE
+    default = False  # opt-in: advice, not what a reviewer acts on (docs/precision.md)
     policy_types = frozenset({PolicyType.IDENTITY})
     tags = ("security", "least-privilege")
 

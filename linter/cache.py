@@ -44,7 +44,7 @@ from collections.abc import Mapping
 from typing import Any
 
 CACHE_DIR_NAME = ".iamlint_cache"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 ENTRIES_DIR = f"v{FORMAT_VERSION}"
 TAG_FILE = "CACHEDIR.TAG"
 #: The signature line every CACHEDIR.TAG starts with (https://bford.info/cachedir/).

@@ -10,6 +10,7 @@ from linter.model import ALL_POLICY_TYPES, JsonPath, PolicyType, Severity, Span
 
 if TYPE_CHECKING:
     from linter.context import Context
+    from linter.fixes import Fix
     from linter.policy import Policy
 
 
@@ -19,7 +20,8 @@ class Report(NamedTuple):
     ``key=True`` places the finding on the object key at ``path`` rather than on its value.
     ``severity`` overrides the rule's default for this one finding (e.g. a Transcribe-specific
     escalation); config severity overrides still win over it. ``span`` is only for the decoder
-    rules, whose problems have a position but no path.
+    rules, whose problems have a position but no path. ``fix`` is the change that resolves the
+    finding, when the rule can propose one (linter/fixes.py).
     """
 
     path: JsonPath
@@ -27,6 +29,7 @@ class Report(NamedTuple):
     key: bool = False
     severity: Severity | None = None
     span: Span | None = None
+    fix: Fix | None = None
 
 
 class Check:
@@ -57,6 +60,13 @@ class Check:
     needs_services: ClassVar[frozenset[str]] = frozenset()
     # A decoder problem code the file must have (the JSON rules):
     needs_problem: ClassVar[str | None] = None
+    # Rules whose findings in the same statement this rule's finding explains (full admin access
+    # explains the credential, KMS, monitoring and Transcribe grants): linter.subsumption drops
+    # them and names them in this rule's message, so one cause is one finding.
+    subsumes: ClassVar[tuple[str, ...]] = ()
+    # On in a run without --select (the default selection); False makes the rule opt-in
+    # (``--select ALL``, ``--select <ID>`` or ``extend-select``), decided by measured precision.
+    default: ClassVar[bool] = True
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         raise NotImplementedError

@@ -193,6 +193,12 @@ def _parse_output_files(values: tuple[str, ...], formats: tuple[str, ...]) -> li
     "explicitly are always linted).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Only the finding lines, no source or summary.")
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Also print, on standard error, each policy found: where, its type and why.",
+)
 @click.option("--no-source", is_flag=True, help="Do not show the source line under findings.")
 @click.option(
     "--access-not-granted",
@@ -211,6 +217,13 @@ def _parse_output_files(values: tuple[str, ...], formats: tuple[str, ...]) -> li
     help="Result cache directory [default: cache-dir in config, else .iamlint_cache in the "
     "project root].",
 )
+@click.option(
+    "--fix", is_flag=True, help="Apply the safe fixes, rewrite the files, report the rest."
+)
+@click.option(
+    "--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply the unsafe fixes too."
+)
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 def check(
     paths: tuple[str, ...],
     format_name: str,
@@ -234,10 +247,14 @@ def check(
     statistics: bool,
     respect_gitignore: bool,
     quiet: bool,
+    verbose: bool,
     no_source: bool,
     access_not_granted: tuple[str, ...],
     no_cache: bool,
     cache_dir: str | None,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
 ) -> None:
     """Lint policy files and directories (recursively); '-' reads standard input."""
     from linter import config
@@ -286,6 +303,8 @@ def check(
     result_cache = _open_result_cache(
         options, configuration, config_file, no_config, no_cache, cache_dir, cwd
     )
+    if fix or diff or unsafe_fixes:
+        _fix(paths, options, fix=fix, unsafe=unsafe_fixes, diff=diff, quiet=quiet)
 
     inputs = _inputs(paths, options, respect_gitignore)
     baseline = None
@@ -344,6 +363,8 @@ def check(
             click.echo(report, nl=False, color=chosen.color)
         else:
             _write_file(path, report)
+    if verbose:
+        _print_sources(result)
     if result.baseline is not None and not quiet:
         _print_baseline_summary(result.baseline)
     if write_baseline_file:
@@ -428,6 +449,49 @@ def _render(name: str, result: object, options: object) -> str:
         return render(name, result, options)  # type: ignore[arg-type]
     except SarifLimitError as error:  # a report GitHub would reject
         raise ConfigurationProblem(str(error)) from None
+
+
+def _fix(
+    paths: tuple[str, ...], options: object, *, fix: bool, unsafe: bool, diff: bool, quiet: bool
+) -> None:
+    """--fix rewrites the files and lets the run go on to report what is left; --diff prints
+    the changes and exits (1 when there is something to fix)."""
+    from linter.fixes import fix_files, unified_diff
+
+    if not (fix or diff):
+        raise click.UsageError("--unsafe-fixes needs --fix or --diff")
+    if fix and diff:
+        raise click.UsageError("--fix and --diff exclude each other")
+    if "-" in paths:
+        raise click.UsageError("--fix and --diff need files: standard input cannot be fixed")
+    from linter.engine import Linter
+
+    changes = fix_files(paths, Linter(options), unsafe=unsafe, write=not diff)
+    count = sum(sum(change.applied.values()) for change in changes)
+    if diff:
+        for change in changes:
+            click.echo(unified_diff(change.path, change.before, change.after), nl=False)
+        if not quiet:
+            click.echo(f"iamlint: would fix {count} finding(s) in {len(changes)} file(s)", err=True)
+        sys.exit(EXIT_FINDINGS if changes else EXIT_CLEAN)
+    if not quiet:
+        click.echo(f"iamlint: fixed {count} finding(s) in {len(changes)} file(s)", err=True)
+
+
+def _print_sources(result: object) -> None:
+    """``--verbose``: each file's format and policies, with the type each was judged as and why."""
+    for file_result in result.files:  # type: ignore[attr-defined]
+        if not file_result.sources:
+            click.echo(f"iamlint: {file_result.path}: {file_result.status}", err=True)
+            continue
+        for source in file_result.sources:
+            where = f" {source.label}" if source.label else ""
+            kind = source.policy_type.value if source.policy_type else "?"
+            reason = f" ({source.type_reason})" if source.type_reason else ""
+            wrapper = f" [{source.wrapper}]" if source.wrapper else ""
+            click.echo(
+                f"iamlint: {file_result.path}:{where}{wrapper} {kind} policy{reason}", err=True
+            )
 
 
 def _write_file(path: str, text: str) -> None:
@@ -600,6 +664,18 @@ def clean_command(cache_dir: str | None, config_file: str | None, no_config: boo
         click.echo(f"iamlint: removed the cache {path} ({removed} files)")
     else:
         click.echo(f"iamlint: no cache at {path}")
+
+
+@main.command("lsp")
+def language_server() -> None:
+    """Run the language server on standard input and output (needs the 'lsp' extra)."""
+    try:
+        from linter.lsp import main as serve
+    except ImportError as error:
+        raise ConfigurationProblem(
+            f"the language server needs pygls: pip install 'iamlint[lsp]' ({error})"
+        ) from None
+    serve()
 
 
 @main.group("catalog")

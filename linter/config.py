@@ -612,9 +612,11 @@ def resolve(config: Config | None, command_line: CommandLine) -> tuple[LintOptio
         select = (*command_line.select, *command_line.extend_select)
         ignore = command_line.ignore
     else:
-        configured = config.select
+        from linter.selection import DEFAULT_SELECTOR
+
+        configured = config.select if config.select is not None else (DEFAULT_SELECTOR,)
         extend = (*config.extend_select, *command_line.extend_select)
-        select = (*configured, *extend) if configured is not None else ()
+        select = (*configured, *extend)
         ignore = (*config.ignore, *command_line.ignore)
     options = LintOptions(
         select=select,

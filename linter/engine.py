@@ -19,7 +19,7 @@ from linter.formats import parse_file
 from linter.model import FILE_START, Finding, PolicyType, Severity
 from linter.pipeline import BaselineSpec, run
 from linter.policy import Policy
-from linter.policy_type import detect_policy_type, type_from_file_name
+from linter.policy_type import detect_policy_type_and_reason, type_from_file_name
 from linter.registry import RULE_INFO_BY_ID, RULES
 from linter.results import (
     SOURCE_INLINE,
@@ -32,7 +32,14 @@ from linter.results import (
     text_fingerprint,
 )
 from linter.rule_index import RuleInfo
-from linter.sources import InlineIgnore, ParsedFile, PolicySource, is_unknown
+from linter.sources import (
+    InlineIgnore,
+    ParsedFile,
+    PolicySource,
+    is_unknown,
+    resource_is_implied,
+)
+from linter.subsumption import merge_subsumed
 
 INTERNAL_ERROR_ID = "INT001"
 UNREADABLE_ID = "IO001"
@@ -151,6 +158,8 @@ class Linter:
     def lint_parsed(self, parsed: ParsedFile, path: str, name: str | None = None) -> FileResult:
         """Run the rules on every policy source of a parsed file."""
         settings_path = name or path
+        if parsed.ok and not parsed.sources and not parsed.problems and not parsed.ignores:
+            return FileResult(path, "not-a-policy", input_format=parsed.format)  # no policy in it
         result = FileResult(path, "linted", text=parsed.text, input_format=parsed.format)
         findings: list[Finding] = []
         if not parsed.ok or not parsed.sources:
@@ -177,6 +186,7 @@ class Linter:
             else:
                 policy = Policy(source.document, policy_type, report_path)
                 policy.problems = problems
+                policy.resource_implied = resource_is_implied(source.type_reason, source.wrapper)
                 found = self._run_rules(policy, source, report_path, result, False)
             if source.ignores:
                 found = self._apply_inline_ignores(found, source.ignores, result, report_path)
@@ -194,6 +204,9 @@ class Linter:
     ) -> None:
         if ignores:
             findings = self._apply_inline_ignores(findings, ignores, result, result.path)
+        # One finding per problem: a cause (full admin access) absorbs what it explains. After
+        # the suppressions, so an ignore written for an absorbed rule is still used.
+        findings = merge_subsumed(findings, self._all_rules)
         result.findings = sorted(set(findings), key=Finding.sort_key)
 
     def _policy_type(self, path: str, source: PolicySource) -> tuple[PolicyType, str]:
@@ -213,7 +226,7 @@ class Linter:
         if source.policy_type is not None:
             return source.policy_type, source.type_reason
         policy = Policy(source.document, PolicyType.IDENTITY, path)
-        return detect_policy_type(policy), "content"
+        return detect_policy_type_and_reason(policy)
 
     def _run_rules(
         self,
@@ -250,7 +263,16 @@ class Linter:
                     continue  # a deploy-time value is never malformed
                 if unreadable_conditions and _needs_condition(rule, report, unreadable_conditions):
                     continue  # what the statement grants depends on a condition no one can read
-                findings.append(self._finding(rule, report, policy, source, path, identities))
+                finding = self._finding(rule, report, policy, source, path, identities)
+                if report.fix is not None and source.origin is None:
+                    from linter.fixes import resolve_fix  # only for a finding that has a fix
+
+                    fix = resolve_fix(
+                        report.fix, source.locator, result.text or "", policy.document
+                    )
+                    if fix is not None:
+                        finding = finding._replace(fix=fix)
+                findings.append(finding)
         if self.options.suppressions and findings:
             from linter.suppressions import split_suppressed
 

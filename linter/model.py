@@ -6,7 +6,10 @@ import enum
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from linter.fixes import FileFix
 
 PathElement = str | int
 JsonPath = tuple[PathElement, ...]
@@ -78,7 +81,8 @@ def source_lines(text: str) -> list[str]:
 
 
 class Finding(NamedTuple):
-    """One problem found in one file, with its exact location."""
+    """One problem found in one file, with its exact location; ``fix`` the text edits that
+    resolve it, when its rule proposed a fix that can be made exactly (linter/fixes.py)."""
 
     path: str
     span: Span
@@ -88,6 +92,7 @@ class Finding(NamedTuple):
     json_path: JsonPath = ()
     statement_fingerprint: str = ""
     source: str = ""
+    fix: FileFix | None = None
 
     def sort_key(self) -> tuple:
         return (self.path, self.span, self.rule_id, self.message)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from linter.discovery import InputError, InputFile, discover
-from linter.results import BaselineEntry, FileResult, RunResult
+from linter.results import BaselineEntry, FileResult, RunResult, file_text
 
 STDIN_NAME = "-"
 
@@ -100,6 +100,8 @@ def lint_input(
         if cached is not None:
             result = FileResult.from_payload(entry.path, cached)
             if result is not None:
+                if result.findings:
+                    result.text = file_text(data)
                 return result
         result = linter.lint_bytes(data, entry.path, explicit=entry.explicit)
         if not result.findings:

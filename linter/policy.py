@@ -293,6 +293,9 @@ class Policy:
         self.data: dict[str, Any] = document if isinstance(document, dict) else {}
         self.policy_type = policy_type
         self.file = file
+        # True for a policy attached to one resource by its container (an ECR repository
+        # policy): its statements need no Resource element.
+        self.resource_implied = False
         #: The grants index, built on first use by ``linter.policy_grants.policy_grants``.
         self.grants_index: Any = None
 

@@ -162,11 +162,12 @@ class FileResult:
         return FileResult(**{**fields, **changes})
 
     def to_payload(self) -> dict:
-        """A JSON-serialisable form for the result cache (``from_payload`` reads it back)."""
+        """A JSON-serialisable form for the result cache (``from_payload`` reads it back). The
+        file's text is not stored: the cache's reader has the bytes and decodes them again only
+        for a file with findings (``file_text``)."""
         return {
             "status": self.status,
             "format": self.input_format,
-            "text": self.text,
             "findings": [_finding_payload(f, self.path) for f in self.findings],
             "suppressed": [
                 [
@@ -202,7 +203,6 @@ class FileResult:
                 path,
                 payload["status"],
                 [_finding_from(path, f) for f in payload["findings"]],
-                text=payload["text"],
                 policy_type=sources[0].policy_type if sources else None,
                 wrapper=sources[0].wrapper if sources else None,
                 suppressed=suppressed,
@@ -263,11 +263,12 @@ def _finding_payload(finding: Finding, result_path: str) -> list:
         finding.statement_fingerprint,
         finding.source,
         None if finding.path == result_path else finding.path,
+        _fix_payload(finding.fix),
     ]
 
 
 def _finding_from(path: str, data: list) -> Finding:
-    span, rule_id, message, severity, json_path, fingerprint, source, where = data
+    span, rule_id, message, severity, json_path, fingerprint, source, where, fix = data
     # A finding in another file than its input (a Terraform file() policy) keeps that path.
     return Finding(
         path if where is None else where,
@@ -278,6 +279,27 @@ def _finding_from(path: str, data: list) -> Finding:
         tuple(json_path),
         fingerprint,
         source,
+        _fix_from(fix),
+    )
+
+
+def _fix_payload(fix: Any) -> list | None:
+    if fix is None:
+        return None
+    edits = [[e.start, e.end, e.replacement, list(e.span)] for e in fix.edits]
+    return [fix.description, fix.applicability, edits]
+
+
+def _fix_from(data: list | None) -> Any:
+    if data is None:
+        return None
+    from linter.fixes import Edit, FileFix
+
+    description, applicability, edits = data
+    return FileFix(
+        description,
+        applicability,
+        tuple(Edit(start, end, text, Span(*span)) for start, end, text, span in edits),
     )
 
 
@@ -292,6 +314,24 @@ def _entry_from(data: list | None) -> Suppression | None:
         return None
     *fields, span = data
     return Suppression(*fields, Span(*span))
+
+
+def file_text(data: bytes) -> str:
+    """The text of a file as the decoders read it, for source excerpts: UTF-8 without its byte
+    order mark, or UTF-16/32 when a byte order mark says so; undecodable bytes replaced."""
+    import codecs
+
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(codec, "replace")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]
+    return data.decode("utf-8", "replace")
 
 
 # -- fingerprints ---------------------------------------------------------------------------

@@ -32,6 +32,7 @@ class RuleInfo:
     __slots__ = (
         "_class",
         "class_name",
+        "default",
         "engine_reported",
         "id",
         "module",
@@ -42,6 +43,7 @@ class RuleInfo:
         "policy_types",
         "runs_on_undecodable",
         "severity",
+        "subsumes",
         "summary",
         "tags",
     )
@@ -73,6 +75,8 @@ class RuleInfo:
         self.needs_elements = frozenset(entry["needs_elements"])
         self.needs_services = frozenset(entry["needs_services"])
         self.needs_problem: str | None = entry["needs_problem"]
+        self.subsumes: tuple[str, ...] = tuple(entry.get("subsumes", ()))
+        self.default: bool = entry.get("default", True)
 
     @classmethod
     def of(cls, rule_class: type[Check]) -> RuleInfo:
@@ -110,6 +114,8 @@ def index_entry(rule: type[Check]) -> dict[str, Any]:
         "needs_elements": tuple(sorted(rule.needs_elements)),
         "needs_services": tuple(sorted(rule.needs_services)),
         "needs_problem": rule.needs_problem,
+        "subsumes": tuple(rule.subsumes),
+        "default": rule.default,
     }
 
 

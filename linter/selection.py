@@ -1,4 +1,10 @@
-"""Which rules run: ``--select`` / ``--ignore`` by id, id prefix or tag; the longest match wins."""
+"""Which rules run: ``--select`` / ``--ignore`` by id, id prefix or tag; the longest match wins.
+
+``DEFAULT`` selects the rules that are on by default (``Check.default``): the CLI's selection
+when neither ``--select`` nor a configured ``select`` is given, with ``extend-select`` added
+to it. ``ALL`` selects every rule, opt-in ones included; so does naming a rule, a prefix or a tag.
+An empty ``select`` (the library API's default) also selects every rule.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +19,16 @@ if TYPE_CHECKING:
     Rule = TypeVar("Rule", type[Check], RuleInfo)
 
 
+DEFAULT_SELECTOR = "DEFAULT"
+
+
 def _match_length(rule: type[Check] | RuleInfo, selector: str) -> int:
     """How specifically ``selector`` names ``rule``: 0 for no match, higher is more specific."""
     selector_upper = selector.upper()
     if selector_upper == "ALL":
         return 1
+    if selector_upper == DEFAULT_SELECTOR:
+        return 1 if getattr(rule, "default", True) else 0
     if rule.id.upper() == selector_upper or rule.name == selector.lower():
         return 1000
     if rule.id.upper().startswith(selector_upper):

@@ -93,6 +93,30 @@ def json_default(value: Any) -> Any:
     return str(value)
 
 
+#: Containers whose policies name no resource: the resource is the one the policy is attached to
+#: (an ECR repository policy's statements have no ``Resource``, as AWS documents them).
+RESOURCE_IMPLIED_CONTAINERS = frozenset(
+    {
+        "AWS::ECR::Repository",
+        "AWS::ECR::PublicRepository",
+        "AWS::ECR::RepositoryCreationTemplate",
+        "aws_ecr_repository_policy",
+        "aws_ecrpublic_repository_policy",
+        "aws_ecr_repository_creation_template",
+        "aws ecr get-repository-policy",
+    }
+)
+
+
+def resource_is_implied(type_reason: str, wrapper: str | None = None) -> bool:
+    """Whether the container a source's type came from (its ``type_reason``, e.g.
+    ``AWS::ECR::Repository RepositoryPolicyText`` or ``used as aws_ecr_repository_policy
+    policy``) attaches the policy to one resource, so its statements need no ``Resource``."""
+    if wrapper in RESOURCE_IMPLIED_CONTAINERS:
+        return True
+    return any(word in RESOURCE_IMPLIED_CONTAINERS for word in type_reason.split())
+
+
 class Locator(Protocol):
     """Maps a JSON path of a source's document to a span in the file."""
 

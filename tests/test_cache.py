@@ -76,9 +76,9 @@ def test_layout_tag_gitignore_and_shards(tmp_path: Path) -> None:
     assert "iamlint" in tag
     assert "*" in (directory / ".gitignore").read_text().splitlines()
     key = store.key("a.json", DATA)
-    assert _entries(directory) == [directory / "v1" / key[:2] / key[2:]]
-    header = (directory / "v1" / key[:2] / key[2:]).read_bytes().split(b"\n")[0].split()
-    assert header[:3] == [b"iamlint-cache", b"1", key.encode()]
+    assert _entries(directory) == [directory / "v2" / key[:2] / key[2:]]
+    header = (directory / "v2" / key[:2] / key[2:]).read_bytes().split(b"\n")[0].split()
+    assert header[:3] == [b"iamlint-cache", b"2", key.encode()]
 
 
 def test_the_gitignore_hides_the_cache_from_git(tmp_path: Path) -> None:
@@ -120,7 +120,7 @@ def _entry(tmp_path: Path) -> tuple[ResultCache, Path]:
     store = _open(tmp_path)
     store.put("a.json", DATA, PAYLOAD)
     key = store.key("a.json", DATA)
-    return store, tmp_path / ".iamlint_cache" / "v1" / key[:2] / key[2:]
+    return store, tmp_path / ".iamlint_cache" / "v2" / key[:2] / key[2:]
 
 
 def _flip_last_payload_byte(raw: bytes) -> bytes:
@@ -136,8 +136,8 @@ def _flip_last_payload_byte(raw: bytes) -> bytes:
         pytest.param(lambda raw: raw.split(b"\n")[0] + b"\n", id="header-only"),
         pytest.param(lambda raw: b"", id="empty"),
         pytest.param(_flip_last_payload_byte, id="corrupt-payload"),
-        pytest.param(lambda raw: raw.replace(b"iamlint-cache 1 ", b"iamlint-cache 2 "), id="v2"),
-        pytest.param(lambda raw: raw.replace(b"iamlint-cache 1 ", b"iamlint-cache 0 "), id="v0"),
+        pytest.param(lambda raw: raw.replace(b"iamlint-cache 2 ", b"iamlint-cache 3 "), id="v3"),
+        pytest.param(lambda raw: raw.replace(b"iamlint-cache 2 ", b"iamlint-cache 1 "), id="v1"),
         pytest.param(lambda raw: raw.replace(b"iamlint-cache", b"other-cache"), id="magic"),
         pytest.param(lambda raw: b"\x00" * len(raw), id="zeros"),
         pytest.param(lambda raw: raw + b"{}", id="appended"),
@@ -165,7 +165,7 @@ def test_an_entry_whose_checksum_matches_a_non_object_payload_is_a_miss(tmp_path
 def test_an_entry_copied_to_another_key_is_a_miss(tmp_path: Path) -> None:
     store, path = _entry(tmp_path)
     other = store.key("b.json", DATA)
-    target = tmp_path / ".iamlint_cache" / "v1" / other[:2] / other[2:]
+    target = tmp_path / ".iamlint_cache" / "v2" / other[:2] / other[2:]
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(path.read_bytes())
     assert store.get("b.json", DATA) is None

@@ -182,6 +182,7 @@ def test_json_finding_suppressed_and_baseline_fields(tmp_path: Path) -> None:
         "source": "",
         "fingerprint": finding["fingerprint"],
         "help_uri": "https://github.com/iamlint/iamlint/blob/main/docs/rules.md#grm003-old-version",
+        "fix": None,
     }
     (hidden,) = document["suppressed"]
     assert (hidden["rule"], hidden["line"], hidden["json_path"]) == (

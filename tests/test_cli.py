@@ -140,3 +140,28 @@ def test_rules_lists_every_rule_as_text_and_json() -> None:
     assert [line.split()[0] for line in text] == [r.id for r in ALL_CHECKS]
     rows = json.loads(runner.invoke(main, ["rules", "--format", "json"]).output)
     assert [r["id"] for r in rows] == [r.id for r in ALL_CHECKS]
+
+
+def test_verbose_names_each_policy_its_type_and_why(tmp_path: Path) -> None:
+    template = tmp_path / "stack.yaml"
+    template.write_text(
+        'AWSTemplateFormatVersion: "2010-09-09"\n'
+        "Resources:\n"
+        "  Key:\n"
+        "    Type: AWS::KMS::Key\n"
+        "    Properties:\n"
+        "      KeyPolicy:\n"
+        '        Version: "2012-10-17"\n'
+        "        Statement:\n"
+        "          - Effect: Allow\n"
+        '            Principal: {AWS: "arn:aws:iam::111122223333:root"}\n'
+        '            Action: "kms:*"\n'
+        '            Resource: "*"\n'
+    )
+    result = CliRunner().invoke(
+        main, ["check", "--no-config", "--no-cache", "-q", "-v", str(template)]
+    )
+    assert (
+        f"iamlint: {template}: Resources.Key.Properties.KeyPolicy [cloudformation] kms-key policy "
+        "(AWS::KMS::Key KeyPolicy)"
+    ) in result.stderr

@@ -671,12 +671,9 @@ def test_pure_python_yaml_gives_the_same_sources_and_spans(monkeypatch: pytest.M
 UPDATE = os.environ.get("IAMLINT_UPDATE_FIXTURES") == "1"
 # Findings on correct templates that the rules still get wrong (not the format's doing); the
 # strict xfail below turns a fix into a test to update.
-GOOD_TEMPLATE_GAPS = {
-    # (fixture, rule, line): why the finding is wrong
-    ("resources_good.yaml", "GRM007", 184): "ECR repository policies have no Resource",
-    ("resources_good.json", "GRM007", 423): "ECR repository policies have no Resource",
-    ("resources_good.yaml", "RES001", 289): "API Gateway's execute-api:/* resource form",
-    ("resources_good.json", "RES001", 628): "API Gateway's execute-api:/* resource form",
+GOOD_TEMPLATE_GAPS: dict = {
+    # (fixture, rule, line): why the finding is wrong; empty since ECR repository policies need
+    # no Resource (resource_is_implied) and RES001 accepts API Gateway's execute-api:/ form.
 }
 BAD_FIXTURES = [
     "resources_bad.yaml",
@@ -756,7 +753,6 @@ def test_good_template_has_no_findings_but_the_known_rule_gaps(name: str) -> Non
     assert rows == []
 
 
-@pytest.mark.xfail(strict=True, reason="rule-side gaps: see GOOD_TEMPLATE_GAPS")
 @pytest.mark.parametrize("name", ["resources_good.yaml", "resources_good.json"])
 def test_good_template_has_no_findings_at_all(name: str) -> None:
     assert _rows(name) == []

@@ -195,7 +195,13 @@ def test_command_line_wins_over_configuration() -> None:
     options, _ = _resolved(toml, select=("GRM003",))
     assert (options.select, options.ignore) == (("GRM003",), ())
     options, fail_on = config.resolve(None, config.CommandLine(policy_type=PolicyType.TRUST))
-    assert (options.select, options.policy_type, fail_on) == ((), PolicyType.TRUST, "note")
+    assert (options.select, options.policy_type, fail_on) == (
+        ("DEFAULT",),
+        PolicyType.TRUST,
+        "note",
+    )
+    options, _ = _resolved('extend-select = ["LPR010"]')
+    assert options.select == ("DEFAULT", "LPR010")
 
 
 def test_every_key_maps_to_the_engine_options() -> None:

@@ -62,7 +62,9 @@ def parse_json(
             return ParsedFile(text, "json", (), problems, ok=False)
         return None
     value = decoded.value
-    from linter.formats.aws_cli import looks_like_policy, unwrap
+    from linter.formats import aws_cli
+
+    looks_like_policy = aws_cli.looks_like_policy
 
     if looks_like_policy(value) or (explicit and _is_statementless_policy(value)):
         return ParsedFile(text, "json", (PolicySource(value, decoded),), problems)
@@ -77,10 +79,7 @@ def parse_json(
         plan = _format_module("terraform_plan")
         if plan is not None and plan.looks_like_plan(value):
             return plan.from_plan(decoded, path)
-    source = unwrap(decoded)
-    if source is None:
-        return None
-    return ParsedFile(text, "aws-cli", (source,), problems)
+    return aws_cli.parse(decoded)
 
 
 def _is_statementless_policy(value: Any) -> bool:

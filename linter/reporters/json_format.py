@@ -41,6 +41,7 @@ def render(result: RunResult, options: RenderOptions) -> str:
             "source": finding.source,
             "fingerprint": finding.statement_fingerprint,
             "help_uri": help_uri(rule) if rule else None,
+            "fix": finding.fix.as_json() if finding.fix is not None else None,
         }
 
     def suppressed_object(entry: SuppressedFinding) -> dict[str, Any]:

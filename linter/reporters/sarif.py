@@ -39,6 +39,9 @@ Choices, with the conventions they follow (../shared/docs/conventions.md §1):
 * Suppressed and baselined findings are left out (GitHub would show them as open alerts). With
   ``include_suppressed`` every result carries ``suppressions`` (empty when not suppressed; kind
   ``external`` with the reason otherwise), as the spec requires all-or-none.
+* A finding with a fix carries ``fixes``: one ``artifactChange`` whose replacements are the
+  fix's edits (``deletedRegion`` in code points, ``insertedContent``); the description names
+  the fix's applicability (safe or unsafe).
 * ``invocations[0]`` holds ``executionSuccessful`` and one ``toolExecutionNotifications`` entry
   per unreadable file or crashed rule, so a partial run is visible.
 """
@@ -137,6 +140,8 @@ def render(result: RunResult, options: RenderOptions) -> str:
         }
         if security[finding.rule_id]:
             item["properties"] = {"security-severity": SECURITY_SEVERITY[finding.severity]}
+        if finding.fix is not None:
+            item["fixes"] = [_fix(finding, options)]
         if result.baseline is not None:
             baselined = suppression is not None and suppression.source == SOURCE_BASELINE
             item["baselineState"] = "unchanged" if baselined else "new"
@@ -241,6 +246,33 @@ def _location(finding: Finding, options: RenderOptions) -> dict[str, Any]:
                 "endColumn": span.end_column,
             },
         }
+    }
+
+
+def _fix(finding: Finding, options: RenderOptions) -> dict[str, Any]:
+    """A result's ``fixes`` entry: its edits as replacements in the finding's file (regions in
+    code points, like the locations; an insertion has an empty deleted region)."""
+    fix = finding.fix
+    assert fix is not None
+    return {
+        "description": {"text": f"{fix.description} ({fix.applicability} fix)"},
+        "artifactChanges": [
+            {
+                "artifactLocation": _artifact_location(finding.path, options),
+                "replacements": [
+                    {
+                        "deletedRegion": {
+                            "startLine": edit.span.line,
+                            "startColumn": edit.span.column,
+                            "endLine": edit.span.end_line,
+                            "endColumn": edit.span.end_column,
+                        },
+                        "insertedContent": {"text": edit.replacement},
+                    }
+                    for edit in fix.edits
+                ],
+            }
+        ],
     }
 
 
