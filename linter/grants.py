@@ -17,6 +17,7 @@ from linter.arns import parse_arn
 from linter.condition_keys import action_supports_key
 from linter.conditions import constrains
 from linter.policy import ConditionEntry, Item, Statement, action_pattern_matches, cached_property
+from linter.sources import Unknown
 from linter.wildcards import compiled, glob_covers, has_wildcard, wildcard_matches
 
 if TYPE_CHECKING:
@@ -110,6 +111,12 @@ class StatementGrants:
         resource_items = statement.not_resources if self.resource_negated else statement.resources
         #: The Resource/NotResource values, as written.
         self.resource_patterns: tuple[str, ...] = tuple(item.value for item in resource_items)
+        #: A value known only at deployment (``!Ref``, ``${var.x}``) in Action/NotAction or in
+        #: Resource/NotResource: a Deny with one may cover any action or resource there.
+        self.unknown_actions = _holds_unknown(statement.data.get(element or ""))
+        self.unknown_resources = _holds_unknown(
+            statement.data.get(statement.resource_element or "")
+        )
         self._expanded: tuple[Catalog, tuple[Action, ...]] | None = None
 
     def __repr__(self) -> str:
@@ -146,6 +153,10 @@ class StatementGrants:
             or any(action_pattern_matches(p, name) for p in self._any_service)
         )
         return matched != self.negated
+
+    def may_deny(self, name: str) -> bool:
+        """For a Deny: whether it covers ``name``, or may (a deploy-time Action value)."""
+        return self.unknown_actions or self.covers(name)
 
     def covered(self, names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
         """The members of ``names`` (exact action names) that Action/NotAction covers: grouped by
@@ -279,6 +290,11 @@ class StatementGrants:
         if positive is None:
             return None
         return entry._replace(operator=positive, base_operator=positive, if_exists=False)
+
+
+def _holds_unknown(value: object) -> bool:
+    values = value if isinstance(value, list) else [value]
+    return any(type(v) is Unknown for v in values)
 
 
 def statement_grants(statement: Statement) -> StatementGrants:

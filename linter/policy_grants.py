@@ -111,13 +111,16 @@ class PolicyGrants:
         return statement_grants(statement)
 
     def effective(self, statement: Statement, names: tuple[str, ...] | list[str]) -> list[Grant]:
-        """The members of ``names`` (exact action names, or ``EVERY_ACTION``) that the Allow
+        """The members of ``names`` (exact action names, or ``EVERY_ACTION`` alone) that the Allow
         ``statement`` grants once the policy's Denies apply, in the order given, each with the
         resources it still reaches and the conditions Denies add. Empty for a non-Allow."""
         if statement.effect != "Allow":
             return []
         allow = self.of(statement)
-        covered = allow.covered(names) if EVERY_ACTION not in names else self._covered(allow, names)
+        if len(names) == 1 and names[0] == EVERY_ACTION:
+            covered: tuple[str, ...] = (EVERY_ACTION,) if allow.every_action else ()
+        else:
+            covered = allow.covered(names)
         if not covered:
             return []
         if allow.resource_negated:
@@ -125,8 +128,8 @@ class PolicyGrants:
             excluded = allow.resource_patterns
         else:
             start, excluded = allow.resource_patterns, ()
-        if not self.has_denies:
-            return [Grant(name, start, excluded, False, ()) for name in covered]
+        if not self.has_denies:  # the common case: tuple.__new__ skips NamedTuple's Python __new__
+            return [_new_grant(Grant, (name, start, excluded, False, ())) for name in covered]
         found = []
         for name in covered:
             grant = self._apply_denies(allow, name, start, excluded)
@@ -257,10 +260,6 @@ class PolicyGrants:
 
     # -- internals --------------------------------------------------------------------------------
 
-    @staticmethod
-    def _covered(allow: StatementGrants, names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-        return tuple(name for name in names if allow.covers(name))
-
     def _apply_denies(
         self,
         allow: StatementGrants,
@@ -270,10 +269,16 @@ class PolicyGrants:
     ) -> Grant | None:
         narrowed = False
         for deny in self.unconditional_denies:
-            if not deny.covers(name) or not deny.covers_principals_of(allow):
+            if not deny.may_deny(name) or not deny.covers_principals_of(allow):
                 continue
-            if deny.every_resource:
-                return None
+            if deny.every_resource or deny.unknown_resources:
+                return None  # a deploy-time Resource value may name every resource: silence
+            if allow.statement.resource_element is None:
+                # No Resource (a trust policy): the resource the policy is attached to, which a
+                # Deny without Resource also means.
+                if deny.statement.resource_element is None:
+                    return None
+                continue
             if deny.resource_negated:
                 kept: list[str] = []
                 for pattern in resources:
@@ -301,27 +306,37 @@ class PolicyGrants:
             deny.enforced
             for deny in self.enforcing_denies
             if deny.enforced is not None
-            and deny.covers(name)
+            and deny.may_deny(name)
             and deny.covers_principals_of(allow)
-            and all(deny.covers_resource(p) for p in resources)
+            and (deny.unknown_resources or all(deny.covers_resource(p) for p in resources))
         )
         return Grant(name, resources, excluded, narrowed, conditions)
+
+
+_new_grant = tuple.__new__
 
 
 def _covers_statement(deny: StatementGrants, allow: StatementGrants) -> bool:
     """Whether ``deny`` (its conditions aside) applies to every request ``allow`` allows."""
     if not deny.covers_principals_of(allow):
         return False
-    if allow.resource_negated or allow.statement.resource_element is None:
-        if not deny.every_resource:
+    if allow.statement.resource_element is None:
+        if deny.statement.resource_element is not None and not (
+            deny.every_resource or deny.unknown_resources
+        ):
             return False
-    elif not all(deny.covers_resource(p) for p in allow.resource_patterns):
+    elif allow.resource_negated:
+        if not (deny.every_resource or deny.unknown_resources):
+            return False
+    elif not deny.unknown_resources and not all(
+        deny.covers_resource(p) for p in allow.resource_patterns
+    ):
         return False
     return _covers_actions(deny, allow)
 
 
 def _covers_actions(deny: StatementGrants, allow: StatementGrants) -> bool:
-    if deny.every_action:
+    if deny.every_action or deny.unknown_actions:
         return True
     if not allow._has_actions:
         return False

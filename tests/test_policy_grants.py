@@ -18,6 +18,7 @@ from linter.grants import (
 from linter.model import PolicyType
 from linter.policy import Policy
 from linter.policy_grants import Grant, common_conditions, policy_grants
+from linter.sources import Unknown
 
 TRAIL = "arn:aws:cloudtrail:us-west-2:111122223333:trail/audit"
 
@@ -412,3 +413,32 @@ def test_common_conditions() -> None:
 def test_may_overlap(first: str, second: str, expected: bool) -> None:
     assert may_overlap(first, second) is expected
     assert may_overlap(second, first) is expected
+
+
+def test_trust_policy_statements_without_resource() -> None:
+    service = {"Service": "transcribe.amazonaws.com"}
+    allow = {"Effect": "Allow", "Principal": service, "Action": "sts:AssumeRole"}
+    deny = {"Effect": "Deny", "Principal": service, "Action": "sts:*"}
+    policy = _policy(allow, deny, policy_type=PolicyType.TRUST)
+    grants = policy_grants(policy, load_catalog())
+    assert grants.effective(policy.statements[0], ("sts:AssumeRole",)) == []
+    assert grants.removed(policy.statements[0])
+    on_a_bucket = _policy(
+        allow, deny | {"Resource": "arn:aws:s3:::b"}, policy_type=PolicyType.TRUST
+    )
+    grants = policy_grants(on_a_bucket, load_catalog())
+    assert len(grants.effective(on_a_bucket.statements[0], ("sts:AssumeRole",))) == 1
+    assert not grants.removed(on_a_bucket.statements[0])
+
+
+def test_a_deny_with_a_deploy_time_value_may_cover_anything() -> None:
+    unknown = Unknown("!Ref ProtectedTrail", kind="arn")
+    policy = _policy(_allow("cloudtrail:*"), _deny("cloudtrail:StopLogging", [unknown]))
+    grants = policy_grants(policy, load_catalog())
+    names = ("cloudtrail:StopLogging", "cloudtrail:DeleteTrail")
+    assert [g.action for g in grants.effective(policy.statements[0], names)] == [
+        "cloudtrail:DeleteTrail"
+    ]
+    actions = _policy(_allow("cloudtrail:*"), _deny([Unknown("${var.action}")]))
+    assert policy_grants(actions, load_catalog()).effective(actions.statements[0], names) == []
+    assert policy_grants(actions, load_catalog()).removed(actions.statements[0])
