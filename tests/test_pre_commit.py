@@ -173,7 +173,8 @@ def test_the_project_hook_lints_every_policy_when_one_changes(
     assert re.search(r"^iamlint \(whole project\)\.+Failed$", output, re.MULTILINE), output
     assert "SUP001" not in output  # legacy-3.json, whose finding it hides, was linted too
     summaries = re.findall(r"^Found \d+ problems? .*$", output, re.MULTILINE)
-    assert summaries == [f"Found 5 problems (5 warnings) in {POLICY_COUNT + 1} files checked."]
+    # stack.template and main.tf hold no policy: skipped like package.json, not counted.
+    assert summaries == [f"Found 5 problems (5 warnings) in {POLICY_COUNT} files checked."]
 
 
 def test_a_long_file_list_gives_one_summary_and_no_false_sup001(
@@ -195,9 +196,8 @@ def test_a_long_file_list_gives_one_summary_and_no_false_sup001(
     ], output
     assert "SUP001" not in output
     summaries = re.findall(r"^Found \d+ problems? .*$", output, re.MULTILINE)
-    # The policies and stack.template (a template without policies is checked: the hook passed
-    # it); main.tf holds no policy.
-    checked = POLICY_COUNT + 1
+    # The policies only: stack.template and main.tf hold no policy and are skipped silently.
+    checked = POLICY_COUNT
     assert summaries == [f"Found 5 problems (5 warnings) in {checked} files checked."], output
     for name in ("package.json", "stack.template", "main.tf", ".pre-commit-config.yaml"):
         assert name not in output
