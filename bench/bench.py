@@ -8,6 +8,8 @@ against a baseline timed alongside it, never an absolute time.
     python bench/bench.py --quick          # fewer repetitions, no 20,000-file corpus
     python bench/bench.py --only startup corpus
 
+Every benchmark but ``cache`` runs with ``--no-cache``: it measures analysis, not the cache.
+
 Benchmarks:
   startup   one small file vs `python -c pass` and `python -c "import click"` (same interpreter),
             also from a repository with a [tool.iamlint] table; runs interleaved with the baselines
@@ -151,8 +153,8 @@ def bench_startup(tmp: Path, repeat: int) -> dict:
         {
             "pass": ([PYTHON, "-c", "pass"], tmp),
             "click": ([PYTHON, "-c", "import click"], tmp),
-            "one": ([*IAMLINT, "check", str(small)], tmp),
-            "configured": ([*IAMLINT, "check", str(small)], repository),
+            "one": ([*IAMLINT, "check", "--no-cache", str(small)], tmp),
+            "configured": ([*IAMLINT, "check", "--no-cache", str(small)], repository),
         },
         repeat,
     )
@@ -205,7 +207,7 @@ print(crashes, findings, time.perf_counter() - start)
 
 def bench_corpus(repeat: int, directory: Path, label: str, parliament: bool) -> dict:
     files = len([p for p in directory.iterdir() if p.suffix == ".json"])
-    check = [*IAMLINT, "check", "-q", "--jobs", "1"]
+    check = [*IAMLINT, "check", "-q", "--no-cache", "--jobs", "1"]
     runs = measure_interleaved(
         {
             "loop": ([PYTHON, "-c", JSON_LOOP, str(directory)], ROOT),
@@ -230,7 +232,9 @@ def bench_corpus(repeat: int, directory: Path, label: str, parliament: bool) -> 
         f"{label}: iamlint peak RSS (MiB)": peak / 1024,
     }
     if parliament:
-        default, _, result = measure([*IAMLINT, "check", "-q", str(directory)], repeat)
+        default, _, result = measure(
+            [*IAMLINT, "check", "-q", "--no-cache", str(directory)], repeat
+        )
         row[f"{label}: iamlint, default --jobs (s)"] = default
         for mode in ("core", "community"):
             command = [PYTHON, "-c", PARLIAMENT_LOOP, str(directory), mode]
@@ -278,9 +282,11 @@ def bench_scaling(tmp: Path, repeat: int) -> dict:
     small_dir, large_dir = tmp / "gen2k", tmp / "gen20k"
     generate_corpus(small_dir, 2_000)
     generate_corpus(large_dir, 20_000)
-    small, _, _ = measure([*IAMLINT, "check", "-q", "--jobs", "1", str(small_dir)], repeat)
+    small, _, _ = measure(
+        [*IAMLINT, "check", "-q", "--no-cache", "--jobs", "1", str(small_dir)], repeat
+    )
     large, peak, result = measure(
-        [*IAMLINT, "check", "-q", "--jobs", "1", str(large_dir)], 1, warm_up=False
+        [*IAMLINT, "check", "-q", "--no-cache", "--jobs", "1", str(large_dir)], 1, warm_up=False
     )
     assert result.returncode in (0, 1), result.stderr.decode()[-2000:]
     big = tmp / "big" / "big.json"
@@ -295,7 +301,7 @@ def bench_scaling(tmp: Path, repeat: int) -> dict:
         for i in range(40_000)
     ]
     big.write_text(json.dumps({"Version": "2012-10-17", "Statement": statements}, indent=2))
-    one_big, big_peak, result = measure([*IAMLINT, "check", "-q", str(big)], 1)
+    one_big, big_peak, result = measure([*IAMLINT, "check", "-q", "--no-cache", str(big)], 1)
     return {
         "2,000 generated files (s)": small,
         "20,000 generated files (s)": large,
@@ -310,8 +316,12 @@ def bench_jobs(tmp: Path) -> dict:
     directory = tmp / "gen20k"
     if not directory.exists():
         generate_corpus(directory, 20_000)
-    one, _, first = measure([*IAMLINT, "check", "-q", "--jobs", "1", str(directory)], 1)
-    two, _, second = measure([*IAMLINT, "check", "-q", "--jobs", "2", str(directory)], 1)
+    one, _, first = measure(
+        [*IAMLINT, "check", "-q", "--no-cache", "--jobs", "1", str(directory)], 1
+    )
+    two, _, second = measure(
+        [*IAMLINT, "check", "-q", "--no-cache", "--jobs", "2", str(directory)], 1
+    )
     return {
         "--jobs 1 (s)": one,
         "--jobs 2 (s)": two,
