@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from checks.full_admin_access import FullAdminAccess
 from linter.check import Check, Report
 from linter.conditions import constrains
 from linter.context import Context
@@ -59,24 +60,9 @@ class AllowWithNotAction(Check):
     policy_types = frozenset({PolicyType.IDENTITY, PolicyType.RESOURCE, PolicyType.KMS_KEY})
     tags = ("security", "least-privilege")
     needs_elements = frozenset({"notaction"})
-    # The statement's grants of everything but a few actions (privilege escalation, which can
-    # combine statements, stays its own finding).
-    subsumes = (
-        "CRD001",
-        "KMS001",
-        "KMS004",
-        "LPR002",
-        "LPR008",
-        "LPR009",
-        "LPR010",
-        "MON001",
-        "MON002",
-        "MON003",
-        "TRN001",
-        "TRN002",
-        "TRN003",
-        "TRN004",
-    )
+    # What LPR001 absorbs, but privilege escalation, which can combine statements, stays its own
+    # finding.
+    subsumes = tuple(rule for rule in FullAdminAccess.subsumes if rule != "LPR003")
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         grants = policy_grants(policy, context.catalog)

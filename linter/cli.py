@@ -289,15 +289,7 @@ def check(
     if unknown:
         raise click.UsageError(f"no rule matches: {', '.join(unknown)} (see 'iamlint rules')")
     cwd = os.getcwd()
-    try:
-        if no_config:
-            configuration = None
-        elif config_file:
-            configuration = config.load_config(config_file, cwd)
-        else:
-            configuration = config.load_nearest_config(cwd)
-    except config.ConfigError as error:
-        raise ConfigurationProblem(str(error)) from None
+    configuration = _load_configuration(config_file, no_config, cwd)
     baseline_entries = _read_baseline(baseline_file) if baseline_file else None
     options, fail_on = config.resolve(configuration, command_line)
     result_cache = _open_result_cache(
@@ -485,6 +477,20 @@ def _fix(
         click.echo(f"iamlint: fixed {count} finding(s) in {len(changes)} file(s)", err=True)
 
 
+def _load_configuration(config_file: str | None, no_config: bool, cwd: str) -> object:
+    """The configuration ``check`` and ``clean`` use: none, the named file, or the nearest one."""
+    from linter import config
+
+    try:
+        if no_config:
+            return None
+        if config_file:
+            return config.load_config(config_file, cwd)
+        return config.load_nearest_config(cwd)
+    except config.ConfigError as error:
+        raise ConfigurationProblem(str(error)) from None
+
+
 def _print_sources(result: object) -> None:
     """``--verbose``: each file's format and policies, with the type each was judged as and why."""
     for file_result in result.files:  # type: ignore[attr-defined]
@@ -645,20 +651,12 @@ def show_rule(rule_id: str) -> None:
 @click.option("--no-config", is_flag=True, help="Ignore configuration files.")
 def clean_command(cache_dir: str | None, config_file: str | None, no_config: bool) -> None:
     """Remove the result cache (only a directory tagged as iamlint's cache)."""
-    from linter import cache, config
+    from linter import cache
 
     if config_file and no_config:
         raise click.UsageError("--config and --no-config exclude each other")
     cwd = os.getcwd()
-    try:
-        if no_config:
-            configuration = None
-        elif config_file:
-            configuration = config.load_config(config_file, cwd)
-        else:
-            configuration = config.load_nearest_config(cwd)
-    except config.ConfigError as error:
-        raise ConfigurationProblem(str(error)) from None
+    configuration = _load_configuration(config_file, no_config, cwd)
     root, directory = _cache_location(configuration, config_file, no_config, cache_dir, cwd)
     path = cache.cache_directory(root, directory)
     try:
