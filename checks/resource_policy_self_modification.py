@@ -137,9 +137,7 @@ class ResourcePolicySelfModification(Check):
 
     id = "LPR016"
     name = "resource-policy-self-modification"
-    summary = (
-        "A resource policy lets any principal rewrite that same policy or the resource's ACL."
-    )
+    summary = "A resource policy lets any principal rewrite that same policy or the resource's ACL."
     severity = Severity.ERROR
     policy_types = frozenset({PolicyType.RESOURCE, PolicyType.KMS_KEY})
     tags = ("security", "least-privilege", "privilege-escalation", "resource-exposure")
