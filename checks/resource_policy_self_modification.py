@@ -4,6 +4,7 @@ same policy (or the resource's ACL), and so grant itself any access to the resou
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,7 +25,7 @@ from linter.model import PolicyType, Severity
 from linter.policy import ConditionEntry, Policy, Statement
 from linter.policy_grants import Grant, policy_grants
 from linter.principals import names_calling_principal
-from linter.wildcards import has_wildcard
+from linter.wildcards import glob_covers, has_wildcard
 
 
 @functools.cache
@@ -197,7 +198,48 @@ def _reaches_the_resource(statement: Statement, grant: Grant, catalog: Any) -> b
         return True
     if grant.excluded and any(action_may_act_on(catalog, grant.action, n) for n in grant.excluded):
         return False  # the NotResource may exclude the resource itself: cannot tell
-    return any(action_may_act_on(catalog, grant.action, p) for p in grant.resources)
+    return any(_names_the_resource(catalog, grant.action, p) for p in grant.resources)
+
+
+def _names_the_resource(catalog: Any, action_name: str, pattern: str) -> bool:
+    """Whether the Resource pattern may name a resource the action acts on
+    (``action_may_act_on``), not only resources inside it: a pattern every match of which
+    is an ARN of a sub-resource type (``accesspoint/x/object/*`` under an access point,
+    ``bucket/b/table/*`` under a table bucket) names no access point or table bucket, though
+    a variable of the ARN format may span ``/`` when the two are compared."""
+    if not action_may_act_on(catalog, action_name, pattern):
+        return False
+    action = catalog.action(action_name)
+    if action is None or pattern.strip("*") == "":
+        return True
+    own = {f for r in action.resource_types for f in r.resource_type.arn_formats}
+    service = catalog.service(action.service)
+    others = [
+        f
+        for r in (service.resource_types() if service else ())
+        for f in r.arn_formats
+        if f not in own
+    ]
+    for resource in action.resource_types:
+        if not resource.resource_type.matches_arn(pattern):
+            continue
+        inner = [
+            _as_glob(g)
+            for g in others
+            for f in resource.resource_type.arn_formats
+            if g.startswith(f + "/")
+        ]
+        if not any(glob_covers(g, pattern) for g in inner):
+            return True
+    return False
+
+
+def _as_glob(arn_format: str) -> str:
+    """An ARN format with each ``${Variable}`` as ``*``."""
+    return _VARIABLE.sub("*", arn_format)
+
+
+_VARIABLE = re.compile(r"\$\{[^}]*\}")
 
 
 def _admits_only_some(entries: tuple[ConditionEntry, ...], trusted: frozenset[str]) -> bool:
