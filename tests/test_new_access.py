@@ -288,7 +288,7 @@ NEW_FILE = [
 ]
 
 
-# -- the command line ------------------------------------------------------------------------------
+# -- the command line ---------------------------------------------------------------------------
 
 
 def test_unknown_revision_is_a_usage_error(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -330,7 +330,7 @@ def test_rules_run_when_the_selection_leaves_them_out(
     assert result.output.startswith("new.json:3:3: LPR015 [note] new policy since HEAD")
 
 
-# -- the comparison itself -------------------------------------------------------------------------
+# -- the comparison itself ----------------------------------------------------------------------
 
 
 def _compare(old: dict, new: dict, policy_type: PolicyType = PolicyType.IDENTITY) -> list:
