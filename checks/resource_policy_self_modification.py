@@ -57,12 +57,16 @@ class ResourcePolicySelfModification(Check):
     (`"Principal": "*"`, `{"AWS": "*"}` or a `NotPrincipal`) an action that rewrites that same
     policy, or the resource's ACL, on the resource itself: `s3:PutBucketPolicy`,
     `s3:DeleteBucketPolicy` or `s3:PutBucketAcl` on the bucket (not on `bucket/*`, which names
-    only objects), `kms:PutKeyPolicy`, `sqs:SetQueueAttributes` / `sqs:AddPermission`,
+    only objects; likewise an access point's objects or a table bucket's tables),
+    `kms:PutKeyPolicy`, `sqs:SetQueueAttributes` / `sqs:AddPermission`,
     `sns:SetTopicAttributes` / `sns:AddPermission`, `lambda:AddPermission`,
     `secretsmanager:PutResourcePolicy`, `ecr:SetRepositoryPolicy`,
     `glacier:SetVaultAccessPolicy`, `elasticfilesystem:PutFileSystemPolicy`, CodeArtifact,
     Backup, Kinesis, DynamoDB, CloudTrail and S3 directory and table buckets (the entries with
-    `itself` in `linter/data/resource_exposure.json`, LPR013's list). Wildcards (`s3:*`,
+    `itself` in `linter/data/resource_exposure.json`, LPR013's list; object ACLs, Block Public
+    Access, `kms:CreateGrant` and OpenSearch are left out, the file says why). In a key policy
+    only `kms` actions count, elsewhere those of the services whose ARNs the policy names (a
+    `"*"` in a bucket policy is the bucket). Wildcards (`s3:*`,
     `kms:Put*`, `*`) and `NotAction` are expanded; the finding is at the `Action` value (or the
     `NotAction` key) that grants them, and names the actions.
 
@@ -83,8 +87,9 @@ class ResourcePolicySelfModification(Check):
     policies (`PutKeyPolicy`: "Cross-account use: No") and SQS queue policies
     (`AddPermission` and `SetQueueAttributes` are among the actions "cross-account
     permissions don't apply to") can be rewritten only by principals of the resource's own
-    account, and Lambda's `AddPermission` is reported to behave the same. So a policy naming
-    another account (`arn:aws:iam::444455556666:root`) gives that account nothing here, and a
+    account, and users report the same of Lambda's `AddPermission`
+    (awsdocs/aws-lambda-developer-guide#139). So a policy naming another account
+    (`arn:aws:iam::444455556666:root`) gives that account nothing here, and a
     policy naming its own account root (the KMS default key policy's `kms:*`) or named
     administrators (the console's key administrators with `kms:Put*`) delegates to IAM in the
     owning account by design: neither is reported, whatever `trusted-account-ids` says. What
