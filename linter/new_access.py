@@ -29,6 +29,7 @@ access holds for every value the unknowns could take.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -501,7 +502,7 @@ class Comparison:
         #: Denies of the new policy that remove what they cover, and those that add a condition.
         self.removing = [d for d in new_denies if d.unconditional or d.has_unknown]
         self.enforcing = [d for d in new_denies if d.enforced is not None and not d.has_unknown]
-        self._dropped_reported: set[int] = set()
+        self._counterparts: dict[int, View | None] = {}
 
     def findings(self) -> list[NewAccess]:
         found: dict[tuple[JsonPath, bool, str], _Group] = {}
@@ -651,7 +652,18 @@ class Comparison:
         conditions: tuple[ConditionEntry, ...],
     ) -> list[tuple[Unit, str, str]]:
         """Where the new access comes from, what kind it is, and a detail for the message: the
-        first dimension on which no old Allow covers the unit."""
+        first dimension on which the statement's old counterpart (``_counterpart``), else every
+        old Allow, does not cover the unit."""
+        counterpart = self._counterpart(view)
+        if counterpart is not None:
+            if not counterpart.covers_action(name):
+                return [(action, "action", "")]
+            if not counterpart.covers_resource(resource):
+                return [(resource, "resource", "")]
+            if not counterpart.covers_principal(principal):
+                return [(principal, "principal", "")]
+            if not self._conditions_imply(view, conditions, counterpart.conditions):
+                return self._condition_cause(view, action, counterpart, conditions)
         candidates = [old for old in self.old_allows if old.covers_action(name)]
         if not candidates:
             return [(action, "action", "")]
@@ -666,6 +678,29 @@ class Comparison:
         deny = self._dropped_deny(view, name, resource, principal, conditions)
         shown = f"Deny {deny.statement.sid}" if deny and deny.statement.sid else "a Deny"
         return [(action, "deny", shown)]
+
+    def _counterpart(self, view: View) -> View | None:
+        """The old Allow this statement most likely is an edit of: the one with the same Sid,
+        else the one sharing the most action, resource and principal values (None when no
+        old Allow shares any). Findings are placed by comparing with it first, so a resource
+        added to a statement is reported at the resource even when another old statement
+        granted it under a condition."""
+        found = self._counterparts.get(id(view), False)
+        if found is not False:
+            return found
+        sid = view.statement.sid
+        best: View | None = None
+        if sid:
+            best = next((old for old in self.old_allows if old.statement.sid == sid), None)
+        if best is None:
+            mine = _shown_values(view)
+            score = 0
+            for old in self.old_allows:
+                shared = len(mine & _shown_values(old))
+                if shared > score:
+                    best, score = old, shared
+        self._counterparts[id(view)] = best
+        return best
 
     def _condition_cause(
         self,
@@ -729,6 +764,13 @@ class Comparison:
                 )
             found.append(NewAccess(path, True, message))
         return found
+
+
+def _shown_values(view: View) -> set[tuple[str, str]]:
+    units = (("a", u) for u in view.actions)
+    units = itertools.chain(units, (("r", u) for u in view.resources))
+    units = itertools.chain(units, (("p", u) for u in view.principals))
+    return {(dimension, unit.shown) for dimension, unit in units if unit.kind != "none"}
 
 
 def _deny_kept(old: View, new: View, action: Unit, resource: Unit, principal: Unit) -> bool:

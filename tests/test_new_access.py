@@ -439,3 +439,30 @@ def test_condition_implication(given: dict, required: dict, expected: bool) -> N
 
     [wanted] = entries(required)
     assert implies(entries(given), wanted) is expected
+
+
+def test_a_resource_added_to_a_statement_is_reported_at_the_resource() -> None:
+    """Another old statement granted it under a condition: the edit is still the new resource."""
+    organization = {
+        "Sid": "Organization",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "*",
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
+    }
+    owned = {
+        "Sid": "AwsOwned",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": ["arn:aws:s3:::packages.us-east-1.amazonaws.com/*"],
+    }
+    added = {**owned, "Resource": [*owned["Resource"], "arn:aws:s3:::aws-cli/*"]}
+    old, new = _document(organization, owned), _document(organization, added)
+    assert _compare(old, new, PolicyType.VPC_ENDPOINT) == [
+        (
+            ("Statement", 1, "Resource", 1),
+            "new access since main: s3:GetObject on arn:aws:s3:::aws-cli/* to everyone",
+        )
+    ]
