@@ -67,6 +67,12 @@ def parse_json(
     looks_like_policy = aws_cli.looks_like_policy
 
     if looks_like_policy(value) or (explicit and _is_statementless_policy(value)):
+        if '"Fn::' in text or '"Ref"' in text:
+            # A policy fragment with CloudFormation intrinsics: deploy-time values, not
+            # malformed ones.
+            cloudformation = _format_module("cloudformation")
+            if cloudformation is not None:
+                value = cloudformation.resolve_fragment(decoded)
         return ParsedFile(text, "json", (PolicySource(value, decoded),), problems)
     lowered = (name or path).lower()
     if lowered.endswith(".tf.json"):

@@ -1,0 +1,179 @@
+"""Regressions from linting public code no one here wrote (docs/precision.md, "Public code
+triage"): each test is a reduced copy of a construct found there, with the exact findings."""
+
+from __future__ import annotations
+
+import textwrap
+
+from linter.engine import Linter, LintOptions
+from linter.model import PolicyType
+from tests.conftest import as_rows
+
+
+def _lint(text: str, name: str, policy_type: PolicyType | None = None) -> list[tuple]:
+    # KMS001 (encryption context) is not what these cases are about.
+    options = LintOptions(policy_type=policy_type, ignore=("KMS001",))
+    data = textwrap.dedent(text).lstrip().encode()
+    return as_rows(Linter(options).lint_bytes(data, name).findings)
+
+
+# awslabs/aws-cloudformation-templates, CloudFormation/MacrosExamples/MergeStatements/kms-s3.json:
+# a policy file that a macro merges into a template, written with intrinsic functions.
+FRAGMENT = """
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "AllowS3ToUseTheKey",
+      "Effect": "Allow",
+      "Principal": {"AWS": "*"},
+      "Action": ["kms:Decrypt", "kms:GenerateDataKey*", "kms:Decryptt"],
+      "Resource": "*",
+      "Condition": {
+        "StringEquals": {
+          "kms:CallerAccount": {"Ref": "AWS::AccountId"},
+          "kms:ViaService": {"Fn::Sub": "s3.${AWS::Region}.amazonaws.com"}
+        }
+      }
+    },
+    {
+      "Sid": "KeyAdministrators",
+      "Effect": "Allow",
+      "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
+      "Action": "kms:*",
+      "Resource": "*"
+    },
+    {
+      "Sid": "NotAnIntrinsic",
+      "Effect": "Allow",
+      "Principal": {"Service": {"Name": "logs.amazonaws.com"}},
+      "Action": "kms:Encrypt",
+      "Resource": "*"
+    }
+  ]
+}
+"""
+
+
+def test_intrinsics_in_a_policy_file_are_deploy_time_values_not_malformed_ones() -> None:
+    # Before: GRM013 on both condition values, GRM008 on the Fn::Sub principal, POL007 on the
+    # pseudo parameters inside Fn::Sub, and LPR007/LPR012 because the kms:CallerAccount
+    # condition did not count. The condition pins the account; the values are unknown.
+    assert _lint(FRAGMENT, "kms-s3.json", PolicyType.KMS_KEY) == [
+        (
+            "ACT002",
+            8,
+            57,
+            8,
+            71,
+            "kms:Decryptt is not an action of AWS Key Management Service in the IAM catalog of "
+            '2025-12-02 (did you mean kms:Decrypt?); fix the name, or refresh the catalog with '
+            '"iamlint catalog update --from FILE" if the action is newer',
+        ),
+        # An object that is no intrinsic is still malformed.
+        (
+            "GRM008",
+            27,
+            32,
+            27,
+            62,
+            "Principal.Service must be a string or an array of strings, not an object",
+        ),
+    ]
+
+
+def test_a_policy_file_without_intrinsics_is_unchanged() -> None:
+    text = FRAGMENT.replace('{"Ref": "AWS::AccountId"}', '{"Reff": "AWS::AccountId"}')
+    rows = _lint(text, "kms-s3.json", PolicyType.KMS_KEY)
+    assert ("GRM013", 12, 32, 12, 58) in [row[:5] for row in rows]
+
+
+# terraform-aws-modules/terraform-aws-s3-bucket, main.tf: the bucket policy merges documents
+# chosen by variables (`compact([var.x ? data.aws_iam_policy_document.x[0].json : "", ...])`).
+# Those documents were skipped as "merged elsewhere" and never linted.
+CONDITIONAL_SOURCES = """
+resource "aws_s3_bucket_policy" "this" {
+  bucket = aws_s3_bucket.this.id
+  policy = data.aws_iam_policy_document.combined.json
+}
+
+data "aws_iam_policy_document" "combined" {
+  source_policy_documents = compact([
+    var.public_read ? data.aws_iam_policy_document.public_read[0].json : "",
+    var.attach_policy ? var.policy : "",
+  ])
+}
+
+data "aws_iam_policy_document" "public_read" {
+  count = var.public_read ? 1 : 0
+
+  statement {
+    sid       = "PublicRead"
+    actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+    resources = ["${aws_s3_bucket.this.arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+  }
+}
+"""
+
+
+def test_documents_merged_through_an_expression_are_linted_with_the_type_of_their_use() -> None:
+    public = (
+        "anyone, in any AWS account or anonymous, may call {} (read access); name the "
+        "principals, or add a condition on aws:PrincipalOrgID, aws:PrincipalAccount or "
+        "aws:SourceVpce"
+    )
+    assert _lint(CONDITIONAL_SOURCES, "main.tf") == [
+        (
+            "LPR012",
+            18,
+            18,
+            18,
+            32,
+            '"s3:GetObject" makes the S3 bucket or access point public: '
+            + public.format("s3:GetObject"),
+        ),
+        (
+            "LPR012",
+            18,
+            34,
+            18,
+            55,
+            '"s3:GetObjectVersion" makes the S3 bucket or access point public: '
+            + public.format("s3:GetObjectVersion"),
+        ),
+        (
+            "LPR007",
+            23,
+            22,
+            23,
+            25,
+            'Principal "*" makes s3:GetObject and s3:GetObjectVersion public: anyone, in any AWS '
+            "account or anonymous, is allowed; name the accounts or roles, or add a condition on "
+            "aws:SourceAccount, aws:PrincipalOrgID or aws:PrincipalAccount",
+        ),
+    ]
+
+
+def test_a_document_merged_through_an_expression_takes_the_type_of_its_use() -> None:
+    from linter.formats.terraform import from_hcl
+
+    data = textwrap.dedent(CONDITIONAL_SOURCES).lstrip().encode()
+    parsed = from_hcl(data, "main.tf", True)
+    assert parsed is not None
+    assert [(s.label, s.policy_type, s.type_reason) for s in parsed.sources] == [
+        (
+            "data.aws_iam_policy_document.combined",
+            PolicyType.RESOURCE,
+            "used as aws_s3_bucket_policy policy",
+        ),
+        (
+            "data.aws_iam_policy_document.public_read",
+            PolicyType.RESOURCE,
+            "used as aws_s3_bucket_policy policy through data.aws_iam_policy_document.combined",
+        ),
+    ]
