@@ -67,7 +67,7 @@ def test_intrinsics_in_a_policy_file_are_deploy_time_values_not_malformed_ones()
             8,
             71,
             "kms:Decryptt is not an action of AWS Key Management Service in the IAM catalog of "
-            '2025-12-02 (did you mean kms:Decrypt?); fix the name, or refresh the catalog with '
+            "2025-12-02 (did you mean kms:Decrypt?); fix the name, or refresh the catalog with "
             '"iamlint catalog update --from FILE" if the action is newer',
         ),
         # An object that is no intrinsic is still malformed.
