@@ -177,3 +177,148 @@ def test_a_document_merged_through_an_expression_takes_the_type_of_its_use() -> 
             "used as aws_s3_bucket_policy policy through data.aws_iam_policy_document.combined",
         ),
     ]
+
+
+# aws-ia/terraform-aws-control_tower_account_factory: policies written as JSON templates with
+# `%{ if }` around a statement (iam-aft-states.tpl, aft_admin_role_trust_policy.tpl). They were
+# one TPL002 note whose message quoted the whole template.
+DIRECTIVES_TF = """
+resource "aws_iam_role_policy" "states" {
+  role = aws_iam_role.states.id
+  policy = <<EOF
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Allow", "Action": "events:*", "Resource": "*"}%{ if var.cmk },
+    {"Effect": "Allow", "Action": "kms:Decryptt", "Resource": "${var.key_arn}"}%{ endif }
+  ]
+}
+EOF
+}
+
+resource "aws_iam_role_policy" "file" {
+  role   = aws_iam_role.states.id
+  policy = templatefile("${path.module}/states.tpl", { cmk = true })
+}
+
+resource "aws_iam_role_policy" "loop" {
+  role = aws_iam_role.states.id
+  policy = <<EOF
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    %{ for arn in var.arns }{"Effect": "Allow", "Action": "s3:*", "Resource": "${arn}"},%{ endfor }
+    {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}
+  ]
+}
+EOF
+}
+"""
+
+DIRECTIVES_TPL = """
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "sns:Publish",
+      "Resource": "*"
+    }%{ if cmk },
+    {
+      "Effect": "Allow",
+      "Action": ["kms:Decrypt", "kms:Encryptt"],
+      "Resource": "${key_arn}"
+    }%{ else },
+    {
+      "Effect": "Allow",
+      "Action": "sns:Publish",
+      "Resource": "*"
+    }%{ endif }
+  ]
+}
+"""
+
+
+def test_if_directives_in_json_templates_are_read_with_a_branch_taken(tmp_path) -> None:
+    from linter.api import lint_paths
+
+    (tmp_path / "main.tf").write_text(textwrap.dedent(DIRECTIVES_TF).lstrip())
+    (tmp_path / "states.tpl").write_text(textwrap.dedent(DIRECTIVES_TPL).lstrip())
+    options = LintOptions(select=("ACT002", "LPR013", "TPL002"))
+    result = lint_paths([str(tmp_path / "main.tf")], options=options)
+    rows = [
+        (f.path.rsplit("/", 1)[-1], *row)
+        for f, row in zip(result.findings, as_rows(result.findings), strict=True)
+    ]
+    unknown_action = (
+        "{} is not an action of AWS Key Management Service in the IAM catalog of 2025-12-02 "
+        '(did you mean {}?); fix the name, or refresh the catalog with "iamlint catalog update '
+        '--from FILE" if the action is newer'
+    )
+    assert rows == [
+        (
+            "main.tf",
+            "LPR013",
+            7,
+            35,
+            7,
+            45,
+            "events:PutPermission on every resource lets the holder rewrite the account's "
+            "EventBridge event bus policies, and so make any of them public or share them with "
+            "any account; name the resources, or add a condition",
+        ),
+        (
+            "main.tf",
+            "ACT002",
+            8,
+            35,
+            8,
+            49,
+            unknown_action.format("kms:Decryptt", "kms:Decrypt"),
+        ),
+        # `%{ for }` repeats text: not judged; the note names what it is, not the whole text.
+        (
+            "main.tf",
+            "TPL002",
+            21,
+            12,
+            29,
+            4,
+            "the policy (aws_iam_role_policy.loop.policy) is a template whose %{ } directives "
+            "write its JSON, known only at deployment; it could not be checked: lint the policy "
+            "where it is written",
+        ),
+        (
+            "states.tpl",
+            "ACT002",
+            11,
+            33,
+            11,
+            47,
+            unknown_action.format("kms:Encryptt", "kms:Encrypt"),
+        ),
+    ]
+
+
+def test_a_computed_condition_key_in_a_json_template_is_written_as_in_the_file() -> None:
+    from linter.formats.terraform import from_hcl
+    from linter.sources import Unknown
+
+    text = textwrap.dedent(
+        """
+        resource "aws_iam_role" "r" {
+          assume_role_policy = <<EOF
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+          "Principal": {"Federated": "${var.provider_arn}"},
+          "Action": "sts:AssumeRoleWithWebIdentity",
+          "Condition": {"StringEquals": {"${var.host}:aud": "sts.amazonaws.com"}}}]}
+        EOF
+        }
+        """
+    ).lstrip()
+    parsed = from_hcl(text.encode(), "main.tf", True)
+    assert parsed is not None
+    (statement,) = parsed.sources[0].document["Statement"]
+    assert statement["Condition"]["StringEquals"] == Unknown(
+        '{"${var.host}:aud": "sts.amazonaws.com"}'
+    )
