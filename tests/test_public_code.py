@@ -322,3 +322,26 @@ def test_a_computed_condition_key_in_a_json_template_is_written_as_in_the_file()
     assert statement["Condition"]["StringEquals"] == Unknown(
         '{"${var.host}:aud": "sts.amazonaws.com"}'
     )
+
+
+def test_a_long_deploy_time_policy_expression_is_quoted_on_one_line() -> None:
+    text = """
+    resource "aws_iam_policy" "p" {
+      policy = coalesce(
+        var.policy,
+        var.fallback_policy_json_that_has_a_rather_long_name_to_show_the_cut,
+      )
+    }
+    """
+    assert _lint(text, "main.tf") == [
+        (
+            "TPL002",
+            2,
+            12,
+            5,
+            4,
+            "the policy (aws_iam_policy.p.policy) is coalesce( var.policy, "
+            "var.fallback_policy_json_that_has_a_rather_long_name_to_s…, known only at deployment; "
+            "it could not be checked: lint the policy where it is written",
+        )
+    ]
