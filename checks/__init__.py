@@ -140,6 +140,8 @@ REGISTRY: tuple[tuple[str, str, str], ...] = (
     ("LPR011", "access_not_granted", "AccessNotGranted"),
     ("LPR012", "public_access", "PublicAccess"),
     ("LPR013", "resource_exposure", "ResourceExposure"),
+    ("LPR014", "new_access", "NewAccess"),
+    ("LPR015", "new_policy", "NewPolicy"),
     # Templates
     ("TPL001", "template_syntax_error", "TemplateSyntaxError"),
     ("TPL002", "policy_not_checkable", "PolicyNotCheckable"),

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from linter import __version__
+
+if TYPE_CHECKING:
+    from linter.results import LintOptions
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -209,6 +213,13 @@ def _parse_output_files(values: tuple[str, ...], formats: tuple[str, ...]) -> li
     "ARN pattern (arn:aws:s3:::audit-logs/*); repeatable, added to access-not-granted in config.",
 )
 @click.option(
+    "--new-access-since",
+    "new_access_since",
+    metavar="REF",
+    help="Report what each policy grants that the same policy at git revision REF did not "
+    "(LPR014; LPR015 notes a policy new since REF). Reads REF with git, offline.",
+)
+@click.option(
     "--no-cache", is_flag=True, help="Neither read nor write the result cache (IAMLINT_NO_CACHE=1)."
 )
 @click.option(
@@ -250,6 +261,7 @@ def check(
     verbose: bool,
     no_source: bool,
     access_not_granted: tuple[str, ...],
+    new_access_since: str | None,
     no_cache: bool,
     cache_dir: str | None,
     fix: bool,
@@ -292,6 +304,8 @@ def check(
     configuration = _load_configuration(config_file, no_config, cwd)
     baseline_entries = _read_baseline(baseline_file) if baseline_file else None
     options, fail_on = config.resolve(configuration, command_line)
+    if new_access_since is not None:
+        options = _with_revision(options, new_access_since, cwd)
     result_cache = _open_result_cache(
         options, configuration, config_file, no_config, no_cache, cache_dir, cwd
     )
@@ -362,6 +376,18 @@ def check(
     if write_baseline_file:
         sys.exit(EXIT_ERROR if not result.execution_successful else EXIT_CLEAN)
     sys.exit(exit_status(result, fail_on))
+
+
+def _with_revision(options: LintOptions, ref: str, cwd: str) -> LintOptions:
+    """The options with ``--new-access-since`` resolved, and its rules selected."""
+    from linter.revisions import RevisionError, resolve_revision
+
+    try:
+        revision = resolve_revision(ref, cwd)
+    except RevisionError as error:
+        raise click.BadParameter(str(error), param_hint="'--new-access-since'") from None
+    select = (*options.select, "new-access") if options.select else options.select
+    return options._replace(new_access_since=revision, select=select)
 
 
 def _access_values(values: tuple[str, ...]) -> tuple[str, ...]:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from linter.catalog import Catalog
+    from linter.policy import Policy
+    from linter.revisions import BaseRevision, PreviousPolicy
 
 
 class RuleSettings(NamedTuple):
@@ -85,10 +87,34 @@ SETTING_METADATA: dict[str, dict[str, Any]] = {
 
 
 class Context:
-    """Per-run services for rules. The catalog is loaded on first use only."""
+    """Per-run services for rules. The catalog is loaded on first use only.
 
-    def __init__(self, settings: RuleSettings | None = None) -> None:
+    ``revision``: the revision ``--new-access-since`` compares with (None: no comparison);
+    ``previous`` finds a policy as it was there."""
+
+    def __init__(
+        self,
+        settings: RuleSettings | None = None,
+        revision: BaseRevision | None = None,
+        *,
+        max_file_size: int = 10 * 1024 * 1024,
+        max_depth: int = 64,
+    ) -> None:
         self.settings = settings or RuleSettings()
+        self.revision = revision
+        self._limits = (max_file_size, max_depth)
+        self._previous: Any = None
+
+    def previous(self, policy: Policy) -> PreviousPolicy | None:
+        """The policy as it was at ``revision``, found by file and source label; None when no
+        comparison was asked for."""
+        if self.revision is None:
+            return None
+        if self._previous is None:
+            from linter.revisions import PreviousPolicies
+
+            self._previous = PreviousPolicies(self.revision, *self._limits)
+        return self._previous.find(policy.source_file, policy.source_label)
 
     @functools.cached_property
     def catalog(self) -> Catalog:

@@ -88,7 +88,12 @@ class Linter:
             for policy_type, candidates in self._rules_by_type.items()
         }
         self._selected_ids = frozenset(rule.id for rule in self.rules)
-        self.context = Context(self.options.rule_settings)
+        self.context = Context(
+            self.options.rule_settings,
+            self.options.new_access_since,
+            max_file_size=self.options.max_file_size,
+            max_depth=self.options.max_depth,
+        )
         self._all_rules = {**RULE_INFO_BY_ID, **{rule.id: rule for rule in available}}
 
     # -- runs ---------------------------------------------------------------------------------
@@ -188,6 +193,7 @@ class Linter:
                 policy = Policy(source.document, policy_type, report_path)
                 policy.problems = problems
                 policy.resource_implied = resource_is_implied(source.type_reason, source.wrapper)
+                policy.source_file, policy.source_label = path, source.label
                 found = self._run_rules(policy, source, report_path, result, False)
             if source.ignores:
                 found = self._apply_inline_ignores(found, source.ignores, result, report_path)

@@ -296,6 +296,10 @@ class Policy:
         # True for a policy attached to one resource by its container (an ECR repository
         # policy): its statements need no Resource element.
         self.resource_implied = False
+        #: The file that holds the policy and where in it (``PolicySource.label``), for rules
+        #: that compare with another version of the same policy.
+        self.source_file = file
+        self.source_label = ""
         #: The grants index, built on first use by ``linter.policy_grants.policy_grants``.
         self.grants_index: Any = None
 

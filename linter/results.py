@@ -96,6 +96,8 @@ class LintOptions(NamedTuple):
     max_depth: int = DEFAULT_MAX_DEPTH
     rule_settings: RuleSettings = RuleSettings()
     suppressions: tuple[Suppression, ...] = ()
+    #: ``--new-access-since``: the ``linter.revisions.BaseRevision`` to compare with, or None.
+    new_access_since: Any = None
 
 
 class SourceInfo(NamedTuple):
