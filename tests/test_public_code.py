@@ -345,3 +345,69 @@ def test_a_long_deploy_time_policy_expression_is_quoted_on_one_line() -> None:
             "it could not be checked: lint the policy where it is written",
         )
     ]
+
+
+# aws/serverless-application-model, tests/translator/output/api_with_resource_policy.json: the
+# policy of an API written in its OpenAPI body (`x-amazon-apigateway-policy`) was typed from its
+# content; a statement without a Principal made it an identity policy, and the API Gateway
+# shorthand "execute-api:/*/*/*" was reported as "not an ARN".
+API_TEMPLATE = """
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: private-api
+      Body:
+        openapi: "3.0.1"
+        paths: {}
+        x-amazon-apigateway-policy:
+          Version: "2012-10-17"
+          Statement:
+            - Effect: Allow
+              Action: execute-api:Invoke
+              Resource: execute-api:/*/*/*
+  SamApi:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionBody:
+        openapi: "3.0.1"
+        paths: {}
+        x-amazon-apigateway-policy:
+          Version: "2012-10-17"
+          Statement:
+            - Effect: Allow
+              Principal: {AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+              Action: execute-api:Invoke
+              Resource: execute-api:/*
+"""
+
+
+def test_an_api_policy_in_the_openapi_body_is_the_api_resource_policy() -> None:
+    from linter.formats.cloudformation import from_yaml
+
+    parsed = from_yaml(textwrap.dedent(API_TEMPLATE).lstrip().encode(), "api.yaml", True)
+    assert parsed is not None
+    assert [(s.label, s.policy_type, s.type_reason) for s in parsed.sources] == [
+        (
+            "Resources.Api.Properties.Body.x-amazon-apigateway-policy",
+            PolicyType.RESOURCE,
+            "AWS::ApiGateway::RestApi Body.x-amazon-apigateway-policy",
+        ),
+        (
+            "Resources.SamApi.Properties.DefinitionBody.x-amazon-apigateway-policy",
+            PolicyType.RESOURCE,
+            "AWS::Serverless::Api DefinitionBody.x-amazon-apigateway-policy",
+        ),
+    ]
+    assert _lint(API_TEMPLATE, "api.yaml") == [
+        (
+            "GRM008",
+            13,
+            15,
+            13,
+            21,
+            'a statement in a resource policy needs a "Principal"',
+        )
+    ]
