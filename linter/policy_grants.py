@@ -138,12 +138,16 @@ class PolicyGrants:
         return found
 
     def usable(self, statement: Statement, names: tuple[str, ...] | list[str]) -> list[Grant]:
-        """``effective``, without the actions the Allow can never grant because a constraining
-        condition of its own uses a key they never receive (``condition_blocks_action``)."""
+        """``effective``, without the actions the Allow can never grant: on no resource of
+        theirs (``grant_scope`` ``SCOPE_NONE``: ``"Action": "*"`` on a QuickSight dataset
+        grants no Transcribe action), or because a constraining condition of its own uses a key
+        they never receive (``condition_blocks_action``)."""
+        catalog = self.catalog
         return [
             grant
             for grant in self.effective(statement, names)
-            if not condition_blocks_action(statement, grant.action, self.catalog)
+            if grant_scope(grant, catalog.action(grant.action)) != SCOPE_NONE
+            and not condition_blocks_action(statement, grant.action, catalog)
         ]
 
     def granted(self, statement: Statement, names: tuple[str, ...] | list[str]) -> list[str]:

@@ -411,3 +411,43 @@ def test_an_api_policy_in_the_openapi_body_is_the_api_resource_policy() -> None:
             'a statement in a resource policy needs a "Principal"',
         )
     ]
+
+
+# aws-cloudformation/cfn-lint, test/fixtures/templates/good/resources/properties/
+# hard_coded_arn_properties.yaml: "Action": "*" on QuickSight datasets was reported by TRN004 as
+# allowing Transcribe tagging; a grant on no resource of an action's types grants nothing.
+SCOPED = """
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "*",
+      "Resource": "arn:aws:quicksight:us-east-1:111122223333:dataset/*"
+    },
+    {
+      "Effect": "Allow",
+      "Action": "transcribe:TagResource",
+      "Resource": "*"
+    }
+  ]
+}
+"""
+
+
+def test_transcribe_rules_leave_grants_on_no_transcribe_resource() -> None:
+    options = LintOptions(select=("TRN",))
+    data = textwrap.dedent(SCOPED).lstrip().encode()
+    assert as_rows(Linter(options).lint_bytes(data, "policy.json").findings) == [
+        (
+            "TRN004",
+            11,
+            17,
+            11,
+            41,
+            "transcribe:TagResource is allowed without an aws:TagKeys or aws:RequestTag "
+            "condition, so the caller can retag resources out of (or into) a tag-based access "
+            'boundary; limit the keys with "ForAllValues:StringEquals": {"aws:TagKeys": '
+            '["<key>", ...]}',
+        )
+    ]
