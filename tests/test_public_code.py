@@ -451,3 +451,39 @@ def test_transcribe_rules_leave_grants_on_no_transcribe_resource() -> None:
             '["<key>", ...]}',
         )
     ]
+
+
+def test_transcribe_rules_read_deploy_time_resources_by_their_pattern() -> None:
+    template = """
+    AWSTemplateFormatVersion: "2010-09-09"
+    Resources:
+      Policy:
+        Type: AWS::IAM::ManagedPolicy
+        Properties:
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: "*"
+                Resource:
+                  - !Sub "arn:${AWS::Partition}:quicksight:${AWS::Region}::dataset/*"
+              - Effect: Allow
+                Action: "transcribe:*"
+                Resource: !Ref SomeArn
+    """
+    options = LintOptions(select=("TRN004",))
+    data = textwrap.dedent(template).lstrip().encode()
+    # The QuickSight ARN is known to be one; !Ref SomeArn could be any resource.
+    assert as_rows(Linter(options).lint_bytes(data, "template.yaml").findings) == [
+        (
+            "TRN004",
+            14,
+            21,
+            14,
+            35,
+            "transcribe:TagResource and transcribe:UntagResource are allowed without an "
+            "aws:TagKeys or aws:RequestTag condition, so the caller can retag resources out of "
+            "(or into) a tag-based access boundary; limit the keys with "
+            '"ForAllValues:StringEquals": {"aws:TagKeys": ["<key>", ...]}',
+        )
+    ]
