@@ -487,3 +487,53 @@ def test_transcribe_rules_read_deploy_time_resources_by_their_pattern() -> None:
             '"ForAllValues:StringEquals": {"aws:TagKeys": ["<key>", ...]}',
         )
     ]
+
+
+# aws-samples/aws-secure-environment-accelerator, lza-upgrade/.../AWSAccelerator-InstallerStack
+# .template: JSON-looking YAML flow style (trailing commas, 'single quotes'), which
+# CloudFormation reads as YAML. It was one JSON001 and 42 JSON002 findings and no policy.
+FLOW_TEMPLATE = """
+{
+  "Description": 'The installer stack',
+  "Resources":
+    {
+      "Role":
+        {
+          "Type": "AWS::IAM::Role",
+          "Properties":
+            {
+              "AssumeRolePolicyDocument":
+                {
+                  "Version": "2012-10-17",
+                  "Statement":
+                    [
+                      {
+                        "Effect": "Allow",
+                        "Principal": { "AWS": "*" },
+                        "Action": "sts:AssumeRole",
+                      },
+                    ],
+                },
+            },
+        },
+    },
+}
+"""
+
+
+def test_json_looking_yaml_templates_are_read_as_yaml() -> None:
+    assert _lint(FLOW_TEMPLATE, "installer.template") == [
+        (
+            "TRU003",
+            17,
+            47,
+            17,
+            50,
+            'the role can be assumed by any principal of any AWS account ({"AWS": "*"}); name '
+            "the trusted accounts or roles, or add a condition on aws:PrincipalOrgID, "
+            "aws:PrincipalAccount or aws:PrincipalArn",
+        )
+    ]
+    # Not YAML either: the JSON syntax error stands.
+    broken = FLOW_TEMPLATE.replace('"Role":', '"Role"')
+    assert [row[0] for row in _lint(broken, "installer.template")] == ["JSON001"]
