@@ -537,3 +537,37 @@ def test_json_looking_yaml_templates_are_read_as_yaml() -> None:
     # Not YAML either: the JSON syntax error stands.
     broken = FLOW_TEMPLATE.replace('"Role":', '"Role"')
     assert [row[0] for row in _lint(broken, "installer.template")] == ["JSON001"]
+
+
+# aws-cloudformation/cfn-lint, test/fixtures/templates/good/functions/
+# sub_needed_custom_excludes.yaml: Serverless Framework variables in a template were reported
+# as IAM policy variables IAM cannot substitute (CND015, CND016).
+SERVERLESS_TEMPLATE = """
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  TestRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: arn:aws:iam::${self:custom.masterAccount}:user/${opt:stage}-deployer
+            Action: sts:AssumeRole
+"""
+
+
+def test_serverless_framework_variables_are_unfilled_placeholders() -> None:
+    assert _lint(SERVERLESS_TEMPLATE, "template.yaml") == [
+        (
+            "POL007",
+            11,
+            20,
+            11,
+            88,
+            "${self:custom.masterAccount} and ${opt:stage} are unfilled template placeholders "
+            'in "arn:aws:iam::${self:custom.masterAccount}:user/${opt:stage}-deployer": the '
+            "policy cannot be deployed as written; replace them with the real values",
+        )
+    ]
