@@ -29,6 +29,7 @@ access holds for every value the unknowns could take.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -36,7 +37,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from linter.access import action_may_act_on, globs_may_overlap
 from linter.grants import covers_every_resource, matches_every_action, statement_grants
 from linter.model import JsonPath, PolicyType
-from linter.policy import ConditionEntry, Statement, action_pattern_matches
+from linter.policy import ConditionEntry, Statement, action_pattern_matches, cached_property
 from linter.sources import Unknown, contains_unknown
 from linter.wildcards import glob_covers, has_wildcard
 
@@ -117,8 +118,8 @@ def resource_units(statement: Statement) -> list[Unit]:
         return [Unit("none", None, statement.path, False, "")]
     units = []
     for value, path in _values(statement, "Resource"):
-        if type(value) is Unknown:
-            units.append(Unit("unknown", None, path, False, str(value)))
+        if type(value) is Unknown:  # with the pattern every value it can take matches
+            units.append(Unit("unknown", value.pattern, path, False, str(value)))
         elif isinstance(value, str):
             units.append(Unit("pattern", value, path, False, value))
     return units
@@ -146,7 +147,8 @@ def principal_units(statement: Statement) -> list[Unit]:
             for index, value in enumerate(listed):
                 where = (*path, kind, index) if isinstance(values, list) else (*path, kind)
                 if type(value) is Unknown:
-                    units.append(Unit("unknown", None, where, False, str(value)))
+                    pattern = None if value.pattern is None else (kind, value.pattern)
+                    units.append(Unit("unknown", pattern, where, False, str(value)))
                 elif isinstance(value, str):
                     pair = _normal_principal(kind, value)
                     shown = "everyone" if pair == ("AWS", "*") else value
@@ -240,18 +242,29 @@ class View:
         this statement's Action/NotAction; an unknown value covers anything."""
         if self.action_element is None:
             return False
-        if any(u.kind == "unknown" for u in self.actions):
+        index = self._action_index
+        if index.anything:
             return True
         if self.action_element == "NotAction":
             exclusions = self.actions[0].value
             if unit.kind == "not":
                 return all(any(glob_covers(e, x) for e in unit.value) for x in exclusions)
             return not any(globs_may_overlap(unit.value, x) for x in exclusions)
-        if any(u.kind == "pattern" and matches_every_action(u.value) for u in self.actions):
-            return True
         if unit.kind != "pattern":
             return False
-        return any(glob_covers(u.value, unit.value) for u in self.actions)
+        value = unit.value
+        if value in index.exact:
+            return True
+        service = value.partition(":")[0]
+        wild = has_wildcard(service)
+        candidates = index.wildcards if wild else index.by_service.get(service, ())
+        return any(glob_covers(p, value) for p in candidates) or any(
+            glob_covers(p, value) for p in index.any_service
+        )
+
+    @cached_property
+    def _action_index(self) -> _ActionIndex:
+        return _ActionIndex(self.actions, self.action_element == "NotAction")
 
     def may_act(self, unit: Unit) -> bool:
         """Whether this statement's actions may share one with ``unit``."""
@@ -273,20 +286,21 @@ class View:
         element = self.statement.resource_element
         if element is None:
             return unit.kind == "none"
-        if any(u.kind == "unknown" for u in self.resources):
-            return True
         if element == "NotResource":
+            if self.resources[0].kind == "unknown":
+                return True
             exclusions = self.resources[0].value
             if unit.kind == "not":
                 return all(any(glob_covers(e, x) for e in unit.value) for x in exclusions)
             if unit.kind == "none":
                 return False
             return not any(globs_may_overlap(unit.value, x) for x in exclusions)
-        if any(covers_every_resource(u.value) for u in self.resources):
-            return True
-        if unit.kind != "pattern":
-            return False
-        return any(glob_covers(u.value, unit.value) for u in self.resources)
+        for own in self.resources:
+            if own.value is None or covers_every_resource(own.value):
+                return True  # "*", or a deploy-time value that may be anything
+            if unit.kind == "pattern" and glob_covers(own.value, unit.value):
+                return True
+        return False
 
     def may_touch_resource(self, unit: Unit) -> bool:
         element = self.statement.resource_element
@@ -304,7 +318,7 @@ class View:
         element = self.statement.principal_element
         if element is None:
             return unit.kind == "none"
-        if any(u.kind == "unknown" for u in self.principals):
+        if any(_unknown_covers(u, unit) for u in self.principals if u.kind == "unknown"):
             return True
         if element == "NotPrincipal":
             excluded = self.principals[0].value
@@ -315,7 +329,7 @@ class View:
             return not any(_principals_may_overlap(x, unit.value) for x in excluded)
         if unit.kind == "none":
             return False
-        pairs = [u.value for u in self.principals]
+        pairs = [u.value for u in self.principals if u.kind == "principal"]
         if unit.kind == "not":
             return any(p in (_EVERYONE, ("AWS", "*")) for p in pairs)
         return any(_principal_covers(p, unit.value) for p in pairs)
@@ -324,7 +338,48 @@ class View:
         element = self.statement.principal_element
         if element is None or element == "NotPrincipal" or unit.kind != "principal":
             return True
-        return any(_principals_may_overlap(u.value, unit.value) for u in self.principals)
+        return any(
+            u.kind != "principal" or _principals_may_overlap(u.value, unit.value)
+            for u in self.principals
+        )
+
+
+class _ActionIndex:
+    """Action patterns for fast cover tests: exact names, wildcard patterns by service, and
+    patterns whose service part has a wildcard."""
+
+    def __init__(self, units: list[Unit], negated: bool) -> None:
+        every = any(u.kind == "pattern" and matches_every_action(u.value) for u in units)
+        self.anything = any(u.kind == "unknown" for u in units) or (not negated and every)
+        self.exact: set[str] = set()
+        self.by_service: dict[str, list[str]] = {}
+        self.any_service: list[str] = []
+        self.wildcards: list[str] = []
+        for unit in units:
+            if unit.kind != "pattern":
+                continue
+            value = unit.value
+            service = value.partition(":")[0]
+            if not has_wildcard(value):
+                self.exact.add(value)
+            elif has_wildcard(service):
+                self.any_service.append(value)
+                continue
+            else:
+                self.by_service.setdefault(service, []).append(value)
+            self.wildcards.append(value)
+
+
+def _unknown_covers(own: Unit, unit: Unit) -> bool:
+    """Whether a deploy-time principal may stand for every caller ``unit`` names: always
+    without a pattern, else when its pattern covers them (``!GetAtt Role.Arn`` is a role ARN,
+    never another account's root)."""
+    if own.value is None:
+        return True
+    kind, pattern = own.value
+    if unit.kind != "principal" or unit.value[0] != kind:
+        return False
+    return covers_every_resource(pattern) or glob_covers(pattern, unit.value[1])
 
 
 def _canonical_statement(data: dict[str, Any]) -> str:
@@ -353,9 +408,13 @@ _PATTERNS = ("stringlike", "stringnotlike", "arnlike", "arnnotlike", "arnequals"
 def implies(entries: tuple[ConditionEntry, ...], required: ConditionEntry) -> bool:
     """Whether a request that meets every entry of ``entries`` meets ``required`` (sound: True
     only when certain, or when a value known only at deployment may make it so)."""
-    if required.has_unknown or type(required.raw_value) is Unknown:
-        return True
     wanted = required.base_operator.lower()
+    if required.has_unknown:
+        # A deploy-time value (an account ID, an ARN) still pins the key: a request without it
+        # is new access whatever the value, unless the value may be a bare "*" pattern.
+        if wanted in _PATTERNS or wanted.endswith("like"):
+            return True
+        return any(entry.key_lower == required.key_lower for entry in entries)
     for entry in entries:
         if entry.key_lower != required.key_lower:
             continue
@@ -415,7 +474,7 @@ def _value_covers(base: str, general: str, specific: str) -> bool:
 
 
 def _describe(entry: ConditionEntry) -> str:
-    values = ", ".join(entry.string_values)
+    values = ", ".join(str(item.value) for item in entry.values)
     return f"{entry.operator} {entry.key} {values}".rstrip()
 
 
@@ -443,7 +502,7 @@ class Comparison:
         #: Denies of the new policy that remove what they cover, and those that add a condition.
         self.removing = [d for d in new_denies if d.unconditional or d.has_unknown]
         self.enforcing = [d for d in new_denies if d.enforced is not None and not d.has_unknown]
-        self._dropped_reported: set[int] = set()
+        self._counterparts: dict[int, View | None] = {}
 
     def findings(self) -> list[NewAccess]:
         found: dict[tuple[JsonPath, bool, str], _Group] = {}
@@ -593,7 +652,18 @@ class Comparison:
         conditions: tuple[ConditionEntry, ...],
     ) -> list[tuple[Unit, str, str]]:
         """Where the new access comes from, what kind it is, and a detail for the message: the
-        first dimension on which no old Allow covers the unit."""
+        first dimension on which the statement's old counterpart (``_counterpart``), else every
+        old Allow, does not cover the unit."""
+        counterpart = self._counterpart(view)
+        if counterpart is not None:
+            if not counterpart.covers_action(name):
+                return [(action, "action", "")]
+            if not counterpart.covers_resource(resource):
+                return [(resource, "resource", "")]
+            if not counterpart.covers_principal(principal):
+                return [(principal, "principal", "")]
+            if not self._conditions_imply(view, conditions, counterpart.conditions):
+                return self._condition_cause(view, action, counterpart, conditions)
         candidates = [old for old in self.old_allows if old.covers_action(name)]
         if not candidates:
             return [(action, "action", "")]
@@ -608,6 +678,29 @@ class Comparison:
         deny = self._dropped_deny(view, name, resource, principal, conditions)
         shown = f"Deny {deny.statement.sid}" if deny and deny.statement.sid else "a Deny"
         return [(action, "deny", shown)]
+
+    def _counterpart(self, view: View) -> View | None:
+        """The old Allow this statement most likely is an edit of: the one with the same Sid,
+        else the one sharing the most action, resource and principal values (None when no
+        old Allow shares any). Findings are placed by comparing with it first, so a resource
+        added to a statement is reported at the resource even when another old statement
+        granted it under a condition."""
+        found = self._counterparts.get(id(view), False)
+        if found is not False:
+            return found
+        sid = view.statement.sid
+        best: View | None = None
+        if sid:
+            best = next((old for old in self.old_allows if old.statement.sid == sid), None)
+        if best is None:
+            mine = _shown_values(view)
+            score = 0
+            for old in self.old_allows:
+                shared = len(mine & _shown_values(old))
+                if shared > score:
+                    best, score = old, shared
+        self._counterparts[id(view)] = best
+        return best
 
     def _condition_cause(
         self,
@@ -625,7 +718,7 @@ class Comparison:
             if same_key:
                 entry = same_key[0]
                 where = Unit("pattern", None, entry.key_path, True, entry.key)
-                old_values = ", ".join(missing.string_values)
+                old_values = ", ".join(str(item.value) for item in missing.values)
                 detail = f"{_describe(entry)} (at {self.ref}: {old_values or 'none'})"
                 causes.append((where, "weakened", detail))
             elif "Condition" in statement.data:
@@ -671,6 +764,13 @@ class Comparison:
                 )
             found.append(NewAccess(path, True, message))
         return found
+
+
+def _shown_values(view: View) -> set[tuple[str, str]]:
+    units = (("a", u) for u in view.actions)
+    units = itertools.chain(units, (("r", u) for u in view.resources))
+    units = itertools.chain(units, (("p", u) for u in view.principals))
+    return {(dimension, unit.shown) for dimension, unit in units if unit.kind != "none"}
 
 
 def _deny_kept(old: View, new: View, action: Unit, resource: Unit, principal: Unit) -> bool:
@@ -724,7 +824,7 @@ class _Group:
         if self.kind == "condition":
             return f"{head} {actions}{on}{to} without the condition {details} that {ref} required"
         if self.kind == "deny":
-            return f"{head} {actions}{on}{to}, which {details} at {ref} removed"
+            return f"{head} {actions}{on}{to}, which {details} denied at {ref}"
         return f"{head} {actions}{on}{to}"
 
 

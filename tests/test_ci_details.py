@@ -621,6 +621,9 @@ def test_the_hook_manifest_is_serial_and_sees_templates() -> None:
         assert files.search(name), name
     assert not files.search("README.md") and not files.search("a.jsonl")
     assert hooks["iamlint-project"]["pass_filenames"] is False
+    assert hooks["iamlint-new-access"]["entry"] == (
+        "iamlint check --new-access-since HEAD --select new-access --fail-on warning"
+    )
 
 
 # -- 5. the GitHub Action and the GitLab CI template, run as written ------------------------------

@@ -4,7 +4,9 @@ Layout: ``fixtures/<RULE-ID>/bad_<case>[.<policy-type>].json`` with
 ``bad_<case>[.<policy-type>].expected.json`` beside it, and ``good_<case>[...].json``.
 Set ``IAMLINT_UPDATE_FIXTURES=1`` to rewrite the expected files, then read the diff.
 A rule that only reports with settings has an ``.iamlint.toml`` in its directory, read as the
-configuration of its fixtures.
+configuration of its fixtures. A rule that compares with an earlier version (``--new-access-since``)
+has a ``before/`` directory: each fixture is linted in a temporary git repository whose first
+commit holds ``before/<fixture name>`` (none: the file is new) under the fixture's name.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,8 +49,11 @@ def _options_for(directory: Path) -> LintOptions:
 
 def _findings_for(path: Path) -> list[dict]:
     rule_id = path.parent.name
-    linter = Linter(_options_for(path.parent))
-    result = linter.lint_bytes(path.read_bytes(), path.name)
+    if (path.parent / "before").is_dir():
+        result = _lint_against_before(path)
+    else:
+        linter = Linter(_options_for(path.parent))
+        result = linter.lint_bytes(path.read_bytes(), path.name)
     return [
         {
             "id": f.rule_id,
@@ -60,6 +66,44 @@ def _findings_for(path: Path) -> list[dict]:
         for f in result.findings
         if f.rule_id == rule_id
     ]
+
+
+def _lint_against_before(path: Path) -> Any:
+    """Lint the fixture as the change from ``before/<name>`` committed in a new repository."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from linter.revisions import resolve_revision
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    with tempfile.TemporaryDirectory() as directory:
+        repository = Path(directory)
+
+        def git(*arguments: str) -> None:
+            subprocess.run(["git", *arguments], cwd=repository, check=True, capture_output=True)
+
+        git("init", "-q")
+        before = path.parent / "before" / path.name
+        if before.is_file():
+            shutil.copyfile(before, repository / path.name)
+            git("add", path.name)
+        git(
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "commit",
+            "-q",
+            "-m",
+            "before",
+            "--allow-empty",
+        )
+        (repository / path.name).write_bytes(path.read_bytes())
+        revision = resolve_revision("HEAD", directory)
+        options = _options_for(path.parent)._replace(new_access_since=revision)
+        return Linter(options).lint_bytes(path.read_bytes(), str(repository / path.name))
 
 
 @pytest.mark.parametrize("path", _policy_files("bad_"), ids=lambda p: f"{p.parent.name}/{p.name}")

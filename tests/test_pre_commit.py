@@ -214,3 +214,32 @@ def test_a_long_file_list_gives_one_summary_and_no_false_sup001(
         _, split_output = _pre_commit(project, installation)
         assert len(re.findall(r"^Found \d+ problems?", split_output, re.MULTILINE)) > 1
         assert "SUP001" in split_output
+
+
+def test_the_new_access_hook_reports_what_the_staged_change_grants(
+    tmp_path: Path, installation: Installation
+) -> None:
+    """``iamlint-new-access``: the staged file against the same file at HEAD."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "reports.json").write_text(GOOD)
+    _project(installation, project)
+    config = project / ".pre-commit-config.yaml"
+    config.write_text(config.read_text().replace("- id: iamlint\n", "- id: iamlint-new-access\n"))
+    _git(project, "add", "-A")
+    _git(project, "commit", "-q", "-m", "reports policy")
+    widened = GOOD.replace('"s3:GetObject"', '["s3:GetObject", "s3:PutObject"]')
+    (project / "reports.json").write_text(widened)
+    (project / "new.json").write_text(GOOD)
+    _git(project, "add", "-A")
+
+    status, output = _pre_commit(project, installation)
+    assert status == 1, output
+    assert re.search(r"^iamlint \(new access since HEAD\)\.+Failed$", output, re.MULTILINE)
+    lines = sorted(line for line in output.splitlines() if ": LPR01" in line)
+    assert lines == [
+        "new.json:3:3: LPR015 [note] new policy since HEAD (the file did not exist at HEAD): "
+        "all of its access is new; review it as a whole",
+        "reports.json:6:34: LPR014 [warning] new access since HEAD: s3:PutObject on "
+        "arn:aws:s3:::example-reports/monthly/*",
+    ], output
