@@ -142,6 +142,7 @@ REGISTRY: tuple[tuple[str, str, str], ...] = (
     ("LPR013", "resource_exposure", "ResourceExposure"),
     ("LPR014", "new_access", "NewAccess"),
     ("LPR015", "new_policy", "NewPolicy"),
+    ("LPR016", "resource_policy_self_modification", "ResourcePolicySelfModification"),
     # Templates
     ("TPL001", "template_syntax_error", "TemplateSyntaxError"),
     ("TPL002", "policy_not_checkable", "PolicyNotCheckable"),

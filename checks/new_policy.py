@@ -41,7 +41,9 @@ class NewPolicy(Check):
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         previous = context.previous(policy)
-        if previous is None or previous.status == "found" or context.revision is None:
+        if previous is None or context.revision is None:
+            return
+        if previous.status in ("found", "unchanged"):
             return
         ref = context.revision.ref
         why = {

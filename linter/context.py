@@ -114,7 +114,7 @@ class Context:
             from linter.revisions import PreviousPolicies
 
             self._previous = PreviousPolicies(self.revision, *self._limits)
-        return self._previous.find(policy.source_file, policy.source_label)
+        return self._previous.find(policy.source_file, policy.source_label, policy.source_text)
 
     @functools.cached_property
     def catalog(self) -> Catalog:

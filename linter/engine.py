@@ -194,6 +194,7 @@ class Linter:
                 policy.problems = problems
                 policy.resource_implied = resource_is_implied(source.type_reason, source.wrapper)
                 policy.source_file, policy.source_label = path, source.label
+                policy.source_text = parsed.text
                 found = self._run_rules(policy, source, report_path, result, False)
             if source.ignores:
                 found = self._apply_inline_ignores(found, source.ignores, result, report_path)

@@ -300,6 +300,7 @@ class Policy:
         #: that compare with another version of the same policy.
         self.source_file = file
         self.source_label = ""
+        self.source_text: str | None = None  # the text of the file that holds it
         #: The grants index, built on first use by ``linter.policy_grants.policy_grants``.
         self.grants_index: Any = None
 

@@ -139,7 +139,8 @@ class RevisionReader:
 
 
 class PreviousPolicy(NamedTuple):
-    """The same policy at the revision. ``status``: ``found`` (``document`` is the policy),
+    """The same policy at the revision. ``status``: ``unchanged`` (the file's text is the same
+    there: nothing to compare), ``found`` (``document`` is the policy),
     ``new-file`` (the file did not exist there), ``new-policy`` (the file did, without a policy
     at this location) or ``unreadable`` (it did not parse there; ``document`` is None)."""
 
@@ -157,10 +158,14 @@ class PreviousPolicies:
         self._max_depth = max_depth
         self._last: tuple[str, Any] | None = None  # (path, ParsedFile or None): one file at a time
 
-    def find(self, path: str, label: str) -> PreviousPolicy:
+    def find(self, path: str, label: str, text: str | None = None) -> PreviousPolicy:
+        """The policy at ``label`` in ``path`` at the revision; ``text`` is the file's current
+        text, when known: a file whose text has not changed is not parsed again."""
         from linter.sources import is_unknown
 
-        parsed = self._parsed(path)
+        parsed = self._parsed(path, text)
+        if parsed is _UNCHANGED:
+            return PreviousPolicy("unchanged", None)
         if parsed is None:
             return PreviousPolicy("new-file", None)
         for source in parsed.sources:
@@ -172,12 +177,14 @@ class PreviousPolicies:
             return PreviousPolicy("unreadable", None)
         return PreviousPolicy("new-policy", None)
 
-    def _parsed(self, path: str) -> Any:
+    def _parsed(self, path: str, text: str | None) -> Any:
         if self._last is not None and self._last[0] == path:
             return self._last[1]
         data = self._reader.read(path, self._max_file_size)
         parsed = None
-        if data is not None:
+        if data is not None and text is not None and _same_text(data, text):
+            parsed = _UNCHANGED
+        elif data is not None:
             from linter.formats import parse_file
 
             parsed = parse_file(data, path, explicit=True, max_depth=self._max_depth, name=path)
@@ -187,3 +194,16 @@ class PreviousPolicies:
                 parsed = ParsedFile("", "json", (), (), ok=True)
         self._last = (path, parsed)
         return parsed
+
+
+_UNCHANGED = object()
+
+
+def _same_text(data: bytes, text: str) -> bool:
+    """Whether the file's bytes at the revision decode to ``text`` (the decoders keep the text
+    as read, after removing a UTF-8 byte order mark)."""
+    try:
+        decoded = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return decoded.removeprefix("\ufeff") == text.removeprefix("\ufeff")

@@ -14,8 +14,9 @@ from click.testing import CliRunner
 from linter.catalog import load_catalog
 from linter.cli import main
 from linter.engine import Linter, LintOptions
+from linter.grant_units import implies
 from linter.model import PolicyType
-from linter.new_access import implies, new_access
+from linter.new_access import new_access
 from linter.policy import Policy
 from linter.revisions import RevisionError, resolve_revision
 from tests.conftest import as_rows, policy

@@ -12,7 +12,7 @@ import pytest
 
 from checks.public_access import public_resource_types
 from checks.resource_exposure import exposure_actions
-from linter.access import has_public_principal, statement_limits_callers
+from linter.access import has_public_principal, limits_to_services, statement_limits_callers
 from linter.catalog import load_catalog
 from linter.engine import Linter
 from linter.model import PolicyType
@@ -28,6 +28,7 @@ FIXTURE_DISAGREEMENTS = {
     "not-a-resource-policy": 5,
     "deny": 3,
     "invalid-principal": 1,
+    "oracle-ignores-service-condition": 1,
 }
 
 
@@ -80,6 +81,13 @@ def _category(path: Path, kind: str, fires: bool, oracle: object, document: dict
             }
             if not services & set(public_resource_types()):
                 return "outside-covered-types"
+        if not public and any(
+            s.is_allow
+            and has_public_principal(s)
+            and any(limits_to_services(e) for e in s.conditions)
+            for s in policy.statements
+        ):
+            return "oracle-ignores-service-condition"
         if not public and any("*" in str(p.value) for s in policy.statements for p in s.principals):
             return "invalid-principal"
     if fires and not oracle:
