@@ -383,7 +383,9 @@ def _unknown_patterns(value: object) -> tuple[str, ...] | None:
 def _may_name_service(patterns: tuple[str, ...], service: str) -> bool:
     """Whether one of the Resource ``patterns`` may name a resource of ``service``: anything
     but ARNs whose service field cannot be ``service`` (``arn:aws:quicksight:...`` for
-    ``transcribe``)."""
+    ``transcribe``). No pattern (no Resource element: a policy attached to its resource) may."""
+    if not patterns:
+        return True
     for pattern in patterns:
         fields = pattern.split(":", 3)
         if len(fields) < 3 or fields[0].lower() != "arn":

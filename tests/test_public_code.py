@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from linter.engine import Linter, LintOptions
 from linter.model import PolicyType
+from linter.sources import Unknown
 from tests.conftest import as_rows
 
 
@@ -302,7 +305,6 @@ def test_if_directives_in_json_templates_are_read_with_a_branch_taken(tmp_path) 
 
 def test_a_computed_condition_key_in_a_json_template_is_written_as_in_the_file() -> None:
     from linter.formats.terraform import from_hcl
-    from linter.sources import Unknown
 
     text = textwrap.dedent(
         """
@@ -571,3 +573,33 @@ def test_serverless_framework_variables_are_unfilled_placeholders() -> None:
             "policy cannot be deployed as written; replace them with the real values",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("resource", "usable"),
+    [
+        ("arn:aws:quicksight:us-east-1:111122223333:dataset/*", False),
+        (["arn:aws:s3:::b/*", "arn:aws:quicksight:*:*:dataset/*"], False),
+        ("arn:aws:transcribe:us-east-1:111122223333:vocabulary/v", True),
+        ("arn:aws:*:*:*:*", True),
+        ("arn:*:*:*:*:*", True),
+        ("*", True),
+        (Unknown("!Ref SomeArn"), True),  # could be anything
+        (Unknown("!GetAtt Bucket.Arn", "arn:*:s3:::*", "arn"), False),
+        (None, True),  # no Resource element: a policy attached to its resource
+    ],
+)
+def test_a_grant_is_usable_unless_its_resources_are_other_services_arns(
+    resource: object, usable: bool
+) -> None:
+    from linter.catalog import load_catalog
+    from linter.policy import Policy
+    from linter.policy_grants import policy_grants
+
+    statement: dict = {"Effect": "Allow", "Action": "*"}
+    if resource is not None:
+        statement["Resource"] = resource
+    policy = Policy({"Version": "2012-10-17", "Statement": [statement]}, PolicyType.IDENTITY)
+    grants = policy_grants(policy, load_catalog())
+    found = [g.action for g in grants.usable(policy.statements[0], ("transcribe:TagResource",))]
+    assert found == (["transcribe:TagResource"] if usable else [])
