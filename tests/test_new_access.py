@@ -467,3 +467,45 @@ def test_a_resource_added_to_a_statement_is_reported_at_the_resource() -> None:
             "new access since main: s3:GetObject on arn:aws:s3:::aws-cli/* to everyone",
         )
     ]
+
+
+ROLE_TEMPLATE = """Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      Policies:
+{policies}
+"""
+READ = """        - PolicyName: read
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - {Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::b/*"}"""
+DECRYPT = """        - PolicyName: decrypt
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - {Effect: Allow, Action: kms:Decrypt, Resource: "*"}"""
+
+
+def test_policies_of_a_reordered_list_are_matched_with_their_old_selves(repo: Path) -> None:
+    (repo / "role.yaml").write_text(ROLE_TEMPLATE.format(policies=f"{READ}\n{DECRYPT}"))
+    _git(repo, "add", "role.yaml")
+    _git(repo, "commit", "-q", "-m", "role")
+    (repo / "role.yaml").write_text(ROLE_TEMPLATE.format(policies=f"{DECRYPT}\n{READ}"))
+    assert _lint(repo, "role.yaml") == []
+    widened = READ.replace("s3:GetObject", "s3:*")
+    (repo / "role.yaml").write_text(ROLE_TEMPLATE.format(policies=f"{DECRYPT}\n{widened}"))
+    # The unchanged policy still finds itself; the edited one is compared by position, with
+    # the policy that was second (decrypt): every s3 action it can use on objects is new.
+    assert _lint(repo, "role.yaml") == [
+        (
+            "LPR014",
+            15,
+            41,
+            15,
+            45,
+            "new access since HEAD: s3:AbortMultipartUpload, s3:BypassGovernanceRetention, "
+            "s3:DeleteObject and 31 more on arn:aws:s3:::b/*",
+        )
+    ]
