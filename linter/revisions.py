@@ -44,7 +44,13 @@ def resolve_revision(ref: str, cwd: str) -> BaseRevision:
         raise RevisionError(f"{cwd} is not in a git repository (or git is not installed)")
     commit = _git(cwd, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
     if commit is None:
-        raise RevisionError(f"unknown revision {ref!r} in the repository at {top}")
+        hint = ""
+        if _git(cwd, "rev-parse", "--is-shallow-repository") == "true":
+            hint = (
+                " (the clone is shallow: fetch the revision first, e.g. actions/checkout with "
+                "fetch-depth: 0, or git fetch --unshallow)"
+            )
+        raise RevisionError(f"unknown revision {ref!r} in the repository at {top}{hint}")
     return BaseRevision(ref, commit, os.path.realpath(top))
 
 

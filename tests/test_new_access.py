@@ -509,3 +509,14 @@ def test_policies_of_a_reordered_list_are_matched_with_their_old_selves(repo: Pa
             "s3:DeleteObject and 31 more on arn:aws:s3:::b/*",
         )
     ]
+
+
+def test_a_revision_missing_from_a_shallow_clone_says_how_to_fetch_it(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    _edit(repo, S3_READ)
+    _git(repo, "commit", "-q", "-am", "second")
+    clone = tmp_path_factory.mktemp("shallow") / "clone"
+    _git(clone.parent, "clone", "-q", "--depth", "1", repo.as_uri(), str(clone))
+    with pytest.raises(RevisionError, match=r"the clone is shallow: fetch the revision first"):
+        resolve_revision("HEAD~1", str(clone))
