@@ -25,7 +25,7 @@ import os
 from collections.abc import Sequence
 
 from linter.model import PolicyType
-from linter.policy import Policy, Statement
+from linter.policy import Policy, Statement, only_kms_actions
 
 _TRUST_ACTIONS = frozenset(
     {
@@ -127,29 +127,6 @@ def explain_policy_type(
     if implied is not None:
         return implied, f"wrapper: {wrapper}" if wrapper else "wrapper"
     return detect_policy_type_and_reason(policy)
-
-
-def only_kms_actions(policy: Policy) -> bool:
-    """Whether every statement names actions (``Action`` or ``NotAction``), all of them
-    ``kms:`` actions: the mark of a key policy, in a file or inside an AWS CLI output."""
-    statements = policy.statements
-    if not statements or len(statements) != _statement_count(policy):
-        return False
-    for statement in statements:
-        items = statement.not_actions if statement.action_element == "NotAction" else None
-        items = items if items is not None else statement.actions
-        raw = statement.data.get(statement.action_element or "")
-        count = len(raw) if isinstance(raw, list) else 1 if raw is not None else 0
-        if not items or len(items) != count:
-            return False  # no actions, or a value that is not a string
-        if not all(item.value.lower().startswith("kms:") for item in items):
-            return False
-    return True
-
-
-def _statement_count(policy: Policy) -> int:
-    raw = policy.data.get("Statement")
-    return len(raw) if isinstance(raw, list) else 1 if isinstance(raw, dict) else 0
 
 
 def detect_policy_type(policy: Policy) -> PolicyType:

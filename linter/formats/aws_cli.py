@@ -72,8 +72,7 @@ def _wrapper_of(
     if key == "Policy" and not wrapper:
         if "RevisionId" in document:
             return "aws lambda get-policy", PolicyType.RESOURCE
-        from linter.policy import Policy
-        from linter.policy_type import only_kms_actions
+        from linter.policy import Policy, only_kms_actions
 
         if only_kms_actions(Policy(inner, PolicyType.KMS_KEY)):
             return "aws kms get-key-policy", PolicyType.KMS_KEY
