@@ -520,3 +520,34 @@ def test_a_revision_missing_from_a_shallow_clone_says_how_to_fetch_it(
     _git(clone.parent, "clone", "-q", "--depth", "1", repo.as_uri(), str(clone))
     with pytest.raises(RevisionError, match=r"the clone is shallow: fetch the revision first"):
         resolve_revision("HEAD~1", str(clone))
+
+
+def test_everyone_limited_to_named_callers_is_those_callers() -> None:
+    """``"*"`` with ``ArnLike aws:PrincipalArn`` admits the roles it lists, as naming them
+    would (terraform-aws-iam's trust policies made this change)."""
+    role = "arn:aws:iam::111122223333:role/ci"
+    named = _document(_trust({"AWS": role}))
+    by_condition = _document(
+        _trust({"AWS": "*"}, Condition={"ArnLike": {"aws:PrincipalArn": role}})
+    )
+    assert _compare(named, by_condition, PolicyType.TRUST) == []
+    assert _compare(by_condition, named, PolicyType.TRUST) == []
+    wider = _document(
+        _trust({"AWS": "*"}, Condition={"ArnLike": {"aws:PrincipalArn": [role, f"{role}-*"]}})
+    )
+    assert _compare(named, wider, PolicyType.TRUST) == [
+        (
+            ("Statement", 0, "Condition", "ArnLike", "aws:PrincipalArn", 1),
+            "new access since main: arn:aws:iam::111122223333:role/ci-* may now use sts:AssumeRole",
+        )
+    ]
+    account = _document(
+        _trust({"AWS": "*"}, Condition={"StringEquals": {"aws:PrincipalAccount": "111122223333"}})
+    )
+    assert _compare(account, named, PolicyType.TRUST) == []
+    assert _compare(named, account, PolicyType.TRUST) == [
+        (
+            ("Statement", 0, "Condition", "StringEquals", "aws:PrincipalAccount"),
+            "new access since main: 111122223333 may now use sts:AssumeRole",
+        )
+    ]
