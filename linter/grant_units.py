@@ -236,9 +236,7 @@ class View:
         self.statement = statement
         self.actions = action_units(statement)
         self.resources = resource_units(statement)
-        principals, represented = callers_named_by_condition(
-            statement, principal_units(statement)
-        )
+        principals, represented = callers_named_by_condition(statement, principal_units(statement))
         self.principals = principals
         #: The conditions, but for an entry that the principals above already stand for.
         self.conditions = tuple(e for e in statement.conditions if e not in represented)
