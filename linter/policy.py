@@ -309,6 +309,14 @@ class Policy:
             return Item(self.data[name], (name,))
         return None
 
+    def release(self) -> None:
+        """Drop the grants indexes built while the rules ran. Each points back at its policy or
+        statement, a reference cycle that reference counting cannot free: without this, every
+        linted policy would stay in memory until the cyclic garbage collector traverses it."""
+        self.grants_index = None
+        for statement in self.__dict__.get("statements", ()):
+            statement.grants_index = None
+
     @cached_property
     def version(self) -> str | None:
         version = self.data.get("Version")
