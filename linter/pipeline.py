@@ -69,9 +69,16 @@ def run(
         inputs = pending
         workers = automatic_jobs(len(inputs)) if jobs == 0 else min(jobs, len(inputs))
     if workers > 1 and not any(entry.path == STDIN_NAME for entry in inputs):
-        files.extend(_lint_in_processes(linter, inputs, workers, cache))
+        linted = _lint_in_processes(linter, inputs, workers, cache)
+        if cache is not None:  # the workers stored these; the main process writes the pack
+            for result in linted:
+                if not result.notifications:
+                    cache.remember(result.path, result.to_payload())
+        files.extend(linted)
     else:
         files.extend(lint_input(linter, entry, stdin, cache, stdin_filename) for entry in inputs)
+    if cache is not None:
+        cache.save_pack()
     if options.suppressions:
         from linter.suppressions import unused_suppression_results
 
