@@ -120,6 +120,8 @@ def _literal_ends_agree(
 def _split_arn_pattern(text: str, *, dollar_optional: bool) -> list[tuple[str, str]]:
     """``text`` as (kind, value) items: ``("var", name)`` for ``${name}`` (and ``{name}`` when
     ``dollar_optional``), else ``("char", c)``."""
+    if "{" not in text:  # no variable: one item per character
+        return [("char", c) for c in text]
     items: list[tuple[str, str]] = []
     position = 0
     while position < len(text):
