@@ -1353,6 +1353,7 @@ INDEX = {
             "TRN002",
             "TRN003",
             "TRN004",
+            "LPR013",
         ),
         "default": True,
     },

@@ -61,8 +61,8 @@ class AllowWithNotAction(Check):
     tags = ("security", "least-privilege")
     needs_elements = frozenset({"notaction"})
     # What LPR001 absorbs, but privilege escalation, which can combine statements, stays its own
-    # finding.
-    subsumes = tuple(rule for rule in FullAdminAccess.subsumes if rule != "LPR003")
+    # finding; and resource exposure, which LPR013 leaves to LPR001 but reports for NotAction.
+    subsumes = (*(rule for rule in FullAdminAccess.subsumes if rule != "LPR003"), "LPR013")
 
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         grants = policy_grants(policy, context.catalog)

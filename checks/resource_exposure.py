@@ -47,7 +47,8 @@ class ResourceExposure(Check):
     reported. The list, with sources, is `linter/data/resource_exposure.json`. Wildcards and
     `NotAction` are expanded; an unconditional `Deny` of the same policy that covers the action
     on those resources removes it. One finding per statement, on the first `Action` value that
-    grants them. Full-admin statements are LPR001's.
+    grants them. Full-admin statements are LPR001's; an `Allow` with `NotAction` is folded into
+    LPR004's finding when that rule runs.
 
     ## Why is this bad?
     Whoever can rewrite a resource policy or ACL decides who else may use the resource: one

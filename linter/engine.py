@@ -46,6 +46,7 @@ UNREADABLE_ID = "IO001"
 UNUSED_SUPPRESSION_ID = "SUP001"
 NOT_CHECKABLE_ID = "TPL002"
 STDIN_NAME = "-"
+_NOT_CHECKABLE_WIDTH = 80  # how much of a deploy-time expression a TPL002 message quotes
 
 
 class Linter:
@@ -295,8 +296,11 @@ class Linter:
         if rule is None or NOT_CHECKABLE_ID not in self._selected_ids:
             return []
         where = f" ({source.label})" if source.label else ""
+        written = " ".join(source.document.text.split())  # one line, however it is written
+        if len(written) > _NOT_CHECKABLE_WIDTH:
+            written = written[: _NOT_CHECKABLE_WIDTH - 1].rstrip() + "…"
         message = (
-            f"the policy{where} is {source.document.text}, known only at deployment; "
+            f"the policy{where} is {written}, known only at deployment; "
             "it could not be checked: lint the policy where it is written"
         )
         severity = self.options.severity_overrides.get(rule.id) or rule.severity

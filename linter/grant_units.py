@@ -236,6 +236,8 @@ class View:
         """Whether this statement's actions may share one with ``unit``."""
         if self.action_element is None:
             return False
+        if self._action_index.anything:
+            return True
         if self.action_element == "NotAction":
             if unit.kind == "not":
                 return True

@@ -80,6 +80,7 @@ class Comparison:
         self.removing = [d for d in new_denies if d.unconditional or d.has_unknown]
         self.enforcing = [d for d in new_denies if d.enforced is not None and not d.has_unknown]
         self._counterparts: dict[int, View | None] = {}
+        self._untouched: set[str] = set()  # action names of services nothing old can cover
 
     def findings(self) -> list[NewAccess]:
         found: dict[tuple[JsonPath, bool, str], _Group] = {}
@@ -110,7 +111,10 @@ class Comparison:
                 for principal in view.principals:
                     if self._unit_is_old(view, action, resource, principal, view.conditions):
                         continue
-                    for name in self._names(action, resource):
+                    for name in self._new_names(view, action, resource, principal):
+                        if name in self._untouched:  # no old Allow, no new Deny can touch it
+                            yield action, "action", name, resource, principal, ""
+                            continue
                         name_unit = Unit("pattern", name.lower(), action.path, action.key, name)
                         if self._removed(name_unit, resource, principal):
                             continue
@@ -123,6 +127,32 @@ class Comparison:
                             view, action, name_unit, resource, principal, conditions
                         ):
                             yield anchor, kind, name, resource, principal, detail
+
+    def _new_names(
+        self, view: View, action: Unit, resource: Unit, principal: Unit
+    ) -> Iterator[str]:
+        """The names of ``_names``, a service at a time: a service whose every action an old
+        Allow covers is skipped; one that no old Allow and no Deny of the new policy can touch
+        is new as a whole (its names are added to ``_untouched``)."""
+        names = self._names(action, resource)
+        if len(names) < 2:
+            yield from names
+            return
+        by_service: dict[str, list[str]] = {}
+        for name in names:
+            by_service.setdefault(name.partition(":")[0].lower(), []).append(name)
+        for service, members in by_service.items():
+            whole = Unit("pattern", f"{service}:*", action.path, action.key, f"{service}:*")
+            if len(members) > 1 and self._unit_is_old(
+                view, whole, resource, principal, view.conditions
+            ):
+                continue
+            untouched = not any(old.may_act(whole) for old in self.old_allows) and not any(
+                deny.may_act(whole) for deny in (*self.removing, *self.enforcing)
+            )
+            if untouched:
+                self._untouched.update(members)
+            yield from members
 
     def _names(self, action: Unit, resource: Unit) -> list[str]:
         """The action names a unit grants on ``resource``: the catalog's for a pattern or
@@ -399,17 +429,20 @@ class _Group:
 
 
 def summarize_actions(names: list[str], catalog: Catalog) -> str:
-    """Action names for a message: a whole service as ``svc:*``, at most four entries."""
+    """Action names for a message: a whole service as ``svc:*``, at most four entries, and a
+    count of actions and services for a grant that spans many services."""
     by_service: dict[str, list[str]] = {}
     for name in names:
         by_service.setdefault(name.partition(":")[0].lower(), []).append(name)
     shown: list[str] = []
     for service, members in by_service.items():
         total = len(catalog.match_actions(f"{service}:*")) if ":" in members[0] else 0
-        if total > 1 and len(set(m.lower() for m in members)) >= total:
+        if total > 1 and len({m.lower() for m in members}) >= total:
             shown.append(f"{members[0].partition(':')[0]}:*")
         else:
             shown.extend(members)
+    if len(by_service) > 4:
+        return f"{len(names):,} actions of {len(by_service)} services ({', '.join(shown[:3])}, ...)"
     return _summarize(shown, 4)
 
 

@@ -1,5 +1,6 @@
 """Unfilled template placeholders in published example policies: ``<region>``, ``<my-vpc>``,
-``[MAX_SIGNATURE_AGE]``, ``${Account}``, ``${AWS::AccountId}``, ``{{bucket}}``.
+``[MAX_SIGNATURE_AGE]``, ``${Account}``, ``${AWS::AccountId}``, ``{{bucket}}``, the Serverless
+Framework's ``${self:custom.bucket}``.
 
 Only syntax that cannot be a real value counts. IAM policy variables (``${aws:username}``,
 ``${aws:PrincipalTag/team, 'none'}``, ``${*}``, ``${?}``, ``${$}``) always name a
@@ -28,8 +29,12 @@ _MUSTACHE = r"\{\{\s*[A-Za-z_][\w.\-]*\s*\}\}"
 # pseudo parameters. An IAM policy variable always has one colon (${aws:username}); anything
 # else inside ${...} (${}, ${aws:userid, x}) is a malformed variable, CND015's.
 _DOLLAR = r"\$\{(?:[A-Za-z_][\w.\-]*|AWS::[A-Za-z]+)\}"
+# The Serverless Framework's variables, filled before CloudFormation sees the template:
+# ${self:custom.bucket}, ${opt:stage}, ${env:X}, ${sls:stage}, ${param:x}, ${cf:stack.output},
+# ${file(./config.yml):key}. No IAM condition key has these prefixes.
+_SERVERLESS = r"\$\{(?:(?:self|opt|env|sls|param|cf(?:\([\w-]*\))?):|file\()[^{}]*\}"
 
-_PLACEHOLDER = re.compile(f"{_ANGLE}|{_BRACKET}|{_MUSTACHE}|{_DOLLAR}")
+_PLACEHOLDER = re.compile(f"{_ANGLE}|{_BRACKET}|{_MUSTACHE}|{_DOLLAR}|{_SERVERLESS}")
 
 
 def placeholders_in(value: object) -> list[str]:

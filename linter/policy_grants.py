@@ -53,7 +53,8 @@ from linter.grants import (
     statement_grants,
 )
 from linter.policy import ConditionEntry, Statement, cached_property
-from linter.wildcards import glob_covers, has_wildcard
+from linter.sources import Unknown
+from linter.wildcards import glob_covers, has_wildcard, wildcard_matches
 
 if TYPE_CHECKING:
     from linter.catalog import Action, Catalog
@@ -138,12 +139,21 @@ class PolicyGrants:
         return found
 
     def usable(self, statement: Statement, names: tuple[str, ...] | list[str]) -> list[Grant]:
-        """``effective``, without the actions the Allow can never grant because a constraining
-        condition of its own uses a key they never receive (``condition_blocks_action``)."""
+        """``effective``, without the actions the Allow can never grant: only on ARNs of other
+        services (``"Action": "*"`` on a QuickSight dataset grants no Transcribe action), or
+        because a constraining condition of its own uses a key they never receive
+        (``condition_blocks_action``). A Resource known only at deployment may be any."""
+        unknown: tuple[str, ...] | None = ()
+        if self.of(statement).unknown_resources:
+            unknown = _unknown_patterns(statement.data.get(statement.resource_element or ""))
         return [
             grant
             for grant in self.effective(statement, names)
-            if not condition_blocks_action(statement, grant.action, self.catalog)
+            if (
+                unknown is None
+                or _may_name_service(grant.resources + unknown, grant.action.partition(":")[0])
+            )
+            and not condition_blocks_action(statement, grant.action, self.catalog)
         ]
 
     def granted(self, statement: Statement, names: tuple[str, ...] | list[str]) -> list[str]:
@@ -355,6 +365,34 @@ def _covers_actions(deny: StatementGrants, allow: StatementGrants) -> bool:
 
 
 _SCOPE_RANK = {SCOPE_NONE: 0, SCOPE_NAMED: 1, SCOPE_PATTERN: 2, SCOPE_ALL: 3}
+
+
+def _unknown_patterns(value: object) -> tuple[str, ...] | None:
+    """The patterns of the deploy-time values of a Resource element; None when one of them
+    could be anything."""
+    values = value if isinstance(value, list) else [value]
+    patterns = []
+    for item in values:
+        if type(item) is Unknown:
+            if item.pattern is None:
+                return None
+            patterns.append(item.pattern)
+    return tuple(patterns)
+
+
+def _may_name_service(patterns: tuple[str, ...], service: str) -> bool:
+    """Whether one of the Resource ``patterns`` may name a resource of ``service``: anything
+    but ARNs whose service field cannot be ``service`` (``arn:aws:quicksight:...`` for
+    ``transcribe``). No pattern (no Resource element: a policy attached to its resource) may."""
+    if not patterns:
+        return True
+    for pattern in patterns:
+        fields = pattern.split(":", 3)
+        if len(fields) < 3 or fields[0].lower() != "arn":
+            return True
+        if wildcard_matches(fields[2], service, case_sensitive=False):
+            return True
+    return False
 
 
 def grant_scope(grant: Grant, action: Action | None) -> str:

@@ -293,6 +293,12 @@ def test_public_principal_is_silent_on_endpoint_policies() -> None:
         ("arn:aws:iam::${Account}:role/${aws:username}", ["${Account}"]),
         ("arn:aws:s3:::${AWS::Region}-logs", ["${AWS::Region}"]),
         ("{{ bucket }}/*", ["{{ bucket }}"]),
+        ("${self:custom.bucket}-${opt:stage}", ["${self:custom.bucket}", "${opt:stage}"]),
+        (
+            "${file(./config.yml):account}${cf(us-east-1):s.o}",
+            ["${file(./config.yml):account}", "${cf(us-east-1):s.o}"],
+        ),
+        ("${ssm:parameter}${s3:prefix}", []),  # could be IAM keys: not guessed
         ("<a>-<a>-<b>", ["<a>", "<b>"]),
         ("arn:aws:s3:::home/${aws:username}/*", []),
         ("${aws:PrincipalTag/team, 'none'}", []),

@@ -43,10 +43,18 @@ def parse_file(
     if lowered.endswith(".tf"):
         terraform = _format_module("terraform")
         return terraform.from_hcl(data, path, explicit) if terraform else None
-    if lowered.endswith(_YAML_SUFFIXES) and data.lstrip()[:1] not in (b"{", b"["):
+    yaml_named = lowered.endswith(_YAML_SUFFIXES)
+    if yaml_named and data.lstrip()[:1] not in (b"{", b"["):
         cloudformation = _format_module("cloudformation")
         return cloudformation.from_yaml(data, path, explicit) if cloudformation else None
     decoded = decode_bytes(data, max_depth=max_depth)
+    if yaml_named and decoded.problems:
+        # YAML flow style that is not strict JSON (trailing commas, 'single quotes'): a
+        # template CloudFormation reads as YAML, not a JSON file with syntax errors.
+        cloudformation = _format_module("cloudformation")
+        template = cloudformation.from_yaml(data, path, False) if cloudformation else None
+        if template is not None and template.ok:
+            return template
     return parse_json(decoded, path, explicit=explicit, name=lowered)
 
 
@@ -67,6 +75,12 @@ def parse_json(
     looks_like_policy = aws_cli.looks_like_policy
 
     if looks_like_policy(value) or (explicit and _is_statementless_policy(value)):
+        if '"Fn::' in text or '"Ref"' in text:
+            # A policy fragment with CloudFormation intrinsics: deploy-time values, not
+            # malformed ones.
+            cloudformation = _format_module("cloudformation")
+            if cloudformation is not None:
+                value = cloudformation.resolve_fragment(decoded)
         return ParsedFile(text, "json", (PolicySource(value, decoded),), problems)
     lowered = (name or path).lower()
     if lowered.endswith(".tf.json"):

@@ -60,7 +60,11 @@ POLICY_PROPERTIES: dict[str, tuple[tuple[tuple[str, ...], PolicyType | None], ..
     "AWS::EFS::FileSystem": ((("FileSystemPolicy",), RESOURCE),),
     "AWS::Backup::BackupVault": ((("AccessPolicy",), RESOURCE),),
     "AWS::Glacier::Vault": ((("AccessPolicy",), RESOURCE),),
-    "AWS::ApiGateway::RestApi": ((("Policy",), RESOURCE),),
+    "AWS::ApiGateway::RestApi": (
+        (("Policy",), RESOURCE),
+        (("Body", "x-amazon-apigateway-policy"), RESOURCE),  # the OpenAPI definition's
+    ),
+    "AWS::ApiGateway::DomainNameV2": ((("Policy",), RESOURCE),),
     "AWS::CodeArtifact::Domain": ((("PermissionsPolicyDocument",), RESOURCE),),
     "AWS::CodeArtifact::Repository": ((("PermissionsPolicyDocument",), RESOURCE),),
     "AWS::DynamoDB::Table": (
@@ -93,6 +97,10 @@ POLICY_PROPERTIES: dict[str, tuple[tuple[tuple[str, ...], PolicyType | None], ..
     "AWS::Serverless::StateMachine": (
         (("Policies",), IDENTITY),
         (("Policies", "*"), IDENTITY),
+    ),
+    "AWS::Serverless::Api": (
+        (("DefinitionBody", "x-amazon-apigateway-policy"), RESOURCE),
+        (("Domain", "Policy"), RESOURCE),
     ),
 }
 

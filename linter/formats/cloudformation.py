@@ -38,7 +38,7 @@ from linter.sources import (
     Unknown,
 )
 
-__all__ = ["from_json", "from_yaml", "looks_like_template"]
+__all__ = ["from_json", "from_yaml", "looks_like_template", "resolve_fragment"]
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 _IGNORE_COMMENT = re.compile(
@@ -81,6 +81,14 @@ def from_json(decoded: Decoded, path: str) -> ParsedFile | None:
     if not decoded.ok or not looks_like_template(value):
         return None
     return _Template(value, _JsonTree(decoded)).parse()
+
+
+def resolve_fragment(decoded: Decoded) -> Any:
+    """A policy file that holds CloudFormation intrinsics (``{"Fn::Sub": ...}``,
+    ``{"Ref": ...}``): a fragment that a template, a macro or ``AWS::Include`` puts into a
+    template. Its document with every intrinsic an :class:`Unknown`, as in a template (the
+    pseudo parameters' patterns are known; other names could be anything)."""
+    return _Template({}, _JsonTree(decoded))._resolve(decoded.value, ())
 
 
 def from_yaml(data: bytes, path: str, explicit: bool) -> ParsedFile | None:

@@ -102,7 +102,7 @@ class _Extractor(PolicyDocuments):
         self.built: dict[str, PolicyDocument | None] = {}
         self.building: set[str] = set()
         self.extents: dict[int, list[Span]] = {}  # id(source) → spans it comes from
-        self.used_as_part: set[str] = set()
+        self.merged: set[str] = set()
         self.used_elsewhere: set[str] = set()
         self.locals: dict[str, Any] = {}  # local name → its attribute node
         self.origins: dict[int, str] = {}  # id(locator) → the file it locates in
@@ -132,17 +132,19 @@ class _Extractor(PolicyDocuments):
         for name, block in self.modules:
             for source, extent in self._module_sources(name, block):
                 found.append((block.start_byte, source, extent))
-        for other in self.documents.values():
-            for reference in POLICY_DOCUMENT_REFERENCE.finditer(hcl.node_text(other)):
-                self.used_as_part.add(reference.group("name"))
         self._scan_other_uses()
+        for name in self.documents:
+            self._policy_document(name)  # records the documents merged into others
+        inherited = self._inherited_usage(usage)
         for name, block in self.documents.items():
-            if name in self.used_as_part and name not in usage and name not in self.used_elsewhere:
+            if name in self.merged and name not in usage and name not in self.used_elsewhere:
                 continue  # linted as part of the documents that merge it
             built = self._policy_document(name)
             if built is None:
                 continue
-            types = usage.get(name, set())
+            types = usage.get(name) or (
+                inherited.get(name, set()) if name not in self.used_elsewhere else set()
+            )
             policy_type, reason = (None, "")
             if len({t for t, _ in types}) == 1:
                 policy_type, reason = next(iter(types))
@@ -162,6 +164,29 @@ class _Extractor(PolicyDocuments):
             sources.append(source)
             self.extents[len(sources) - 1] = extent
         return sources
+
+    def _inherited_usage(
+        self, usage: dict[str, set[tuple[PolicyType, str]]]
+    ) -> dict[str, set[tuple[PolicyType, str]]]:
+        """The use of documents that another document names in an expression it cannot merge
+        here (``compact([var.x ? data.aws_iam_policy_document.a[0].json : ""])``): the one of
+        the document that names them. Such a document is linted on its own, with that type."""
+        inherited = dict(usage)
+        queue = list(usage)
+        while queue:
+            parent = queue.pop(0)
+            block = self.documents.get(parent)
+            if block is None:
+                continue
+            for reference in POLICY_DOCUMENT_REFERENCE.finditer(self.hcl.node_text(block)):
+                child = reference.group("name")
+                if child in self.documents and child not in inherited:
+                    inherited[child] = {
+                        (policy_type, f"{reason} through data.aws_iam_policy_document.{parent}")
+                        for policy_type, reason in inherited[parent]
+                    }
+                    queue.append(child)
+        return inherited
 
     def _scan_other_uses(self) -> None:
         """Documents referenced outside any policy attribute or other document (module inputs,

@@ -53,6 +53,7 @@ class PolicyDocuments:
     documents: dict[str, Any]
     built: dict[str, PolicyDocument | None]
     building: set[str]
+    merged: set[str]  # documents merged into another by a plain reference
 
     def _document(self, node: Any) -> tuple[Any, Locator, list[Any], bool] | None:
         raise NotImplementedError
@@ -121,6 +122,7 @@ class PolicyDocuments:
             if reference is not None and reference.group("name") in self.documents:
                 other = self._policy_document(reference.group("name"))
                 if other is not None:
+                    self.merged.add(reference.group("name"))
                     merge_statements(statements, other.statements)
                     extents.extend(other.extents)
                     continue

@@ -8,6 +8,7 @@ one character offset in the file per character, so positions survive) and :class
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, NamedTuple
 
@@ -252,14 +253,69 @@ def json_document(
     offsets.append(end)
     decoded = decode_mapped("".join(chars), file_text, offsets)
     if has_directive and decoded.problems:
-        # Directives generate JSON text: what they leave in or out cannot be judged here.
-        return Unknown(written), SpanTable({(): fallback}, fallback=fallback), [], True
+        # Directives generate JSON text: ``%{ if }`` around statements or elements is read
+        # with one branch taken (as written, like a dynamic block made once), when that gives
+        # JSON without a problem; what else they leave in or out cannot be judged here.
+        flat = _split_directives(pieces)
+        for take_if in (True, False):
+            chosen = _take_branches(flat, take_if)
+            if chosen is None:
+                break
+            found = json_document(chosen, file_text, end, written, fallback)
+            if found[3] and not found[2] and not isinstance(found[0], Unknown):
+                return found
+        unknown = Unknown("a template whose %{ } directives write its JSON")
+        return unknown, SpanTable({(): fallback}, fallback=fallback), [], True
     if not decoded.ok:
         return None, decoded, list(decoded.problems), False
     document = decoded.value
     if holes:
         document = _fill_holes(document, holes)
     return document, decoded, list(decoded.problems), True
+
+
+_DIRECTIVE_WORD = re.compile(r"%\{~?\s*([a-z]+)")
+
+
+def _split_directives(pieces: list[Piece]) -> list[Piece]:
+    """``pieces`` with a directive that holds a whole ``%{ if }...%{ endif }`` construct (one
+    hole in a ``.tf`` heredoc) split into its directives and the text between them."""
+    result: list[Piece] = []
+    for piece in pieces:
+        if (
+            isinstance(piece, Hole)
+            and piece.expression is None
+            and "%{" in piece.text[2:]
+            and len(piece.text) == piece.end - piece.start
+        ):
+            result.extend(split_template(piece.text, list(range(piece.start, piece.end + 1))))
+        else:
+            result.append(piece)
+    return result
+
+
+def _take_branches(pieces: list[Piece], take_if: bool) -> list[Piece] | None:
+    """The pieces with every ``%{ if }`` taking its first branch (``take_if``) or its
+    ``%{ else }`` one; None for other directives (``%{ for }`` repeats text) or a broken
+    nesting."""
+    taken: list[bool] = []
+    result: list[Piece] = []
+    for piece in pieces:
+        if isinstance(piece, Hole) and piece.expression is None:
+            match = _DIRECTIVE_WORD.match(piece.text)
+            word = match.group(1) if match else ""
+            if word == "if":
+                taken.append(take_if)
+            elif word == "else" and taken:
+                taken[-1] = not taken[-1]
+            elif word == "endif" and taken:
+                taken.pop()
+            else:
+                return None
+            continue
+        if all(taken):
+            result.append(piece)
+    return result if not taken else None
 
 
 def _fill_holes(value: Any, holes: list[tuple[Hole, bool]]) -> Any:
@@ -271,7 +327,8 @@ def _fill_holes(value: Any, holes: list[tuple[Hole, bool]]) -> Any:
     if type(value) is dict:
         if any("\ue000" in key for key in value):
             # A computed key (a condition operator, a principal type): the object is unknown.
-            return Unknown(_PLACEHOLDER.sub(lambda m: holes[int(m.group(1))][0].text, str(value)))
+            written = json.dumps(value, ensure_ascii=False)  # str() would escape the marks
+            return Unknown(_PLACEHOLDER.sub(lambda m: holes[int(m.group(1))][0].text, written))
         return {key: _fill_holes(item, holes) for key, item in value.items()}
     return value
 
