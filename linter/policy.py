@@ -120,6 +120,8 @@ class Statement:
         self.data: dict[str, Any] = raw if isinstance(raw, dict) else {}
         #: The statement's grants index, built on first use by ``linter.grants.statement_grants``.
         self.grants_index: Any = None
+        #: (catalog, status -> entries), by ``linter.action_entries.entries_with_status``.
+        self.entry_problems: Any = None
 
     def __repr__(self) -> str:
         return f"Statement({self.path!r})"
