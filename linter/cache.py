@@ -69,6 +69,8 @@ _HEADER_MAGIC = b"iamlint-cache"
 _PACK_MAGIC = b"iamlint-cache-pack"
 #: One pack file per settings digest (``ResultCache.save_pack``), beside the entries.
 PACKS_DIR = f"packs-v{FORMAT_VERSION}"
+#: Runs of fewer files neither read nor write the pack (``ResultCache.expect``).
+PACK_MIN_FILES = 50
 _TEMP_PREFIX = ".tmp-"
 
 
@@ -94,6 +96,7 @@ class ResultCache:
         "_prefix",
         "_run",
         "_shards",
+        "_use_pack",
         "_writable",
         "directory",
     )
@@ -109,6 +112,7 @@ class ResultCache:
         self._run: dict[str, list] = {}  # key -> [path, payload] of this run's files
         self._keys: dict[str, str] = {}  # normalised path -> key, for the files looked up
         self._dirty = False  # this run has entries the pack lacks
+        self._use_pack = True
 
     def __repr__(self) -> str:
         return f"ResultCache({self.directory!r})"
@@ -173,6 +177,12 @@ class ResultCache:
 
     # -- the pack: this run's entries in one file ------------------------------------------------
 
+    def expect(self, file_count: int) -> None:
+        """Say how many files the run looks up: a run of fewer than ``PACK_MIN_FILES`` (a
+        pre-commit hook, an editor) reads one entry file per file and leaves the pack alone
+        (reading, or rewriting, a whole repository's pack would cost it more)."""
+        self._use_pack = file_count >= PACK_MIN_FILES
+
     def _pack_path(self) -> str:
         import hashlib
 
@@ -180,6 +190,8 @@ class ResultCache:
         return os.path.join(self.directory, PACKS_DIR, name)
 
     def _load_pack(self) -> dict[str, Any]:
+        if not self._use_pack:
+            return {}
         if self._pack is None:
             try:
                 self._pack = _parse_pack(_read(self._pack_path()), self._digest)
@@ -194,7 +206,7 @@ class ResultCache:
         when this run has entries the pack lacks; never raises. A pack holds copies of entries:
         a lookup in it uses the same key, and a missing or damaged pack only means the entry
         files are read."""
-        if not self._dirty or not self._writable:
+        if not self._dirty or not self._writable or not self._use_pack:
             return
         import hashlib
         import json

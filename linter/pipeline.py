@@ -54,6 +54,8 @@ def run(
             files.append(linter.unreadable(entry.path, entry.message))
         else:
             inputs.append(entry)
+    if cache is not None:
+        cache.expect(len(inputs))
     workers = automatic_jobs(len(inputs)) if jobs == 0 else jobs
     in_processes = workers > 1 and not any(entry.path == STDIN_NAME for entry in inputs)
     if in_processes and cache is not None:

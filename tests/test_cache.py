@@ -536,7 +536,7 @@ def _run_counting_reads(
 def test_a_run_writes_one_pack_and_the_next_run_reads_only_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> None:
-    project = _fixture_copy(tmp_path, 10)
+    project = _fixture_copy(tmp_path, cache.PACK_MIN_FILES)
     cold, _ = _run_counting_reads(project, monkeypatch, jobs)
     packs = _packs(project)
     assert len(packs) == 1
@@ -561,7 +561,7 @@ def test_a_run_writes_one_pack_and_the_next_run_reads_only_it(
 def test_a_damaged_pack_is_ignored_and_the_entries_answer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage
 ) -> None:
-    project = _fixture_copy(tmp_path, 10)
+    project = _fixture_copy(tmp_path, cache.PACK_MIN_FILES)
     cold, _ = _run_counting_reads(project, monkeypatch)
     (pack,) = _packs(project)
     pack.write_bytes(damage(pack.read_bytes()))
@@ -570,6 +570,21 @@ def test_a_damaged_pack_is_ignored_and_the_entries_answer(
     assert len(reads) == 1 + len(_entries(project / ".iamlint_cache"))  # the pack, every entry
     rewritten, reads = _run_counting_reads(project, monkeypatch)
     assert rewritten == cold and len(reads) == 1  # the damaged pack was replaced
+
+
+def test_a_run_of_few_files_neither_reads_nor_writes_the_pack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _fixture_copy(tmp_path, cache.PACK_MIN_FILES)
+    _run_counting_reads(project, monkeypatch)
+    (pack,) = _packs(project)
+    written = pack.read_bytes()
+    for path in sorted((project / "policies").rglob("*.json"))[1:]:
+        path.unlink()
+    (project / "policies" / "new.json").write_bytes(DATA)  # a miss: stored as an entry only
+    few, reads = _run_counting_reads(project, monkeypatch)
+    assert len(few) == 2 and str(pack) not in reads and len(reads) == 2
+    assert _packs(project) == [pack] and pack.read_bytes() == written
 
 
 def test_a_pack_keeps_the_entries_of_files_a_run_did_not_see_and_drops_replaced_ones(
