@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 from linter.grants import statement_grants
 from linter.model import JsonPath, PolicyType
 from linter.policy import Item, Policy, Statement, action_pattern_matches
+from linter.wildcards import glob_covers
 
 # -- pattern algebra ------------------------------------------------------------------------------
 
@@ -92,33 +93,6 @@ def arn_patterns_may_overlap(first: str, second: str) -> bool:
     A wildcard may span ``:`` and ``/`` (IAM's matching), and a policy variable may be anything:
     never False for two patterns that share a resource."""
     return globs_may_overlap(first, second)
-
-
-def glob_covers(general: str, specific: str) -> bool:
-    """Whether every string ``specific`` matches is matched by ``general`` (sound, not complete:
-    True only when certain). ``*``-only generals and literal pieces are decided exactly; a
-    policy variable or ``?`` in ``general`` covers only the same text."""
-    if general == specific or (general and general.strip(_STAR) == ""):
-        return True
-    if "${" in general or _ONE in general or "${" in specific:
-        return False
-    if _STAR not in general:
-        return False
-    pieces = general.split(_STAR)
-    first, last = pieces[0], pieces[-1]
-    if not (specific.startswith(first) and specific.endswith(last)):
-        return False
-    if len(first) + len(last) > len(specific):
-        return False
-    # The literal pieces of ``general`` must match literal text of ``specific``, in order; every
-    # wildcard or variable of ``specific`` then falls into a gap a "*" absorbs.
-    position, end = len(first), len(specific) - len(last)
-    for piece in pieces[1:-1]:
-        found = specific.find(piece, position, end)
-        if found < 0:
-            return False
-        position = found + len(piece)
-    return position <= end
 
 
 # -- Deny statements ------------------------------------------------------------------------------

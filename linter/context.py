@@ -114,7 +114,9 @@ class Context:
             from linter.revisions import PreviousPolicies
 
             self._previous = PreviousPolicies(self.revision, *self._limits)
-        return self._previous.find(policy.source_file, policy.source_label, policy.source_text)
+        return self._previous.find(
+            policy.source_file, policy.source_label, policy.source_text, policy.document
+        )
 
     @functools.cached_property
     def catalog(self) -> Catalog:

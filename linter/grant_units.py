@@ -122,6 +122,51 @@ def principal_units(statement: Statement) -> list[Unit]:
     return units
 
 
+# Condition keys that name the caller, and the operators under which an Allow entry on one of
+# them admits only the callers it lists.
+_CALLER_KEYS = {"aws:principalarn": "arn", "aws:principalaccount": "account"}
+_CALLER_OPERATORS = frozenset({"arnequals", "arnlike", "stringequals", "stringlike"})
+
+
+def callers_named_by_condition(
+    statement: Statement, units: list[Unit]
+) -> tuple[list[Unit], tuple[ConditionEntry, ...]]:
+    """For an Allow to everyone (``"*"``, ``{"AWS": "*"}``) whose condition admits only listed
+    callers (``aws:PrincipalArn`` ARNs, ``aws:PrincipalAccount`` accounts): those callers as
+    principal units, at their condition values, and the entries used. Otherwise ``units`` and
+    no entry. ``"*"`` with ``ArnLike aws:PrincipalArn`` is how a trust policy names roles that
+    may not exist yet: it admits the same callers as naming them."""
+    if not statement.is_allow or not any(
+        u.kind == "principal" and u.value in (EVERYONE, ("AWS", "*")) for u in units
+    ):
+        return units, ()
+    for entry in statement.conditions:
+        kind = _CALLER_KEYS.get(entry.key_lower)
+        if (
+            kind is None
+            or entry.base_operator.lower() not in _CALLER_OPERATORS
+            or entry.qualifier is not None
+            or entry.if_exists
+            or not entry.values
+        ):
+            continue
+        named = []
+        for item in entry.values:
+            value = item.value
+            if type(value) is Unknown:
+                pattern = None if value.pattern is None else ("AWS", value.pattern)
+                if kind == "account" and pattern is not None:
+                    pattern = ("AWS", f"arn:*:*::{value.pattern}:*")  # any ARN of the account
+                named.append(Unit("unknown", pattern, item.path, False, str(value)))
+            elif isinstance(value, str):
+                arn = f"arn:aws:iam::{value}:root" if kind == "account" else value
+                named.append(Unit("principal", ("AWS", arn), item.path, False, value))
+        if named and len(named) == len(entry.values):
+            others = [u for u in units if u.value not in (EVERYONE, ("AWS", "*"))]
+            return others + named, (entry,)
+    return units, ()
+
+
 def _principal_pairs(raw: Any) -> Iterator[tuple[str, str]]:
     if raw == "*":
         yield EVERYONE
@@ -191,8 +236,10 @@ class View:
         self.statement = statement
         self.actions = action_units(statement)
         self.resources = resource_units(statement)
-        self.principals = principal_units(statement)
-        self.conditions = statement.conditions
+        principals, represented = callers_named_by_condition(statement, principal_units(statement))
+        self.principals = principals
+        #: The conditions, but for an entry that the principals above already stand for.
+        self.conditions = tuple(e for e in statement.conditions if e not in represented)
         self.condition_unknown = statement.condition_unknown
         self.has_unknown = contains_unknown(statement.data)
         self.action_element = statement.action_element

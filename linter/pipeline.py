@@ -80,7 +80,8 @@ def run(
     else:
         files.extend(lint_input(linter, entry, stdin, cache, stdin_filename) for entry in inputs)
     if cache is not None:
-        cache.save_pack()
+        cache.save_pack()  # the files' own results, as the entries hold them
+    _drop_findings_linted_twice(files)
     if options.suppressions:
         from linter.suppressions import unused_suppression_results
 
@@ -92,6 +93,33 @@ def run(
 
         result = apply_baseline(result, baseline.entries, baseline.source, baseline.base_dir)
     return result
+
+
+def _drop_findings_linted_twice(files: list[FileResult]) -> None:
+    """A policy file that a template reads (Terraform ``file("policy.json")``) and that the run
+    also lints on its own gives each of its findings twice, at the same place: keep the file's
+    own, drop the template's copy (same rule, span and message). Findings that differ (the
+    template gives the policy another type) are kept."""
+    import os
+
+    def key(path: str) -> str:
+        return os.path.normcase(os.path.abspath(path))
+
+    own: dict[str, set[tuple]] = {}
+    for result in files:
+        home = key(result.path)
+        for finding in result.findings:
+            if key(finding.path) == home:
+                own.setdefault(home, set()).add((finding.rule_id, finding.span, finding.message))
+    for result in files:
+        home = key(result.path)
+        if all(key(f.path) == home for f in result.findings):
+            continue
+        result.findings = [
+            f
+            for f in result.findings
+            if key(f.path) == home or (f.rule_id, f.span, f.message) not in own.get(key(f.path), ())
+        ]
 
 
 def lint_input(

@@ -368,3 +368,26 @@ def json_type(value: Any) -> str:
     if isinstance(value, list):
         return "an array"
     return "an object"
+
+
+def only_kms_actions(policy: Policy) -> bool:
+    """Whether every statement names actions (``Action`` or ``NotAction``), all of them
+    ``kms:`` actions: the mark of a key policy, in a file or inside an AWS CLI output."""
+    statements = policy.statements
+    if not statements or len(statements) != _statement_count(policy):
+        return False
+    for statement in statements:
+        items = statement.not_actions if statement.action_element == "NotAction" else None
+        items = items if items is not None else statement.actions
+        raw = statement.data.get(statement.action_element or "")
+        count = len(raw) if isinstance(raw, list) else 1 if raw is not None else 0
+        if not items or len(items) != count:
+            return False  # no actions, or a value that is not a string
+        if not all(item.value.lower().startswith("kms:") for item in items):
+            return False
+    return True
+
+
+def _statement_count(policy: Policy) -> int:
+    raw = policy.data.get("Statement")
+    return len(raw) if isinstance(raw, list) else 1 if isinstance(raw, dict) else 0

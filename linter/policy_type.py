@@ -25,7 +25,7 @@ import os
 from collections.abc import Sequence
 
 from linter.model import PolicyType
-from linter.policy import Policy, Statement
+from linter.policy import Policy, Statement, only_kms_actions
 
 _TRUST_ACTIONS = frozenset(
     {
@@ -149,7 +149,7 @@ def detect_policy_type_and_reason(policy: Policy) -> tuple[PolicyType, str]:
             PolicyType.TRUST,
             "content: a Principal with only sts:AssumeRole* actions and no Resource",
         )
-    if action_names and all(a.startswith("kms:") for a in action_names):
+    if only_kms_actions(policy):
         resources = [r.value for s in statements for r in s.resources]
         if all(r == "*" or r.startswith("arn:aws:kms:") for r in resources):
             return PolicyType.KMS_KEY, "content: a Principal with only kms: actions on keys"

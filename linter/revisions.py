@@ -13,6 +13,7 @@ version.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from typing import Any, NamedTuple
 
@@ -43,7 +44,13 @@ def resolve_revision(ref: str, cwd: str) -> BaseRevision:
         raise RevisionError(f"{cwd} is not in a git repository (or git is not installed)")
     commit = _git(cwd, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
     if commit is None:
-        raise RevisionError(f"unknown revision {ref!r} in the repository at {top}")
+        hint = ""
+        if _git(cwd, "rev-parse", "--is-shallow-repository") == "true":
+            hint = (
+                " (the clone is shallow: fetch the revision first, e.g. actions/checkout with "
+                "fetch-depth: 0, or git fetch --unshallow)"
+            )
+        raise RevisionError(f"unknown revision {ref!r} in the repository at {top}{hint}")
     return BaseRevision(ref, commit, os.path.realpath(top))
 
 
@@ -158,9 +165,13 @@ class PreviousPolicies:
         self._max_depth = max_depth
         self._last: tuple[str, Any] | None = None  # (path, ParsedFile or None): one file at a time
 
-    def find(self, path: str, label: str, text: str | None = None) -> PreviousPolicy:
+    def find(
+        self, path: str, label: str, text: str | None = None, document: Any = None
+    ) -> PreviousPolicy:
         """The policy at ``label`` in ``path`` at the revision; ``text`` is the file's current
-        text, when known: a file whose text has not changed is not parsed again."""
+        text, when known: a file whose text has not changed is not parsed again. In a list
+        (``Policies[2]``), a sibling whose document equals ``document`` is the same policy
+        moved: it is the one compared."""
         from linter.sources import is_unknown
 
         parsed = self._parsed(path, text)
@@ -172,6 +183,10 @@ class PreviousPolicies:
             if source.label == label:
                 if not source.ok or is_unknown(source.document):
                     return PreviousPolicy("unreadable", None)
+                if document is not None and "[" in label and source.document != document:
+                    moved = _moved_sibling(parsed.sources, label, document)
+                    if moved is not None:
+                        return PreviousPolicy("found", moved)
                 return PreviousPolicy("found", source.document)
         if not parsed.ok:
             return PreviousPolicy("unreadable", None)
@@ -197,6 +212,18 @@ class PreviousPolicies:
 
 
 _UNCHANGED = object()
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def _moved_sibling(sources: Any, label: str, document: Any) -> Any:
+    """The document of another source in the same list position pattern (``Policies[*]``) that
+    equals ``document``: a list reordered since the revision."""
+    pattern = _INDEX.sub("[*]", label)
+    for source in sources:
+        same_list = source.label != label and _INDEX.sub("[*]", source.label) == pattern
+        if same_list and source.ok and source.document == document:
+            return source.document
+    return None
 
 
 def _same_text(data: bytes, text: str) -> bool:

@@ -140,7 +140,10 @@ def glob_covers(general: str, specific: str) -> bool:
         return _cover_regex(general).fullmatch(specific) is not None
     # Only "*": the literal pieces must appear in order, the first and last at the ends. The
     # pieces hold no wildcard, so they can only match literal text of ``specific`` and every
-    # wildcard of ``specific`` falls into a gap that a "*" absorbs: this is exact.
+    # wildcard of ``specific`` falls into a gap that a "*" absorbs: this is exact. A variable is
+    # one opaque symbol (the same on both sides), so no literal text can match part of it.
+    if "${" in specific or "${" in general:
+        general, specific = _opaque_variables(general, specific)
     pieces = _star_pieces(general)
     first, last = pieces[0], pieces[-1]
     if not (specific.startswith(first) and specific.endswith(last)):
@@ -152,6 +155,20 @@ def glob_covers(general: str, specific: str) -> bool:
             return False
         position = found + len(piece)
     return position <= end
+
+
+_VARIABLE = re.compile(r"\$\{[^}]*\}")
+
+
+def _opaque_variables(general: str, specific: str) -> tuple[str, str]:
+    """Both patterns with each distinct policy variable replaced by one private-use character
+    (the same for the same variable text on both sides)."""
+    symbols: dict[str, str] = {}
+
+    def symbol(match: re.Match[str]) -> str:
+        return symbols.setdefault(match.group(0), chr(0xE000 + len(symbols)))
+
+    return _VARIABLE.sub(symbol, general), _VARIABLE.sub(symbol, specific)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -14,10 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linter import config
-from linter.access import arn_patterns_may_overlap, glob_covers, globs_may_overlap
+from linter.access import arn_patterns_may_overlap, globs_may_overlap
 from linter.cli import main
 from linter.context import RuleSettings
 from linter.engine import Linter, LintOptions
+from linter.wildcards import glob_covers
 from tests.conftest import as_rows, policy
 
 PATTERNS = st.text(alphabet="ab*?", max_size=6)

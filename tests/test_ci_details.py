@@ -857,3 +857,36 @@ def test_the_gitlab_template_runs(tmp_path: Path, installed: tuple[Path, Path]) 
     }
     for path in job["artifacts"]["paths"]:
         assert (workspace / path).is_file()
+
+
+def test_the_github_action_reports_new_access_since_its_input(
+    tmp_path: Path, installed: tuple[Path, Path]
+) -> None:
+    import shutil
+    import subprocess
+
+    from tests.test_pre_commit import GIT_IDENTITY, GOOD
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    workspace = tmp_path / "workspace"
+    (workspace / "policies").mkdir(parents=True)
+    policy = workspace / "policies" / "reports.json"
+    policy.write_text(GOOD)
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "reports"]):
+        subprocess.run(["git", *GIT_IDENTITY, *command], cwd=workspace, check=True)
+    policy.write_text(GOOD.replace('"s3:GetObject"', '["s3:GetObject", "s3:PutObject"]'))
+
+    ran = _run_action(
+        workspace,
+        installed,
+        paths="policies",
+        **{"new-access-since": "HEAD", "upload-sarif": "false"},
+    )
+    assert ran["Lint policies"].stdout.splitlines() == [
+        "::warning file=policies/reports.json,line=6,col=34,endLine=6,endColumn=48,"
+        "title=iamlint LPR014 (new-access)::policies/reports.json:6:34: LPR014 new access "
+        "since HEAD: s3:PutObject on arn:aws:s3:::example-reports/monthly/*",
+        "iamlint: 1 problem (1 warning) in 1 file checked.",
+    ], ran["Lint policies"].stderr
+    assert ran["Fail on findings"].returncode == 1

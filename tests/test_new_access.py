@@ -467,3 +467,87 @@ def test_a_resource_added_to_a_statement_is_reported_at_the_resource() -> None:
             "new access since main: s3:GetObject on arn:aws:s3:::aws-cli/* to everyone",
         )
     ]
+
+
+ROLE_TEMPLATE = """Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      Policies:
+{policies}
+"""
+READ = """        - PolicyName: read
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - {Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::b/*"}"""
+DECRYPT = """        - PolicyName: decrypt
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - {Effect: Allow, Action: kms:Decrypt, Resource: "*"}"""
+
+
+def test_policies_of_a_reordered_list_are_matched_with_their_old_selves(repo: Path) -> None:
+    (repo / "role.yaml").write_text(ROLE_TEMPLATE.format(policies=f"{READ}\n{DECRYPT}"))
+    _git(repo, "add", "role.yaml")
+    _git(repo, "commit", "-q", "-m", "role")
+    (repo / "role.yaml").write_text(ROLE_TEMPLATE.format(policies=f"{DECRYPT}\n{READ}"))
+    assert _lint(repo, "role.yaml") == []
+    widened = READ.replace("s3:GetObject", "s3:*")
+    (repo / "role.yaml").write_text(ROLE_TEMPLATE.format(policies=f"{DECRYPT}\n{widened}"))
+    # The unchanged policy still finds itself; the edited one is compared by position, with
+    # the policy that was second (decrypt): every s3 action it can use on objects is new.
+    assert _lint(repo, "role.yaml") == [
+        (
+            "LPR014",
+            15,
+            41,
+            15,
+            45,
+            "new access since HEAD: s3:AbortMultipartUpload, s3:BypassGovernanceRetention, "
+            "s3:DeleteObject and 31 more on arn:aws:s3:::b/*",
+        )
+    ]
+
+
+def test_a_revision_missing_from_a_shallow_clone_says_how_to_fetch_it(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    _edit(repo, S3_READ)
+    _git(repo, "commit", "-q", "-am", "second")
+    clone = tmp_path_factory.mktemp("shallow") / "clone"
+    _git(clone.parent, "clone", "-q", "--depth", "1", repo.as_uri(), str(clone))
+    with pytest.raises(RevisionError, match=r"the clone is shallow: fetch the revision first"):
+        resolve_revision("HEAD~1", str(clone))
+
+
+def test_everyone_limited_to_named_callers_is_those_callers() -> None:
+    """``"*"`` with ``ArnLike aws:PrincipalArn`` admits the roles it lists, as naming them
+    would (terraform-aws-iam's trust policies made this change)."""
+    role = "arn:aws:iam::111122223333:role/ci"
+    named = _document(_trust({"AWS": role}))
+    by_condition = _document(
+        _trust({"AWS": "*"}, Condition={"ArnLike": {"aws:PrincipalArn": role}})
+    )
+    assert _compare(named, by_condition, PolicyType.TRUST) == []
+    assert _compare(by_condition, named, PolicyType.TRUST) == []
+    wider = _document(
+        _trust({"AWS": "*"}, Condition={"ArnLike": {"aws:PrincipalArn": [role, f"{role}-*"]}})
+    )
+    assert _compare(named, wider, PolicyType.TRUST) == [
+        (
+            ("Statement", 0, "Condition", "ArnLike", "aws:PrincipalArn", 1),
+            "new access since main: arn:aws:iam::111122223333:role/ci-* may now use sts:AssumeRole",
+        )
+    ]
+    account = _document(
+        _trust({"AWS": "*"}, Condition={"StringEquals": {"aws:PrincipalAccount": "111122223333"}})
+    )
+    assert _compare(account, named, PolicyType.TRUST) == []
+    assert _compare(named, account, PolicyType.TRUST) == [
+        (
+            ("Statement", 0, "Condition", "StringEquals", "aws:PrincipalAccount"),
+            "new access since main: 111122223333 may now use sts:AssumeRole",
+        )
+    ]

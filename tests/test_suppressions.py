@@ -163,3 +163,16 @@ def test_statement_sid() -> None:
     assert statement_sid({"Statement": {"Sid": "One"}}, ("Statement", "Action")) == "One"
     assert statement_sid(POLICY, ("Version",)) is None
     assert statement_sid(None, ()) is None
+
+
+def test_a_glob_entry_is_not_judged_on_part_of_its_files(tmp_path: Path) -> None:
+    """pre-commit passes the changed files: an entry whose other files were not checked may
+    still hide something there; on the whole project it is judged."""
+    _project(tmp_path)
+    policies = tmp_path / "policies"
+    [first] = sorted(policies.glob("*.json"))
+    (policies / "another.json").write_text(json.dumps(POLICY))
+    partial = _run(tmp_path, "check", "-q", "--select", "GRM003", str(first.relative_to(tmp_path)))
+    assert "SUP001" not in partial.output
+    whole = _run(tmp_path, "check", "-q", "--select", "GRM003", "policies")
+    assert "SUP001" in whole.output

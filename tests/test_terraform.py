@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -979,3 +980,27 @@ def test_a_module_input_that_is_not_an_iam_policy_is_not_a_source() -> None:
         True,
     )
     assert parsed is None
+
+
+def test_a_policy_file_read_by_file_and_linted_on_its_own_is_reported_once(
+    tmp_path: Path,
+) -> None:
+    from linter.results import LintOptions
+
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_iam_policy" "p" {\n  name   = "p"\n'
+        '  policy = file("${path.module}/p.json")\n}\n'
+    )
+    (tmp_path / "p.json").write_text(
+        '{\n  "Version": "2008-10-17",\n  "Statement": [{"Effect": "Allow", '
+        '"Action": "s3:GetObject", "Resource": "*"}]\n}\n'
+    )
+    options = LintOptions(select=("GRM003",))
+    result = lint_paths([str(tmp_path)], options=options)
+    findings = [(f.path, f.rule_id, f.span.line, f.span.column, f.source) for f in result.findings]
+    assert findings == [(str(tmp_path / "p.json"), "GRM003", 2, 14, "")]
+    # Alone, the Terraform file still reports the policy it reads.
+    alone = lint_paths([str(tmp_path / "main.tf")], options=options)
+    assert [(f.rule_id, f.source) for f in alone.findings] == [
+        ("GRM003", "aws_iam_policy.p.policy")
+    ]

@@ -72,7 +72,9 @@ def _wrapper_of(
     if key == "Policy" and not wrapper:
         if "RevisionId" in document:
             return "aws lambda get-policy", PolicyType.RESOURCE
-        if _only_kms_actions(inner):
+        from linter.policy import Policy, only_kms_actions
+
+        if only_kms_actions(Policy(inner, PolicyType.KMS_KEY)):
             return "aws kms get-key-policy", PolicyType.KMS_KEY
         return "aws s3api get-bucket-policy", PolicyType.RESOURCE
     if key == "Attributes":
@@ -81,24 +83,6 @@ def _wrapper_of(
             return "aws sqs get-queue-attributes", PolicyType.RESOURCE
         return "aws sns get-topic-attributes", PolicyType.RESOURCE
     return wrapper, None
-
-
-def _only_kms_actions(document: Any) -> bool:
-    statements = document.get("Statement") if isinstance(document, dict) else None
-    if isinstance(statements, dict):
-        statements = [statements]
-    if not isinstance(statements, list) or not statements:
-        return False
-    for statement in statements:
-        if not isinstance(statement, dict):
-            return False
-        actions = statement.get("Action", statement.get("NotAction"))
-        actions = [actions] if isinstance(actions, str) else actions
-        if not isinstance(actions, list) or not actions:
-            return False
-        if not all(isinstance(a, str) and a.lower().startswith("kms:") for a in actions):
-            return False
-    return True
 
 
 def _source(
