@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 from linter.action_entries import (
     ENTRY_MATCHES_NOTHING,
-    action_entries,
-    action_entry_status,
+    entries_with_status,
     split_action,
 )
 from linter.check import Check, Report
@@ -55,9 +54,7 @@ class ActionWildcardMatchesNothing(Check):
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog
         for statement in policy.statements:
-            for item in action_entries(statement):
-                if action_entry_status(catalog, item.value) != ENTRY_MATCHES_NOTHING:
-                    continue
+            for item in entries_with_status(statement, catalog, ENTRY_MATCHES_NOTHING):
                 parts = split_action(item.value)
                 assert parts is not None
                 service = catalog.service(parts.service)

@@ -70,9 +70,10 @@ class InvalidActionElement(Check):
                         f"not {json_type(item.value)}",
                     )
                     continue
+                listed = isinstance(item.value, list)
                 for index, value in enumerate(values):
-                    path = (*item.path, index) if isinstance(item.value, list) else item.path
                     if not isinstance(value, str):
+                        path = (*item.path, index) if listed else item.path
                         yield Report(
                             path, f"an {element} entry must be a string, not {json_type(value)}"
                         )
@@ -82,6 +83,7 @@ class InvalidActionElement(Check):
                         and not _ACTION_FORMAT.match(value)
                         and not is_placeholder(value)  # POL007
                     ):
+                        path = (*item.path, index) if listed else item.path
                         yield Report(
                             path,
                             f'"{value}" is not an action: write "service:ActionName", '

@@ -102,9 +102,18 @@ def _placeholders(
             yield text, path, False, value
     elif isinstance(value, list):
         for index, item in enumerate(value):
+            if type(item) is str and not _may_hold(item):
+                continue  # the common case, without a path or a generator for it
             yield from _placeholders(item, (*path, index), depth + 1)
     elif isinstance(value, dict):
         for key, item in value.items():
             for text in placeholders_in(key):
                 yield text, (*path, key), True, key
+            if type(item) is str and not _may_hold(item):
+                continue
             yield from _placeholders(item, (*path, key), depth + 1)
+
+
+def _may_hold(text: str) -> bool:
+    """Whether a string has a character every placeholder syntax starts with."""
+    return "<" in text or "[" in text or "{" in text

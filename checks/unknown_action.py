@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 
 from linter.action_entries import (
     ENTRY_UNKNOWN_ACTION,
-    action_entries,
-    action_entry_status,
+    entries_with_status,
     split_action,
 )
 from linter.check import Check, Report
@@ -75,9 +74,7 @@ class UnknownAction(Check):
     def run(self, policy: Policy, context: Context) -> Iterator[Report]:
         catalog = context.catalog
         for statement in policy.statements:
-            for item in action_entries(statement):
-                if action_entry_status(catalog, item.value) != ENTRY_UNKNOWN_ACTION:
-                    continue
+            for item in entries_with_status(statement, catalog, ENTRY_UNKNOWN_ACTION):
                 parts = split_action(item.value)
                 service = catalog.service(parts.service) if parts else None
                 assert parts is not None and service is not None

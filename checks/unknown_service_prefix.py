@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 
 from linter.action_entries import (
     ENTRY_UNKNOWN_SERVICE,
-    action_entries,
-    action_entry_status,
+    entries_with_status,
     split_action,
 )
 from linter.check import Check, Report
@@ -66,9 +65,7 @@ class UnknownServicePrefix(Check):
         catalog = context.catalog
         for statement in policy.statements:
             retired: dict[str, list[Item]] = {}  # one finding per retired service and statement
-            for item in action_entries(statement):
-                if action_entry_status(catalog, item.value) != ENTRY_UNKNOWN_SERVICE:
-                    continue
+            for item in entries_with_status(statement, catalog, ENTRY_UNKNOWN_SERVICE):
                 parts = split_action(item.value)
                 assert parts is not None
                 if parts.service.lower() in removed_services():

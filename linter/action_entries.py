@@ -79,3 +79,19 @@ def _lower_action_names(service: Service) -> frozenset[str]:
 def action_entries(statement: Statement) -> tuple[Item, ...]:
     """The string values of the statement's ``Action`` and ``NotAction`` elements."""
     return statement.actions + statement.not_actions
+
+
+def entries_with_status(statement: Statement, catalog: Catalog, status: str) -> tuple[Item, ...]:
+    """The statement's Action/NotAction entries whose ``action_entry_status`` is ``status`` (not
+    ``ENTRY_OK``), in document order. The entries are classified once per statement for all the
+    rules that ask (ACT001, ACT002, ACT003 each used to walk every entry)."""
+    cached = statement.entry_problems
+    if cached is None or cached[0] is not catalog:
+        found: dict[str, list[Item]] = {}
+        for item in action_entries(statement):
+            entry_status = action_entry_status(catalog, item.value)
+            if entry_status != ENTRY_OK:
+                found.setdefault(entry_status, []).append(item)
+        problems = {name: tuple(items) for name, items in found.items()}
+        cached = statement.entry_problems = (catalog, problems)
+    return cached[1].get(status, ())

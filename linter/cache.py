@@ -14,7 +14,8 @@ given by ``--cache-dir`` / ``cache-dir``::
     .iamlint_cache/
         CACHEDIR.TAG          the standard tag (backup tools skip the directory), naming iamlint
         .gitignore            "*": git never sees the cache
-        v1/ab/cdef0123...     one entry per key, sharded by the key's first two hex digits
+        v2/ab/cdef0123...     one entry per key, sharded by the key's first two hex digits
+        packs-v2/0123...      per settings digest, a copy of the entries a run used, in one file
 
 An entry is one header line, ``iamlint-cache <format> <key> <length> <sha256 of payload>``, then
 the payload as JSON. A reader checks every header field and the checksum, so a truncated,
@@ -23,6 +24,12 @@ temporary file in the entry's shard and renames it over the entry (``os.replace`
 so two processes writing the same key at once leave one whole entry, never a mix. A cache
 directory that cannot be created or written is a cache that stores nothing: no run fails and no
 result changes because of the cache. Standard input is never cached.
+
+A pack (``ResultCache.save_pack``, written by the run's main process at the end of a run that had
+entries it lacked) holds the same ``key -> payload`` pairs, with the relative path, in one file
+with the same kind of header (``iamlint-cache-pack <format> <length> <sha256>``) and the settings
+digest inside: a warm run reads one file instead of one per policy file. A lookup in the pack uses
+the entry's key; a missing, damaged or foreign pack is empty and the entry files answer.
 
 Library use (one call per file in the run pipeline)::
 
@@ -59,6 +66,11 @@ NO_CACHE_ENV = "IAMLINT_NO_CACHE"
 STDIN_NAME = "-"
 CONFIG_FILES = (".iamlint.toml", "pyproject.toml")
 _HEADER_MAGIC = b"iamlint-cache"
+_PACK_MAGIC = b"iamlint-cache-pack"
+#: One pack file per settings digest (``ResultCache.save_pack``), beside the entries.
+PACKS_DIR = f"packs-v{FORMAT_VERSION}"
+#: Runs of fewer files neither read nor write the pack (``ResultCache.expect``).
+PACK_MIN_FILES = 50
 _TEMP_PREFIX = ".tmp-"
 
 
@@ -75,7 +87,19 @@ def cache_disabled_by_environment(environ: Mapping[str, str] | None = None) -> b
 class ResultCache:
     """Results of earlier runs, one entry per (file bytes, relative path, settings digest)."""
 
-    __slots__ = ("_created", "_digest", "_prefix", "_shards", "_writable", "directory")
+    __slots__ = (
+        "_created",
+        "_digest",
+        "_dirty",
+        "_keys",
+        "_pack",
+        "_prefix",
+        "_run",
+        "_shards",
+        "_use_pack",
+        "_writable",
+        "directory",
+    )
 
     def __init__(self, directory: str, digest: str) -> None:
         self.directory = directory
@@ -84,6 +108,11 @@ class ResultCache:
         self._writable = True
         self._created = False
         self._shards: set[str] = set()
+        self._pack: dict[str, Any] | None = None  # the pack's entries, read at the first get
+        self._run: dict[str, list] = {}  # key -> [path, payload] of this run's files
+        self._keys: dict[str, str] = {}  # normalised path -> key, for the files looked up
+        self._dirty = False  # this run has entries the pack lacks
+        self._use_pack = True
 
     def __repr__(self) -> str:
         return f"ResultCache({self.directory!r})"
@@ -120,12 +149,88 @@ class ResultCache:
         reason: no entry, unreadable, truncated, corrupt, another format or another key)."""
         if _is_stdin(relative_path):
             return None
-        key = self.key(relative_path, data)
+        path = _normalise(relative_path)
+        key = self._key(path, data)
+        self._keys[path] = key
+        stored = self._load_pack().get(key)
+        if stored is not None and stored[0] == path and type(stored[1]) is dict:
+            self._run[key] = stored
+            return stored[1]
         try:
             raw = _read(self._entry_path(key))
         except (OSError, ValueError):
             return None
-        return _parse_entry(raw, key)
+        payload = _parse_entry(raw, key)
+        if payload is not None:
+            self._run[key] = [path, payload]
+            self._dirty = True
+        return payload
+
+    def remember(self, relative_path: str, payload: dict) -> None:
+        """Record the payload of a file looked up in this process (a miss) but linted and stored
+        by a worker process, so that :meth:`save_pack` includes it."""
+        path = _normalise(relative_path)
+        key = self._keys.get(path)
+        if key is not None:
+            self._run[key] = [path, payload]
+            self._dirty = True
+
+    # -- the pack: this run's entries in one file ------------------------------------------------
+
+    def expect(self, file_count: int) -> None:
+        """Say how many files the run looks up: a run of fewer than ``PACK_MIN_FILES`` (a
+        pre-commit hook, an editor) reads one entry file per file and leaves the pack alone
+        (reading, or rewriting, a whole repository's pack would cost it more)."""
+        self._use_pack = file_count >= PACK_MIN_FILES
+
+    def _pack_path(self) -> str:
+        import hashlib
+
+        name = hashlib.sha256(self._digest.encode("ascii", "replace")).hexdigest()[:32]
+        return os.path.join(self.directory, PACKS_DIR, name)
+
+    def _load_pack(self) -> dict[str, Any]:
+        if not self._use_pack:
+            return {}
+        if self._pack is None:
+            try:
+                self._pack = _parse_pack(_read(self._pack_path()), self._digest)
+            except (OSError, ValueError):
+                self._pack = {}
+        return self._pack
+
+    def save_pack(self) -> None:
+        """Write the pack of this settings digest: the entries of the files this run looked up
+        or stored, and those of the previous pack for files this run did not see. The next run
+        with the same settings reads it once instead of one entry file per file. Written only
+        when this run has entries the pack lacks; never raises. A pack holds copies of entries:
+        a lookup in it uses the same key, and a missing or damaged pack only means the entry
+        files are read."""
+        if not self._dirty or not self._writable or not self._use_pack:
+            return
+        import hashlib
+        import json
+
+        seen = set(self._keys)
+        entries = {k: v for k, v in self._load_pack().items() if v[0] not in seen}
+        entries.update(self._run)
+        try:
+            body = json.dumps(
+                {"digest": self._digest, "entries": entries},
+                separators=(",", ":"),
+                allow_nan=False,
+            ).encode("ascii")
+            checksum = hashlib.sha256(body).hexdigest()
+            header = f"iamlint-cache-pack {FORMAT_VERSION} {len(body)} {checksum}\n"
+            if not self._created:
+                _create_cache_directory(self.directory)
+                self._created = True
+            _mkdir(os.path.dirname(self._pack_path()))
+            _write_atomically(self._pack_path(), header.encode("ascii") + body)
+        except Exception:  # a cache write never fails a run
+            self._writable = False
+            return
+        self._pack, self._run, self._dirty = entries, {}, False
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -146,16 +251,21 @@ class ResultCache:
             self._write(key, content)
         except Exception:  # a cache write never fails a run: it turns the writes off
             self._writable = False
+            return
+        self._run[key] = [_normalise(relative_path), payload]
+        self._dirty = True
 
     def key(self, relative_path: str, data: bytes) -> str:
         """The entry key: SHA-256 of the settings digest, the normalised path and the bytes."""
+        return self._key(_normalise(relative_path), data)
+
+    def _key(self, path: str, data: bytes) -> str:
         import hashlib
 
-        path = _normalise(relative_path).encode("utf-8", "surrogateescape")
         digest = hashlib.sha256(b"iamlint-cache-key\0")
         digest.update(self._digest.encode("ascii", "replace"))
         digest.update(b"\0")
-        digest.update(path)
+        digest.update(path.encode("utf-8", "surrogateescape"))
         digest.update(b"\0")
         digest.update(data)
         return digest.hexdigest()
@@ -241,6 +351,40 @@ def _parse_entry(raw: bytes, key: str) -> dict | None:
     except ValueError:
         return None
     return payload if isinstance(payload, dict) else None
+
+
+def _parse_pack(raw: bytes, digest: str) -> dict[str, Any]:
+    """The entries of a pack file, or {} when it is truncated, corrupt, of another format or
+    of another settings digest."""
+    newline = raw.find(b"\n")
+    if newline < 0:
+        return {}
+    fields = raw[:newline].split(b" ")
+    if len(fields) != 4 or fields[0] != _PACK_MAGIC or fields[1] != str(FORMAT_VERSION).encode():
+        return {}
+    body = raw[newline + 1 :]
+    if not fields[2].isdigit() or int(fields[2]) != len(body):
+        return {}
+    import hashlib
+
+    if hashlib.sha256(body).hexdigest().encode() != fields[3]:
+        return {}
+    import json
+
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return {}
+    if type(document) is not dict or document.get("digest") != digest:
+        return {}
+    entries = document.get("entries")
+    if type(entries) is not dict:
+        return {}
+    return {
+        key: value
+        for key, value in entries.items()
+        if type(value) is list and len(value) == 2 and type(value[0]) is str
+    }
 
 
 def _write_atomically(path: str, content: bytes) -> None:

@@ -44,11 +44,9 @@ def arn_patterns_overlap(policy_arn: str, arn_format: str) -> bool:
     ``BucketName`` never holds ``/`` or ``:``; a literal ``*`` is any text. Comparison is
     case-insensitive, so any doubt resolves to "matches".
     """
-    left = _policy_arn_tokens(policy_arn)
-    right = _arn_format_tokens(arn_format)
-    left_fields, right_fields = _header_fields(left), _header_fields(right)
+    left_fields, right_fields = _policy_arn_fields(policy_arn), _arn_format_fields(arn_format)
     if left_fields is None or right_fields is None:
-        return _tokens_overlap(left, right)
+        return _tokens_overlap(_policy_arn_tokens(policy_arn), _arn_format_tokens(arn_format))
     # Both sides have the five header colons, and no wildcard or variable in a header field can
     # span a colon, so the six fields must overlap one by one: compare the cheap, selective
     # ones (service, resource prefix) without searching the whole product.
@@ -65,7 +63,29 @@ def _fields_overlap(
     if all(token[1] == _ONE and isinstance(token[0], str) for token in left):
         # A field without wildcards: one regex match of the format's field, compiled once.
         return _field_regex(right).fullmatch("".join(token[0] for token in left)) is not None
-    return _tokens_overlap(left, right)
+    return _tokens_overlap(*_without_common_literal_ends(left, right))
+
+
+def _without_common_literal_ends(
+    left: tuple[tuple[object, int], ...], right: tuple[tuple[object, int], ...]
+) -> tuple[tuple[tuple[object, int], ...], tuple[tuple[object, int], ...]]:
+    """Both sides without the single literal characters they start (and end) with in common: a
+    string both match has those characters there, so the rests overlap exactly when the whole
+    sides do, and the product search has fewer states (``_literal_ends_agree`` has already
+    rejected sides whose literal ends differ)."""
+    start = 0
+    limit = min(len(left), len(right))
+    while start < limit and _same_literal(left[start], right[start]):
+        start += 1
+    end = 0
+    limit -= start
+    while end < limit and _same_literal(left[-1 - end], right[-1 - end]):
+        end += 1
+    return left[start : len(left) - end], right[start : len(right) - end]
+
+
+def _same_literal(a: tuple[object, int], b: tuple[object, int]) -> bool:
+    return a[1] == _ONE and b[1] == _ONE and type(a[0]) is str and a[0] == b[0]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -84,6 +104,21 @@ def _field_regex(tokens: tuple[tuple[object, int], ...]) -> re.Pattern[str]:
     return re.compile("".join(parts), re.DOTALL)
 
 
+@functools.lru_cache(maxsize=4096)
+def _policy_arn_fields(arn: str) -> tuple[tuple[tuple[object, int], ...], ...] | None:
+    """``_header_fields`` of the policy ARN's tokens (cached by the ARN: a format is compared with
+    many ARNs and an ARN with many formats)."""
+    return _header_fields(_policy_arn_tokens(arn))
+
+
+@functools.lru_cache(maxsize=4096)
+def _arn_format_fields(arn_format: str) -> tuple[tuple[tuple[object, int], ...], ...] | None:
+    return _header_fields(_arn_format_tokens(arn_format))
+
+
+_COLON_TOKEN = (":", _ONE)
+
+
 def _header_fields(
     tokens: tuple[tuple[object, int], ...],
 ) -> tuple[tuple[tuple[object, int], ...], ...] | None:
@@ -91,7 +126,7 @@ def _header_fields(
     fields = []
     start = 0
     for position, token in enumerate(tokens):
-        if token == (":", _ONE):
+        if token == _COLON_TOKEN:
             fields.append(tokens[start:position])
             start = position + 1
             if len(fields) == 5:
@@ -120,6 +155,8 @@ def _literal_ends_agree(
 def _split_arn_pattern(text: str, *, dollar_optional: bool) -> list[tuple[str, str]]:
     """``text`` as (kind, value) items: ``("var", name)`` for ``${name}`` (and ``{name}`` when
     ``dollar_optional``), else ``("char", c)``."""
+    if "{" not in text:  # no variable: one item per character
+        return [("char", c) for c in text]
     items: list[tuple[str, str]] = []
     position = 0
     while position < len(text):

@@ -196,6 +196,7 @@ class Linter:
                 policy.source_file, policy.source_label = path, source.label
                 policy.source_text = parsed.text
                 found = self._run_rules(policy, source, report_path, result, False)
+                policy.release()
             if source.ignores:
                 found = self._apply_inline_ignores(found, source.ignores, result, report_path)
             findings += found

@@ -54,11 +54,33 @@ def run(
             files.append(linter.unreadable(entry.path, entry.message))
         else:
             inputs.append(entry)
+    if cache is not None:
+        cache.expect(len(inputs))
     workers = automatic_jobs(len(inputs)) if jobs == 0 else jobs
+    in_processes = workers > 1 and not any(entry.path == STDIN_NAME for entry in inputs)
+    if in_processes and cache is not None:
+        # The cache answers here first: worker processes only for the files it cannot answer
+        # (starting them and sending results back costs more than a warm run's lookups).
+        pending = []
+        for entry in inputs:
+            hit = cached_result(linter, entry, cache)
+            if hit is None:
+                pending.append(entry)
+            else:
+                files.append(hit)
+        inputs = pending
+        workers = automatic_jobs(len(inputs)) if jobs == 0 else min(jobs, len(inputs))
     if workers > 1 and not any(entry.path == STDIN_NAME for entry in inputs):
-        files.extend(_lint_in_processes(linter, inputs, workers, cache))
+        linted = _lint_in_processes(linter, inputs, workers, cache)
+        if cache is not None:  # the workers stored these; the main process writes the pack
+            for result in linted:
+                if not result.notifications:
+                    cache.remember(result.path, result.to_payload())
+        files.extend(linted)
     else:
         files.extend(lint_input(linter, entry, stdin, cache, stdin_filename) for entry in inputs)
+    if cache is not None:
+        cache.save_pack()  # the files' own results, as the entries hold them
     _drop_findings_linted_twice(files)
     if options.suppressions:
         from linter.suppressions import unused_suppression_results
@@ -124,13 +146,9 @@ def lint_input(
                 data = handle.read(linter.options.max_file_size + 1)
         except OSError as error:
             return linter.unreadable(entry.path, error.strerror or str(error))
-        cached = cache.get(entry.path, data) if cache is not None else None
-        if cached is not None:
-            result = FileResult.from_payload(entry.path, cached)
-            if result is not None:
-                if result.findings:
-                    result.text = file_text(data)
-                return result
+        result = _from_cache(entry, data, cache) if cache is not None else None
+        if result is not None:
+            return result
         result = linter.lint_bytes(data, entry.path, explicit=entry.explicit)
         if not result.findings:
             result.text = None
@@ -139,6 +157,27 @@ def lint_input(
         return result
     if not result.findings:
         result.text = None
+    return result
+
+
+def cached_result(linter: Any, entry: InputFile, cache: Any) -> FileResult | None:
+    """The cache's result for a file, or None (a miss, or a file that cannot be read: linting
+    it reports that). Reads the bytes ``lint_input`` reads, so the key is the same."""
+    try:
+        with open(entry.path, "rb") as handle:
+            data = handle.read(linter.options.max_file_size + 1)
+    except OSError:
+        return None
+    return _from_cache(entry, data, cache)
+
+
+def _from_cache(entry: InputFile, data: bytes, cache: Any) -> FileResult | None:
+    cached = cache.get(entry.path, data)
+    if cached is None:
+        return None
+    result = FileResult.from_payload(entry.path, cached)
+    if result is not None and result.findings:
+        result.text = file_text(data)
     return result
 
 

@@ -9,6 +9,7 @@ the accessors here skip them so other rules never crash on them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -47,6 +48,11 @@ class Item(NamedTuple):
 
     value: Any
     path: JsonPath
+
+
+# ``Item(value, path)`` without the Python-level ``__new__`` of a named tuple: a policy model makes
+# hundreds of thousands of them over a large run, and this builds each in a third of the time.
+_new_item = functools.partial(tuple.__new__, Item)
 
 
 class Principal(NamedTuple):
@@ -100,8 +106,8 @@ def split_operator(operator: str) -> tuple[str | None, str, bool]:
 
 def _as_list(value: Any, path: JsonPath) -> list[Item]:
     if isinstance(value, list):
-        return [Item(v, (*path, i)) for i, v in enumerate(value)]
-    return [Item(value, path)]
+        return [_new_item((v, (*path, i))) for i, v in enumerate(value)]
+    return [_new_item((value, path))]
 
 
 class Statement:
@@ -114,13 +120,15 @@ class Statement:
         self.data: dict[str, Any] = raw if isinstance(raw, dict) else {}
         #: The statement's grants index, built on first use by ``linter.grants.statement_grants``.
         self.grants_index: Any = None
+        #: (catalog, status -> entries), by ``linter.action_entries.entries_with_status``.
+        self.entry_problems: Any = None
 
     def __repr__(self) -> str:
         return f"Statement({self.path!r})"
 
     def element(self, name: str) -> Item | None:
         if name in self.data:
-            return Item(self.data[name], (*self.path, name))
+            return _new_item((self.data[name], (*self.path, name)))
         return None
 
     def anchor(self) -> tuple[JsonPath, bool]:
@@ -153,10 +161,15 @@ class Statement:
         return self.effect == "Deny"
 
     def _strings(self, element: str) -> tuple[Item, ...]:
-        item = self.element(element)
-        if item is None:
+        if element not in self.data:
             return ()
-        return tuple(i for i in _as_list(item.value, item.path) if isinstance(i.value, str))
+        value = self.data[element]
+        path = (*self.path, element)
+        if isinstance(value, list):
+            return tuple(
+                [_new_item((v, (*path, i))) for i, v in enumerate(value) if isinstance(v, str)]
+            )
+        return (_new_item((value, path)),) if isinstance(value, str) else ()
 
     @cached_property
     def action_element(self) -> str | None:
@@ -306,8 +319,16 @@ class Policy:
 
     def element(self, name: str) -> Item | None:
         if name in self.data:
-            return Item(self.data[name], (name,))
+            return _new_item((self.data[name], (name,)))
         return None
+
+    def release(self) -> None:
+        """Drop the grants indexes built while the rules ran. Each points back at its policy or
+        statement, a reference cycle that reference counting cannot free: without this, every
+        linted policy would stay in memory until the cyclic garbage collector traverses it."""
+        self.grants_index = None
+        for statement in self.__dict__.get("statements", ()):
+            statement.grants_index = None
 
     @cached_property
     def version(self) -> str | None:

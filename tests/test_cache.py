@@ -472,6 +472,8 @@ def test_warm_runs_report_what_a_cold_run_reports_even_with_damaged_entries(
     warm = _invoke(project, *args)
     for entry in entries[::3]:
         entry.write_bytes(entry.read_bytes()[:-5])
+    for pack in (project / ".iamlint_cache" / cache.PACKS_DIR).iterdir():
+        pack.unlink()  # so the entries are read
     damaged = _invoke(project, *args)
     in_processes = _invoke(project, *args[:-1], "--jobs", "2", "policies")
     assert cold.exit_code == first.exit_code == warm.exit_code == damaged.exit_code
@@ -505,6 +507,106 @@ def test_a_warm_run_reads_the_cache_instead_of_linting(
     other = cache.open_for_run(LintOptions(select=("GRM",)), root=root, cwd=root)
     Linter(LintOptions(select=("GRM",))).lint_paths(files, cache=other)
     assert len(calls) == len(files)  # other options: nothing to reuse
+
+
+def _packs(project: Path) -> list[Path]:
+    return sorted((project / ".iamlint_cache" / cache.PACKS_DIR).iterdir())
+
+
+def _run_counting_reads(
+    project: Path, monkeypatch: pytest.MonkeyPatch, jobs: int = 1
+) -> tuple[list, list[str]]:
+    root = str(project)
+    files = [str(p) for p in sorted((project / "policies").rglob("*.json"))]
+    reads: list[str] = []
+    original = cache._read
+
+    def counting(path: str) -> bytes:
+        reads.append(path)
+        return original(path)
+
+    monkeypatch.setattr(cache, "_read", counting)
+    store = cache.open_for_run(LintOptions(), root=root, cwd=root)
+    result = Linter(LintOptions()).lint_paths(files, cache=store, jobs=jobs)
+    monkeypatch.undo()
+    return [(r.path, r.status, r.findings) for r in result.files], reads
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_run_writes_one_pack_and_the_next_run_reads_only_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    project = _fixture_copy(tmp_path, cache.PACK_MIN_FILES)
+    cold, _ = _run_counting_reads(project, monkeypatch, jobs)
+    packs = _packs(project)
+    assert len(packs) == 1
+    written = packs[0].stat().st_mtime_ns
+    warm, reads = _run_counting_reads(project, monkeypatch, jobs)
+    assert warm == cold
+    assert reads == [str(packs[0])]  # one read, no entry file
+    assert _packs(project) == packs
+    assert packs[0].stat().st_mtime_ns == written  # nothing new: not rewritten
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda raw: raw[:-7], id="truncated"),
+        pytest.param(_flip_last_payload_byte, id="corrupt"),
+        pytest.param(lambda raw: raw.replace(b'"digest":"', b'"digest":"x'), id="other-digest"),
+        pytest.param(lambda raw: b"iamlint-cache-pack 1" + raw[20:], id="other-format"),
+        pytest.param(lambda raw: b"", id="empty"),
+    ],
+)
+def test_a_damaged_pack_is_ignored_and_the_entries_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage
+) -> None:
+    project = _fixture_copy(tmp_path, cache.PACK_MIN_FILES)
+    cold, _ = _run_counting_reads(project, monkeypatch)
+    (pack,) = _packs(project)
+    pack.write_bytes(damage(pack.read_bytes()))
+    warm, reads = _run_counting_reads(project, monkeypatch)
+    assert warm == cold
+    assert len(reads) == 1 + len(_entries(project / ".iamlint_cache"))  # the pack, every entry
+    rewritten, reads = _run_counting_reads(project, monkeypatch)
+    assert rewritten == cold and len(reads) == 1  # the damaged pack was replaced
+
+
+def test_a_run_of_few_files_neither_reads_nor_writes_the_pack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _fixture_copy(tmp_path, cache.PACK_MIN_FILES)
+    _run_counting_reads(project, monkeypatch)
+    (pack,) = _packs(project)
+    written = pack.read_bytes()
+    for path in sorted((project / "policies").rglob("*.json"))[1:]:
+        path.unlink()
+    (project / "policies" / "new.json").write_bytes(DATA)  # a miss: stored as an entry only
+    few, reads = _run_counting_reads(project, monkeypatch)
+    assert len(few) == 2 and str(pack) not in reads and len(reads) == 2
+    assert _packs(project) == [pack] and pack.read_bytes() == written
+
+
+def test_a_pack_keeps_the_entries_of_files_a_run_did_not_see_and_drops_replaced_ones(
+    tmp_path: Path,
+) -> None:
+    first = _open(tmp_path)
+    for name in ("a.json", "b.json"):
+        assert first.get(name, DATA) is None
+        first.put(name, DATA, {"name": name})
+    first.save_pack()
+    second = _open(tmp_path)
+    assert second.get("a.json", DATA + b" ") is None  # a.json changed
+    second.put("a.json", DATA + b" ", {"name": "a2"})
+    second.save_pack()
+    (pack,) = (tmp_path / ".iamlint_cache" / cache.PACKS_DIR).iterdir()
+    entries = json.loads(pack.read_bytes().split(b"\n", 1)[1])["entries"]
+    assert sorted(path for path, _ in entries.values()) == ["a.json", "b.json"]
+    third = _open(tmp_path)
+    assert third.get("b.json", DATA) == {"name": "b.json"}
+    assert third.get("a.json", DATA + b" ") == {"name": "a2"}
+    assert third.get("a.json", DATA) == {"name": "a.json"}  # its entry file is still there
+    assert _open(tmp_path, "d2").get("b.json", DATA) is None  # other settings, other pack
 
 
 def test_standard_input_is_linted_not_cached_in_a_run(tmp_path: Path) -> None:
