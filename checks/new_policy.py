@@ -14,7 +14,8 @@ class NewPolicy(Check):
     """## What it does
     With `iamlint check --new-access-since REF`, notes once each policy that has no earlier
     version to compare with: its file did not exist at `REF`, the file had no policy at that
-    place (a new template resource or property), or the policy there could not be read. It is
+    place (a new template resource or property), or the policy there could not be read; or it
+    came on standard input without `--stdin-filename` (no path to look up). It is
     reported at the policy's `Statement` key (else at the document), and LPR014 says nothing
     about such a policy: all of its access is new, and the other rules judge it.
 
@@ -46,6 +47,14 @@ class NewPolicy(Check):
         if previous.status in ("found", "unchanged"):
             return
         ref = context.revision.ref
+        if previous.status == "no-path":
+            yield Report(
+                ("Statement",) if "Statement" in policy.data else (),
+                "standard input has no file path to compare with the revision: give "
+                "--stdin-filename PATH",
+                key="Statement" in policy.data,
+            )
+            return
         why = {
             "new-file": f"the file did not exist at {ref}",
             "new-policy": f"the file had no policy here at {ref}",

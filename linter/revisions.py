@@ -147,7 +147,8 @@ class RevisionReader:
 
 class PreviousPolicy(NamedTuple):
     """The same policy at the revision. ``status``: ``unchanged`` (the file's text is the same
-    there: nothing to compare), ``found`` (``document`` is the policy),
+    there: nothing to compare), ``no-path`` (standard input without a file name),
+    ``found`` (``document`` is the policy),
     ``new-file`` (the file did not exist there), ``new-policy`` (the file did, without a policy
     at this location) or ``unreadable`` (it did not parse there; ``document`` is None)."""
 
@@ -174,6 +175,8 @@ class PreviousPolicies:
         moved: it is the one compared."""
         from linter.sources import is_unknown
 
+        if not path or path == "-":
+            return PreviousPolicy("no-path", None)
         parsed = self._parsed(path, text)
         if parsed is _UNCHANGED:
             return PreviousPolicy("unchanged", None)

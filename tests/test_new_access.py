@@ -551,3 +551,21 @@ def test_everyone_limited_to_named_callers_is_those_callers() -> None:
             "new access since main: 111122223333 may now use sts:AssumeRole",
         )
     ]
+
+
+def test_standard_input_is_compared_through_its_file_name(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    added = policy({**S3_READ, "Action": ["s3:GetObject", "s3:ListBucket", "s3:PutObject"]})
+    arguments = ["check", "--no-cache", "-q", "--new-access-since", "HEAD", "--select", "LPR01"]
+    named = CliRunner().invoke(main, [*arguments, "--stdin-filename", "policy.json"], input=added)
+    assert named.output == (
+        "policy.json:10:9: LPR014 [warning] new access since HEAD: s3:PutObject on "
+        "arn:aws:s3:::transcripts/*\n"
+    )
+    unnamed = CliRunner().invoke(main, [*arguments, "-"], input=added)
+    assert unnamed.output == (
+        "-:3:3: LPR015 [note] standard input has no file path to compare with the revision: "
+        "give --stdin-filename PATH\n"
+    )
