@@ -698,7 +698,13 @@ def clean_command(cache_dir: str | None, config_file: str | None, no_config: boo
 
 
 @main.command("lsp")
-def language_server() -> None:
+@click.option(
+    "--new-access-since",
+    "new_access_since",
+    metavar="REF",
+    help="Also report what each buffer grants that the file did not at git revision REF.",
+)
+def language_server(new_access_since: str | None) -> None:
     """Run the language server on standard input and output (needs the 'lsp' extra)."""
     try:
         from linter.lsp import main as serve
@@ -706,7 +712,7 @@ def language_server() -> None:
         raise ConfigurationProblem(
             f"the language server needs pygls: pip install 'iamlint[lsp]' ({error})"
         ) from None
-    serve()
+    serve(new_access_since=new_access_since)
 
 
 @main.group("catalog")

@@ -90,6 +90,8 @@ class IamlintServer(LanguageServer):
         self.pending: dict[str, asyncio.TimerHandle] = {}
         self._linters: dict[Any, Any] = {}
         self._rule_classes: dict[str, Any] = {}
+        #: ``iamlint lsp --new-access-since REF``: the revision buffers are compared with.
+        self.new_access_since: str | None = None
 
     # -- configuration and linting ------------------------------------------------------------
 
@@ -109,10 +111,11 @@ class IamlintServer(LanguageServer):
 
         directory = os.path.dirname(os.path.abspath(path))
         error = None
+        revision, revision_error = self._revision(directory)
         try:
             found = config.find_config(directory)
             stamp = _stamp(found)
-            key = (found, stamp)
+            key = (found, stamp, revision)
             cached = self._linters.get(key)
             if cached is not None:
                 return cached
@@ -120,10 +123,25 @@ class IamlintServer(LanguageServer):
         except config.ConfigError as problem:
             error, configuration, key = str(problem), None, None
         options, _ = config.resolve(configuration, config.CommandLine())
-        entry = (Linter(options), error, options)
+        if revision is not None:
+            select = (*options.select, "new-access") if options.select else options.select
+            options = options._replace(new_access_since=revision, select=select)
+        entry = (Linter(options), error or revision_error, options)
         if key is not None:
             self._linters[key] = entry
         return entry
+
+    def _revision(self, directory: str) -> tuple[Any, str | None]:
+        """The revision of ``--new-access-since`` for a file in ``directory``, resolved anew
+        for each lint (a commit moves ``HEAD``), and an error message when it cannot be."""
+        if not self.new_access_since:
+            return None, None
+        from linter.revisions import RevisionError, resolve_revision
+
+        try:
+            return resolve_revision(self.new_access_since, directory), None
+        except RevisionError as problem:
+            return None, f"--new-access-since: {problem}"
 
     def lint(self, document: Document) -> None:
         """Lint the buffer and remember its findings and diagnostics."""
@@ -503,12 +521,15 @@ def create_server() -> IamlintServer:
     return server
 
 
-def main() -> None:
+def main(*, new_access_since: str | None = None) -> None:
     """Run the server on standard input and output until the client says exit, then leave at
-    once: the streams are closed, so nothing may flush them at interpreter exit."""
+    once: the streams are closed, so nothing may flush them at interpreter exit.
+    ``new_access_since``: a git revision each buffer is compared with (LPR014, LPR015)."""
     code = 0
     try:
-        create_server().start_io()
+        server = create_server()
+        server.new_access_since = new_access_since
+        server.start_io()
     except SystemExit as request:
         code = request.code if isinstance(request.code, int) else 0
     os._exit(code)

@@ -164,7 +164,9 @@ class PreviousPolicies:
         self._reader = RevisionReader(revision)
         self._max_file_size = max_file_size
         self._max_depth = max_depth
-        self._last: tuple[str, Any] | None = None  # (path, ParsedFile or None): one file at a time
+        # (path, current text, ParsedFile or None): the sources of one file share a parse; a
+        # language server lints the same path again with another text
+        self._last: tuple[str, str | None, Any] | None = None
 
     def find(
         self, path: str, label: str, text: str | None = None, document: Any = None
@@ -196,8 +198,8 @@ class PreviousPolicies:
         return PreviousPolicy("new-policy", None)
 
     def _parsed(self, path: str, text: str | None) -> Any:
-        if self._last is not None and self._last[0] == path:
-            return self._last[1]
+        if self._last is not None and self._last[:2] == (path, text):
+            return self._last[2]
         data = self._reader.read(path, self._max_file_size)
         parsed = None
         if data is not None and text is not None and _same_text(data, text):
@@ -210,7 +212,7 @@ class PreviousPolicies:
                 from linter.sources import ParsedFile
 
                 parsed = ParsedFile("", "json", (), (), ok=True)
-        self._last = (path, parsed)
+        self._last = (path, text, parsed)
         return parsed
 
 

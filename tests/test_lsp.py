@@ -43,11 +43,12 @@ def _range(line: int, start: int, end_line: int, end: int) -> types.Range:
 
 @contextlib.asynccontextmanager
 async def _session(
-    workspace: Path, encodings: list[str] | None = None
+    workspace: Path, encodings: list[str] | None = None, arguments: tuple[str, ...] = ()
 ) -> AsyncIterator[tuple[LanguageClient, types.InitializeResult]]:
     client = make_test_lsp_client()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    await client.start_io(sys.executable, "-m", "linter", "lsp", env=env, cwd=str(workspace))
+    command = ("-m", "linter", "lsp", *arguments)
+    await client.start_io(sys.executable, *command, env=env, cwd=str(workspace))
     general = types.GeneralClientCapabilities(position_encodings=encodings) if encodings else None
     result = await client.initialize_session(
         types.InitializeParams(
@@ -348,3 +349,37 @@ def test_check_does_not_import_the_language_server(tmp_path: Path) -> None:
     imported = {line.rsplit("|", 1)[-1].strip() for line in completed.stderr.splitlines()}
     assert "linter.cli" in imported
     assert not {"pygls", "lsprotocol", "linter.lsp", "linter.fixes"} & imported
+
+
+def test_new_access_since_a_revision_in_the_editor(tmp_path: Path) -> None:
+    """``iamlint lsp --new-access-since HEAD``: the buffer against the file at HEAD."""
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    workspace = _workspace(tmp_path, select='["LPR014"]')
+    committed = (
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+        '"Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}\n'
+    )
+    (workspace / "policy.json").write_text(committed)
+    identity = ["-c", "user.name=t", "-c", "user.email=t@example.com"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "policy"]):
+        subprocess.run(["git", *identity, *command], cwd=workspace, check=True)
+    uri = (workspace / "policy.json").as_uri()
+    widened = committed.replace('"s3:GetObject"', '["s3:GetObject", "s3:PutObject"]')
+
+    async def scenario() -> None:
+        async with _session(workspace, arguments=("--new-access-since", "HEAD")) as (client, _):
+            assert await _open(client, uri, committed) == []
+            diagnostics = await _change(client, uri, 2, widened)
+            assert [(d.code, d.range, d.message) for d in diagnostics] == [
+                (
+                    "LPR014",
+                    _range(0, 87, 0, 101),
+                    "new access since HEAD: s3:PutObject on arn:aws:s3:::b/*",
+                )
+            ]
+
+    asyncio.run(scenario())
