@@ -84,11 +84,16 @@ class PolicySizeExceeded(Check):
         if policy_type is PolicyType.RESOURCE and settings.resource_policy_size_quota <= 0:
             return
         document = policy.document
-        if contains_unknown(document):
+        try:
+            bound = minified_size_bound(document)
+        except ValueError:  # marshal writes plain JSON values only, never an Unknown
+            if not contains_unknown(document):
+                raise
             # Values known only at deployment count as empty: a lower bound of every size the
             # deployed policy can have, so a finding holds whatever they turn out to be.
             document = without_unknowns(document)
-        if minified_size_bound(document) <= _smallest_quota(policy_type, settings):
+            bound = minified_size_bound(document)
+        if bound <= _smallest_quota(policy_type, settings):
             return  # cannot be over any quota of this type: skip the serialisation
         text = minified_policy(document)
         path, key = _anchor(policy)

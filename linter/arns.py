@@ -48,6 +48,8 @@ def is_iam_pattern(text: str) -> bool:
 def split_arn_fields(text: str) -> tuple[str, ...]:
     """Split an ARN at its first five colons, ignoring colons inside ``${...}`` policy variables
     (``${aws:username}``); a value with fewer fields gives fewer parts."""
+    if "${" not in text:  # no variable: the plain split (a character loop below otherwise)
+        return tuple(text.split(":", 5))
     fields: list[str] = []
     start = 0
     position = 0
