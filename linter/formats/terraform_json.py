@@ -24,7 +24,7 @@ from linter.formats.tf_attributes import (
     policy_attributes,
     type_reason,
 )
-from linter.formats.tf_policy_document import Statement, merge_statements
+from linter.formats.tf_policy_document import STATEMENT_ATTRIBUTES, Statement, merge_statements
 from linter.model import JsonPath, PolicyType, Span
 from linter.sources import (
     CompositeLocator,
@@ -327,7 +327,7 @@ class _Reader:
         values: dict[JsonPath, Span] = {(): self.decoded.nearest_span(path)}
         keys: dict[JsonPath, Span] = {}
         statement: dict[str, Any] = {}
-        for attribute, key in _STATEMENT_ATTRIBUTES:
+        for attribute, key in STATEMENT_ATTRIBUTES:
             if attribute not in body:
                 if key == "Effect":
                     statement[key] = "Allow"
@@ -410,16 +410,6 @@ class _Reader:
                 value = "".join(piece.text for piece in pieces if isinstance(piece, tt.Literal))
             return value.replace("&{", "${")
         return value
-
-
-_STATEMENT_ATTRIBUTES = (
-    ("sid", "Sid"),
-    ("effect", "Effect"),
-    ("actions", "Action"),
-    ("not_actions", "NotAction"),
-    ("resources", "Resource"),
-    ("not_resources", "NotResource"),
-)
 
 
 def _length(existing: Any) -> int:

@@ -166,7 +166,7 @@ class PolicyDocuments:
         converter.values[()] = hcl.node_span(block)
         attributes = ht.attributes(block, hcl)
         statement: dict[str, Any] = {}
-        for attribute_name, key in _STATEMENT_ATTRIBUTES:
+        for attribute_name, key in STATEMENT_ATTRIBUTES:
             attribute = attributes.get(attribute_name)
             if attribute is None:
                 if key == "Effect":
@@ -259,7 +259,8 @@ class PolicyDocuments:
         return condition
 
 
-_STATEMENT_ATTRIBUTES = (
+#: The statement block's attributes and the policy elements they write (also in ``*.tf.json``).
+STATEMENT_ATTRIBUTES = (
     ("sid", "Sid"),
     ("effect", "Effect"),
     ("actions", "Action"),
