@@ -353,12 +353,18 @@ def resource_scope(statement: Statement, action: Action) -> str:
     without resource types is granted only by a Resource that is all wildcards (``*``)."""
     if statement.resource_element == "NotResource":
         return SCOPE_ALL
+    return patterns_scope((item.value for item in statement.resources), action)
+
+
+def patterns_scope(patterns: Iterable[str], action: Action | None) -> str:
+    """How far Resource patterns reach for ``action`` (``SCOPE_*``): ``SCOPE_ALL`` for a pattern
+    of wildcards only; an action without resource types (or unknown: None) through nothing
+    else; otherwise the widest of the patterns that may name one of its resource types."""
     scope = SCOPE_NONE
-    for item in statement.resources:
-        value = item.value
+    for value in patterns:
         if value.strip("*") == "":
             return SCOPE_ALL
-        if not action.has_resource_types:
+        if action is None or not action.has_resource_types:
             continue
         if not any(r.resource_type.matches_arn(value) for r in action.resource_types):
             continue

@@ -48,7 +48,7 @@ from linter.grants import (
     every_resource_anchor,
     is_full_admin,
     may_overlap,
-    names_resources,
+    patterns_scope,
     reaches_every_resource,
     statement_grants,
 )
@@ -400,19 +400,7 @@ def grant_scope(grant: Grant, action: Action | None) -> str:
     statement): ``SCOPE_ALL`` for ``*`` (and a NotResource Allow no Deny narrowed); an action
     without resource types only through ``*``; an action the catalog does not know only on an
     unrestricted grant."""
-    scope = SCOPE_NONE
-    for value in grant.resources:
-        if value.strip("*") == "":
-            return SCOPE_ALL
-        if action is None or not action.has_resource_types:
-            continue
-        if not any(r.resource_type.matches_arn(value) for r in action.resource_types):
-            continue
-        if not names_resources(value):
-            scope = SCOPE_PATTERN
-        elif scope == SCOPE_NONE:
-            scope = SCOPE_NAMED
-    return scope
+    return patterns_scope(grant.resources, action)
 
 
 def policy_grants(policy: Policy, catalog: Catalog) -> PolicyGrants:
