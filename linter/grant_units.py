@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from linter.access import globs_may_overlap
+from linter.arns import ACCOUNT_ID, parse_arn
 from linter.grants import covers_every_resource, matches_every_action, statement_grants
 from linter.model import JsonPath
 from linter.policy import ConditionEntry, Statement, cached_property
@@ -181,7 +182,7 @@ def _principal_pairs(raw: Any) -> Iterator[tuple[str, str]]:
 
 def _normal_principal(kind: str, value: str) -> tuple[str, str]:
     """An account ID as its root ARN; service names in lower case."""
-    if kind == "AWS" and len(value) == 12 and value.isdigit():
+    if kind == "AWS" and ACCOUNT_ID.match(value):
         return kind, f"arn:aws:iam::{value}:root"
     if kind == "Service":
         return kind, value.lower()
@@ -203,16 +204,17 @@ def _principal_covers(general: tuple[str, str], specific: tuple[str, str]) -> bo
     return has_wildcard(general[1]) and glob_covers(general[1], specific[1])
 
 
-def _root_account(arn: str) -> str | None:
-    parts = arn.split(":")
-    if len(parts) == 6 and parts[2] == "iam" and parts[5] == "root":
-        return parts[4]
-    return None
+def _root_account(text: str) -> str | None:
+    """The account of an account principal's ARN (``arn:aws:iam::111122223333:root``)."""
+    arn = parse_arn(text)
+    if arn is None or arn.service != "iam" or arn.resource != "root":
+        return None
+    return arn.account
 
 
-def _arn_account(arn: str) -> str | None:
-    parts = arn.split(":")
-    return parts[4] if len(parts) >= 6 and parts[0] == "arn" else None
+def _arn_account(text: str) -> str | None:
+    arn = parse_arn(text)
+    return arn.account if arn is not None else None
 
 
 def _principals_may_overlap(first: tuple[str, str], second: tuple[str, str]) -> bool:
