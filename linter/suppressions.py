@@ -125,7 +125,7 @@ def unused_suppression_results(
     severity_overrides = options.severity_overrides
     used = {s.suppression for f in files for s in f.suppressed if s.suppression is not None}
     checked = [f.path for f in files if f.status in CHECKED_STATUSES]
-    walked: dict[str, list[str]] = {}  # project directory -> the policy files under it
+    unchecked: dict[str, list[str]] = {}  # project directory -> its policy files not checked
     by_origin: dict[str, list[Finding]] = {}
     for entry in suppressions:
         if entry in used:
@@ -135,7 +135,7 @@ def unused_suppression_results(
         in_scope = [p for p in checked if matches_any(p, (entry.path,))]
         if not in_scope:
             continue
-        if _unchecked_match(entry, checked, options, walked):
+        if _unchecked_match(entry, checked, options, unchecked):
             continue  # a file this run did not check may hold what it hides (pre-commit)
         files_word = "file" if len(in_scope) == 1 else "files"
         message = (
@@ -160,27 +160,28 @@ def unused_suppression_results(
 
 
 def _unchecked_match(
-    entry: Suppression, checked: list[str], options: LintOptions, walked: dict[str, list[str]]
+    entry: Suppression, checked: list[str], options: LintOptions, unchecked: dict[str, list[str]]
 ) -> bool:
     """Whether a file under the entry's project directory (where its configuration file is)
     that the entry's path matches was not checked in this run: a run on some files (a
-    pre-commit hook passing the changed ones) cannot tell that the entry hides nothing. The
-    directory is walked like ``iamlint check DIR`` (includes, excludes, .gitignore), once."""
+    pre-commit hook passing the changed ones) cannot tell that the entry hides nothing. Each
+    directory is walked once, like ``iamlint check DIR`` (includes, excludes, .gitignore);
+    ``unchecked`` keeps, per directory, its files this run did not check."""
     import os
 
     from linter.discovery import InputFile, discover
 
     origin = entry.origin
     root = os.path.dirname(os.path.abspath(origin)) if os.path.isfile(origin) else os.getcwd()
-    if root not in walked:
+    if root not in unchecked:
+        seen = {os.path.abspath(path) for path in checked}
         found = discover([root], include=options.include, exclude=options.exclude)
-        walked[root] = [item.path for item in found if isinstance(item, InputFile)]
-    seen = {os.path.abspath(path) for path in checked}
-    for path in walked[root]:
-        relative = os.path.relpath(path, root)
-        if matches_any(relative, (entry.path,)) and os.path.abspath(path) not in seen:
-            return True
-    return False
+        unchecked[root] = [
+            os.path.relpath(item.path, root)
+            for item in found
+            if isinstance(item, InputFile) and os.path.abspath(item.path) not in seen
+        ]
+    return any(matches_any(relative, (entry.path,)) for relative in unchecked[root])
 
 
 def _entry_fingerprint(entry: Suppression) -> str:
