@@ -44,16 +44,8 @@ class Unit(NamedTuple):
     shown: str
 
 
-def _values(statement: Statement, element: str) -> list[tuple[Any, JsonPath]]:
-    raw = statement.data.get(element)
-    path = (*statement.path, element)
-    if isinstance(raw, list):
-        return [(value, (*path, index)) for index, value in enumerate(raw)]
-    return [(raw, path)]
-
-
 def _negated_unit(statement: Statement, element: str, lower: bool) -> Unit:
-    values = [v for v, _ in _values(statement, element)]
+    values = [v for v, _ in statement.items(element)]
     if any(type(v) is Unknown for v in values):
         return Unit("unknown", None, (*statement.path, element), True, element)
     patterns = tuple((v.lower() if lower else v) for v in values if isinstance(v, str))
@@ -68,7 +60,7 @@ def action_units(statement: Statement) -> list[Unit]:
     if statement.action_element is None:
         return []
     units = []
-    for value, path in _values(statement, "Action"):
+    for value, path in statement.items("Action"):
         if type(value) is Unknown:
             units.append(Unit("unknown", None, path, False, str(value)))
         elif isinstance(value, str):
@@ -84,7 +76,7 @@ def resource_units(statement: Statement) -> list[Unit]:
     if element is None:
         return [Unit("none", None, statement.path, False, "")]
     units = []
-    for value, path in _values(statement, "Resource"):
+    for value, path in statement.items("Resource"):
         if type(value) is Unknown:  # with the pattern every value it can take matches
             units.append(Unit("unknown", value.pattern, path, False, str(value)))
         elif isinstance(value, str):

@@ -160,6 +160,11 @@ class Statement:
     def is_deny(self) -> bool:
         return self.effect == "Deny"
 
+    def items(self, element: str) -> list[Item]:
+        """Every value of ``element`` (a list's members, or the value itself), whatever its type,
+        with its path; one item of None at the element's path when it is absent."""
+        return _as_list(self.data.get(element), (*self.path, element))
+
     def _strings(self, element: str) -> tuple[Item, ...]:
         if element not in self.data:
             return ()
