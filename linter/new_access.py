@@ -34,8 +34,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from linter.access import action_may_act_on
 from linter.grant_units import Unit, View, describe, implies, shown_values
+from linter.grants import statement_grants
 from linter.model import JsonPath, PolicyType
-from linter.policy import ConditionEntry, action_pattern_matches
+from linter.policy import ConditionEntry
 from linter.wildcards import has_wildcard
 
 if TYPE_CHECKING:
@@ -134,7 +135,7 @@ class Comparison:
         """The names of ``_names``, a service at a time: a service whose every action an old
         Allow covers is skipped; one that no old Allow and no Deny of the new policy can touch
         is new as a whole (its names are added to ``_untouched``)."""
-        names = self._names(action, resource)
+        names = self._names(view, action, resource)
         if len(names) < 2:
             yield from names
             return
@@ -154,17 +155,14 @@ class Comparison:
                 self._untouched.update(members)
             yield from members
 
-    def _names(self, action: Unit, resource: Unit) -> list[str]:
+    def _names(self, view: View, action: Unit, resource: Unit) -> list[str]:
         """The action names a unit grants on ``resource``: the catalog's for a pattern or
-        NotAction, the value itself for an exact name the catalog does not know; without the
-        actions that cannot act on a resource the Resource value names (``s3:DeleteBucket``
-        on ``arn:aws:s3:::b/*`` grants nothing)."""
+        NotAction (the statement's grants index expands it once), the value itself for an exact
+        name the catalog does not know; without the actions that cannot act on a resource the
+        Resource value names (``s3:DeleteBucket`` on ``arn:aws:s3:::b/*`` grants nothing)."""
         if action.kind == "not":
-            names = [
-                a.full_name
-                for a in self.catalog.match_actions("*")
-                if not any(action_pattern_matches(x, a.full_name) for x in action.value)
-            ]
+            covered = statement_grants(view.statement).actions(self.catalog)
+            names = [a.full_name for a in covered]
         elif not has_wildcard(action.shown):
             known = self.catalog.action(action.shown)
             names = [known.full_name if known is not None else action.shown]
