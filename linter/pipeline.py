@@ -102,23 +102,28 @@ def _drop_findings_linted_twice(files: list[FileResult]) -> None:
     template gives the policy another type) are kept."""
     import os
 
+    # A finding in another file comes from a source with an origin: its path is not the
+    # result's own (the engine reports a file's own findings under the result's path).
+    borrowing = [r for r in files if any(f.path != r.path for f in r.findings)]
+    if not borrowing:
+        return
+
     def key(path: str) -> str:
         return os.path.normcase(os.path.abspath(path))
 
-    own: dict[str, set[tuple]] = {}
-    for result in files:
-        home = key(result.path)
-        for finding in result.findings:
-            if key(finding.path) == home:
-                own.setdefault(home, set()).add((finding.rule_id, finding.span, finding.message))
-    for result in files:
-        home = key(result.path)
-        if all(key(f.path) == home for f in result.findings):
-            continue
+    own = {
+        key(result.path): {
+            (f.rule_id, f.span, f.message) for f in result.findings if f.path == result.path
+        }
+        for result in files
+        if result.findings
+    }
+    for result in borrowing:
         result.findings = [
             f
             for f in result.findings
-            if key(f.path) == home or (f.rule_id, f.span, f.message) not in own.get(key(f.path), ())
+            if f.path == result.path
+            or (f.rule_id, f.span, f.message) not in own.get(key(f.path), ())
         ]
 
 
