@@ -244,6 +244,15 @@ class View:
 
     # actions
 
+    def covers(self, action: Unit, resource: Unit, principal: Unit) -> bool:
+        """Whether this statement covers the unit on its actions, resources and principals
+        (its conditions aside)."""
+        return (
+            self.covers_action(action)
+            and self.covers_resource(resource)
+            and self.covers_principal(principal)
+        )
+
     def covers_action(self, unit: Unit) -> bool:
         """Whether every action of ``unit`` (a pattern, a lower-case name, or NotAction) is in
         this statement's Action/NotAction; an unknown value covers anything."""

@@ -181,9 +181,7 @@ class Comparison:
         conditions: tuple[ConditionEntry, ...],
     ) -> bool:
         if not any(
-            old.covers_action(action)
-            and old.covers_resource(resource)
-            and old.covers_principal(principal)
+            old.covers(action, resource, principal)
             and self._conditions_imply(view, conditions, old.conditions)
             for old in self.old_allows
         ):
@@ -226,12 +224,7 @@ class Comparison:
 
     def _removed(self, action: Unit, resource: Unit, principal: Unit) -> bool:
         """Whether a Deny of the new policy that always applies may remove the unit."""
-        return any(
-            deny.covers_action(action)
-            and deny.covers_resource(resource)
-            and deny.covers_principal(principal)
-            for deny in self.removing
-        )
+        return any(deny.covers(action, resource, principal) for deny in self.removing)
 
     def _enforced(
         self, action: Unit, resource: Unit, principal: Unit
@@ -239,10 +232,7 @@ class Comparison:
         return tuple(
             deny.enforced
             for deny in self.enforcing
-            if deny.enforced is not None
-            and deny.covers_action(action)
-            and deny.covers_resource(resource)
-            and deny.covers_principal(principal)
+            if deny.enforced is not None and deny.covers(action, resource, principal)
         )
 
     # -- why a unit is new ----------------------------------------------------------------------
