@@ -32,6 +32,12 @@ def as_rows(findings: list[Finding]) -> list[tuple]:
     ]
 
 
+def as_dicts(findings: list[Finding]) -> list[dict]:
+    """The rows of ``as_rows`` as the fixtures' ``*.expected.json`` objects."""
+    keys = ("id", "line", "column", "end_line", "end_column", "message")
+    return [dict(zip(keys, row, strict=True)) for row in as_rows(findings)]
+
+
 def policy(*statements: dict, version: str = "2012-10-17") -> str:
     """A policy document as pretty JSON text."""
     return json.dumps({"Version": version, "Statement": list(statements)}, indent=2)

@@ -17,7 +17,7 @@ from linter.formats import cloudformation
 from linter.formats.cloudformation import from_json, from_yaml, looks_like_template
 from linter.model import PolicyType, Span, source_lines
 from linter.sources import InlineIgnore, ParsedFile, PolicySource, Unknown
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, as_dicts
 
 TEMPLATES = FIXTURES / "templates" / "cloudformation"
 
@@ -698,17 +698,7 @@ def _rows(name: str) -> list[dict]:
     from linter.api import lint_paths
 
     result = lint_paths([str(TEMPLATES / name)])
-    return [
-        {
-            "id": f.rule_id,
-            "line": f.span.line,
-            "column": f.span.column,
-            "end_line": f.span.end_line,
-            "end_column": f.span.end_column,
-            "message": f.message,
-        }
-        for f in result.findings
-    ]
+    return as_dicts(result.findings)
 
 
 @pytest.mark.parametrize("name", BAD_FIXTURES)

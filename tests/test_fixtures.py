@@ -20,7 +20,7 @@ import pytest
 
 from checks import RULES_BY_ID
 from linter.engine import Linter, LintOptions
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, as_dicts
 
 UPDATE = os.environ.get("IAMLINT_UPDATE_FIXTURES") == "1"
 
@@ -54,18 +54,7 @@ def _findings_for(path: Path) -> list[dict]:
     else:
         linter = Linter(_options_for(path.parent))
         result = linter.lint_bytes(path.read_bytes(), path.name)
-    return [
-        {
-            "id": f.rule_id,
-            "line": f.span.line,
-            "column": f.span.column,
-            "end_line": f.span.end_line,
-            "end_column": f.span.end_column,
-            "message": f.message,
-        }
-        for f in result.findings
-        if f.rule_id == rule_id
-    ]
+    return as_dicts([f for f in result.findings if f.rule_id == rule_id])
 
 
 def _lint_against_before(path: Path) -> Any:
